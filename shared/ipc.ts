@@ -1,0 +1,108 @@
+// The one contract between the renderer and whatever runs the engine for it:
+// the Electron preload (over ipcRenderer.invoke) and the browser bridge (over local HTTP).
+// Both implement CertCheckerApi from this table, so channel names and payloads cannot drift.
+import type { CheckRequest, EndpointResult } from './types.ts';
+
+export interface TrustedRoot {
+  subject: string;
+  thumbprint: string;
+  notAfter: string;
+  /** Base64 DER, so the renderer can show or save it. */
+  derBase64: string;
+}
+
+export interface ImportError {
+  line: number;
+  message: string;
+}
+
+export interface ImportedList {
+  fileName: string;
+  rows: import('./types.ts').TargetInput[];
+  importErrors: ImportError[];
+}
+
+export interface SaveFileRequest {
+  defaultName: string;
+  /** utf8 text, or base64 for binary content (a .cer file). */
+  content: string;
+  encoding: 'utf8' | 'base64';
+  filters: { name: string; extensions: string[] }[];
+}
+
+export interface SaveFileResult {
+  saved: boolean;
+  /** Where it went (Electron) or the name offered for download (browser). */
+  path: string | null;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** 'electron' or 'web', so the renderer can word native actions. */
+  shell: 'electron' | 'web';
+}
+
+/** Events pushed from the engine side while a check runs. */
+export type CheckEvent =
+  | { kind: 'result'; runId: string; result: EndpointResult }
+  | { kind: 'progress'; runId: string; done: number; total: number; current: string | null }
+  | { kind: 'done'; runId: string; cancelled: boolean; error: string | null };
+
+/** Every request the renderer may make: method name -> (argument) => response. */
+export interface ApiMethods {
+  startCheck(request: CheckRequest): { runId: string };
+  cancelCheck(runId: string): { cancelled: boolean };
+  /** Show an open dialog for a target list (.csv) and parse it. Null when the user cancelled. */
+  importList(): ImportedList | null;
+  /** Parse a list the user dropped on the window. */
+  parseList(fileName: string, content: string): ImportedList;
+  saveFile(request: SaveFileRequest): SaveFileResult;
+  /** Open a link the engine produced (root certificate pages). Refused for anything else. */
+  openExternal(url: string): { opened: boolean };
+  listTrustedRoots(): TrustedRoot[];
+  /** Show an open dialog for .cer/.crt/.pem/.p7b files and add their certificates. */
+  addTrustedRootsFromDialog(): TrustedRoot[];
+  /** Add certificates from file content the renderer already has (drop, browser upload). Base64 of the file bytes. */
+  addTrustedRoots(files: { name: string; contentBase64: string }[]): TrustedRoot[];
+  removeTrustedRoot(thumbprint: string): TrustedRoot[];
+  appInfo(): AppInfo;
+}
+
+export type ApiMethodName = keyof ApiMethods;
+
+/** Channel name for each method: used by the preload, the main process and the browser bridge. */
+export const API_CHANNELS: { readonly [M in ApiMethodName]: string } = {
+  startCheck: 'check:start',
+  cancelCheck: 'check:cancel',
+  importList: 'list:import',
+  parseList: 'list:parse',
+  saveFile: 'file:save',
+  openExternal: 'link:open',
+  listTrustedRoots: 'trust:list',
+  addTrustedRootsFromDialog: 'trust:add-dialog',
+  addTrustedRoots: 'trust:add',
+  removeTrustedRoot: 'trust:remove',
+  appInfo: 'app:info',
+};
+
+export const CHECK_EVENT_CHANNEL = 'check:event';
+
+/** What the renderer sees on `window.certChecker`: every method async, plus the event subscription. */
+export type CertCheckerApi = {
+  [M in ApiMethodName]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
+} & {
+  /** Subscribe to check events; returns the unsubscribe function. */
+  onCheckEvent(listener: (event: CheckEvent) => void): () => void;
+};
+
+/** The handlers a host (Electron main, web bridge) implements: same methods, any may be async. */
+export type ApiHandlers = {
+  [M in ApiMethodName]: (...args: Parameters<ApiMethods[M]>) => ReturnType<ApiMethods[M]> | Promise<ReturnType<ApiMethods[M]>>;
+};
+
+declare global {
+  interface Window {
+    certChecker?: CertCheckerApi;
+  }
+}

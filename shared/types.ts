@@ -1,0 +1,259 @@
+// The data that flows through the engine pipeline and over IPC.
+// target -> DNS -> TLS capture -> decode -> chain and trust -> comments -> result.
+// Everything here is plain JSON (no Buffers, no Dates) so it crosses IPC and `--json` unchanged.
+
+/** The original tool's four kinds of target. */
+export type TargetType = 'DIR' | 'FED' | 'SIP' | 'SIPINT';
+export const TARGET_TYPES: readonly TargetType[] = ['DIR', 'FED', 'SIP', 'SIPINT'];
+
+/** A parsed, validated target (stage 1 output). */
+export interface Target {
+  /** What the admin typed, for display. */
+  input: string;
+  type: TargetType;
+  /** Host name, IPv4 or IPv6 address (DIR), or SIP domain (FED/SIP/SIPINT). Lower-case, no brackets. */
+  host: string;
+  /** DIR only: the port to connect to. SRV types take the port from the SRV record. */
+  port: number | null;
+  /** True when host is an IP literal: no DNS, no SNI, name checks skipped. */
+  isIp: boolean;
+}
+
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** A classified failure: a stable code for scripts and a sentence for the admin. */
+export interface CheckError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ErrorCode =
+  | 'DNS_NXDOMAIN'
+  | 'DNS_NODATA'
+  | 'DNS_TIMEOUT'
+  | 'DNS_REFUSED'
+  | 'DNS_SERVFAIL'
+  | 'DNS_ERROR'
+  | 'CONNECT_REFUSED'
+  | 'CONNECT_TIMEOUT'
+  | 'CONNECT_UNREACHABLE'
+  | 'CONNECTION_RESET'
+  | 'HANDSHAKE_TIMEOUT'
+  | 'TLS_ALERT'
+  | 'NOT_TLS'
+  | 'PROTOCOL_ERROR'
+  | 'NO_CERTIFICATE'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+/** An SRV answer, as returned and after RFC 2782 ordering. */
+export interface SrvRecord {
+  name: string;
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
+
+/** One address:port to test (stage 2 output). */
+export interface Endpoint {
+  /** Target.input this endpoint came from. */
+  target: string;
+  type: TargetType;
+  /** The host name connected to (SRV target for SRV types); the IP itself for an IP target. */
+  host: string;
+  ip: string;
+  port: number;
+  /** False for the first address of a name, true for the other addresses of a DNS load-balanced pool. */
+  poolMember: boolean;
+  /** The SRV record name this endpoint came from, or null for DIR. */
+  srv: string | null;
+  srvRecord: SrvRecord | null;
+  /** Every address the host name resolved to (the pool), in the order tested. */
+  poolAddresses: string[];
+}
+
+/** A name in the subject alternative name extension. */
+export interface SanEntry {
+  type: 'dns' | 'ip' | 'email' | 'uri' | 'other';
+  value: string;
+}
+
+export interface ExtensionInfo {
+  /** Friendly name as Windows shows it, e.g. "Enhanced Key Usage". */
+  name: string;
+  oid: string;
+  critical: boolean;
+  /** The value written the way Windows' certificate dialog writes it (may be multi-line). */
+  data: string;
+}
+
+/** A decoded certificate (stage 4 output). Fields are empty strings when parseError is set. */
+export interface CertInfo {
+  subject: string;
+  issuer: string;
+  /** ISO 8601 */
+  notBefore: string;
+  /** ISO 8601 */
+  notAfter: string;
+  /** Upper-case hex, as Windows shows it. */
+  serialNumber: string;
+  /** Windows' name: sha256RSA, sha1RSA, md5RSA, sha256ECDSA, RSASSA-PSS ... */
+  signatureAlgorithm: string;
+  signatureAlgorithmOid: string;
+  /** SHA-1 of the DER, upper-case hex (Windows' "Thumbprint"). */
+  thumbprint: string;
+  sha256: string;
+  /** X.509 version as Windows shows it: "V3". */
+  version: string;
+  publicKey: { algorithm: string; size: number | null; curve?: string | null };
+  /** The names of the SAN extension, as plain values (DNS names and IP addresses), in certificate order. */
+  san: string[];
+  sanEntries: SanEntry[];
+  /** The subject's common name (first CN), or null. */
+  commonName: string | null;
+  extensions: ExtensionInfo[];
+  /** Extended key usage OIDs; null when the extension is absent (which means any usage). */
+  ekus: string[] | null;
+  /** Key usage flag names (digitalSignature, keyEncipherment, keyCertSign ...); null when absent. */
+  keyUsage: string[] | null;
+  /** Basic constraints cA flag (false when absent). */
+  isCA: boolean;
+  pathLength: number | null;
+  /** Subject and issuer DER are equal (a self-issued, usually self-signed, certificate). */
+  selfIssued: boolean;
+  crlUrls: string[];
+  ocspUrls: string[];
+  caIssuerUrls: string[];
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  /** The certificate itself, base64 DER, so the renderer can save it as .cer or .pem. */
+  derBase64: string;
+  /** Set when the certificate would not parse; the other fields are then empty. */
+  parseError: string | null;
+}
+
+/** A certificate of the chain a client would build, with the original's "Chain is valid". */
+export interface ChainItem {
+  cert: CertInfo;
+  /** Where this certificate came from. */
+  source: 'served' | 'store' | 'user' | 'aia';
+  valid: boolean;
+  /** Why valid is false; null when valid. */
+  reason: string | null;
+}
+
+export type TrustStoreName = 'mozilla' | 'system' | 'user';
+
+export interface TrustVerdict {
+  trusted: boolean;
+  /** The store whose root anchored the built chain, or null when none did. */
+  store: TrustStoreName | null;
+  /** Subject of the root the chain ends at (trusted or not), or null. */
+  root: string | null;
+  /** Why the chain is not trusted, for the admin; null when trusted. */
+  reason: string | null;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'ok';
+export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
+
+export interface Comment {
+  id: string;
+  severity: Severity;
+  text: string;
+}
+
+export interface RootLink {
+  label: string;
+  url: string;
+}
+
+export interface RevocationStatus {
+  status: 'good' | 'revoked' | 'unknown';
+  method: 'crl' | 'ocsp' | 'ocsp-staple' | 'none';
+  checkedAt: string;
+  details: string;
+}
+
+export interface TlsInfo {
+  /** Negotiated by a normal client (Node's TLS): "TLSv1.2" ... or null when it could not connect. */
+  protocol: string | null;
+  cipher: string | null;
+  handshakeMs: number | null;
+  /** Set when certificates arrived but the handshake then failed (client certificate demanded, alert). */
+  handshakeError: CheckError | null;
+  /** The normal client's own trust verdict (OpenSSL with the bundled roots), for reference. */
+  authorized: boolean | null;
+  authorizationError: string | null;
+  /** Filled by the version probe (deep TLS). */
+  versions?: Record<TlsVersion, boolean>;
+  suites?: Partial<Record<TlsVersion, string | null>>;
+  clientCertRequested?: boolean;
+  acceptableCAs?: string[];
+}
+
+/** The result for one endpoint: the published JSON contract (`--json`, IPC, export). */
+export interface EndpointResult {
+  target: string;
+  type: TargetType;
+  host: string;
+  /** Null when DNS gave no address. */
+  ip: string | null;
+  port: number | null;
+  poolMember: boolean;
+  srv: string | null;
+  srvRecord: SrvRecord | null;
+  /** Every address of the pool this endpoint belongs to. */
+  poolAddresses: string[];
+  /** Null when certificates were captured; otherwise why the endpoint could not be checked. */
+  error: CheckError | null;
+  tls: TlsInfo;
+  /** The certificates exactly as the server sent them, in the order sent (leaf first). */
+  served: CertInfo[];
+  /** The chain a client would build, leaf first. */
+  chain: ChainItem[];
+  trust: TrustVerdict | null;
+  comments: Comment[];
+  rootLinks: RootLink[];
+  revocation: RevocationStatus | null;
+  /** ISO 8601: when the check ran (the time validity was judged at). */
+  checkedAt: string;
+}
+
+/** What the user asks the engine to check. */
+export interface CheckRequest {
+  /** Each entry is one target as typed (host, host:port, [v6]:port, IP, SIP domain). */
+  targets: TargetInput[];
+  options: CheckOptions;
+}
+
+export interface TargetInput {
+  input: string;
+  type: TargetType;
+  /** Port for DIR targets typed without one. */
+  port?: number | null;
+}
+
+export interface CheckOptions {
+  /** "IP" or "IP:port" ("[v6]:port"); null for the system resolver. */
+  dnsServer: string | null;
+  /** Test every address a name resolves to (DNSLB pool). */
+  testPool: boolean;
+  /** Upper bound for each step (DNS query, TCP connect, TLS handshake), in ms. */
+  timeoutMs: number;
+  /** Extra trusted roots, PEM. */
+  extraRootsPem?: string[];
+  /** No network fetches beyond the check itself (AIA, CRL, OCSP). */
+  offline?: boolean;
+  /** How many endpoints are checked at once in a bulk run. */
+  concurrency?: number;
+}
+
+export const DEFAULT_OPTIONS: CheckOptions = {
+  dnsServer: null,
+  testPool: true,
+  timeoutMs: 5000,
+  concurrency: 16,
+};
