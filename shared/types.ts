@@ -156,6 +156,19 @@ export interface TrustVerdict {
   reason: string | null;
 }
 
+export interface ServedChainFacts {
+  /** Issuer (Windows-style DN) of the first certificate whose issuer was neither sent nor in a store. */
+  missingIssuer: string | null;
+  /** Subject of an intermediate the server did not send but a client had to find elsewhere (store or AIA). */
+  notSentIntermediates: string[];
+  /** Indexes into `served` of certificates that are not on the built path (extra, unrelated). */
+  unusedIndexes: number[];
+  /** The served certificates that are on the path come in path order (leaf, its issuer, ...). */
+  inOrder: boolean;
+  /** The server sent the self-signed root as well. */
+  rootSent: boolean;
+}
+
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 export const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'ok'];
 
@@ -215,6 +228,8 @@ export interface EndpointResult {
   /** The chain a client would build, leaf first. */
   chain: ChainItem[];
   trust: TrustVerdict | null;
+  /** Faults of the chain as served, found while building the chain; null when nothing was served. */
+  servedChain: ServedChainFacts | null;
   comments: Comment[];
   rootLinks: RootLink[];
   revocation: RevocationStatus | null;
