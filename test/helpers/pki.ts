@@ -46,12 +46,16 @@ export interface IssueOptions {
   endDate?: string;
   days?: number;
   crlUrl?: string;
+  /** Several CRL distribution points, in order (after crlUrl when both are given). */
+  crlUrls?: string[];
   aiaIssuerUrl?: string;
   ocspUrl?: string;
   /** Extra raw extension lines for the openssl config. */
   extraExt?: string[];
   /** Reuse another certificate's key (cross-signing). */
   reuseKeyOf?: IssuedCert;
+  /** Keep the subject RDNs in the order given (openssl ca otherwise reorders them by its policy). */
+  preserveDn?: boolean;
 }
 
 /** openssl's date syntax for `ca -startdate/-enddate`. */
@@ -104,7 +108,8 @@ export class TestPki {
     if (opts.sans?.length) ext.push(`subjectAltName = ${opts.sans.join(', ')}`);
     ext.push('subjectKeyIdentifier = hash');
     if (opts.issuer) ext.push('authorityKeyIdentifier = keyid:always');
-    if (opts.crlUrl) ext.push(`crlDistributionPoints = URI:${opts.crlUrl}`);
+    const crlUrls = [...(opts.crlUrl ? [opts.crlUrl] : []), ...(opts.crlUrls ?? [])];
+    if (crlUrls.length) ext.push(`crlDistributionPoints = ${crlUrls.map((url) => `URI:${url}`).join(', ')}`);
     const aia: string[] = [];
     if (opts.aiaIssuerUrl) aia.push(`caIssuers;URI:${opts.aiaIssuerUrl}`);
     if (opts.ocspUrl) aia.push(`OCSP;URI:${opts.ocspUrl}`);
@@ -157,6 +162,7 @@ export class TestPki {
     ];
     if (opts.issuer) signArgs.push('-cert', opts.issuer.certPath, '-keyfile', opts.issuer.keyPath);
     else signArgs.push('-selfsign', '-keyfile', keyPath);
+    if (opts.preserveDn) signArgs.push('-preserveDN');
     if (opts.pss) signArgs.push('-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32');
     openssl(signArgs);
     return loadIssued(name, certPath, keyPath);

@@ -1,0 +1,198 @@
+// Stage 4: decode a certificate (DER) into the CertInfo the rest of the engine and the UI read,
+// written the way Windows' certificate dialog writes it. Never throws: a certificate that will not
+// parse comes back with parseError set and its hashes filled.
+import { createHash } from 'node:crypto';
+import { AsnParser } from '@peculiar/asn1-schema';
+import { Certificate, Name } from '@peculiar/asn1-x509';
+import * as asn1js from 'asn1js';
+import type { CertInfo, ExtensionInfo } from './types.ts';
+import { serialHex, toBytes } from './decode/bytes.ts';
+import { decodeExtension, type ExtensionFacts } from './decode/extensions.ts';
+import { firstCommonName, formatName } from './decode/names.ts';
+import { SIGNATURE_ALGORITHM_NAMES } from './decode/oids.ts';
+import { describePublicKey } from './decode/public-key.ts';
+
+export { extensionName } from './decode/extensions.ts';
+export { formatName } from './decode/names.ts';
+
+/** A distinguished name from its DER (a CertificateRequest's CA list), written the Windows way; never throws. */
+export function distinguishedNameText(der: Uint8Array): string {
+  try {
+    return formatName(AsnParser.parse(toBytes(der), Name));
+  } catch {
+    return `(unreadable name: ${Buffer.from(der).toString('hex').slice(0, 64)})`;
+  }
+}
+
+/** Windows' name for a signature algorithm OID (sha256RSA, RSASSA-PSS ...), or the OID itself. */
+export function signatureAlgorithmName(oid: string): string {
+  return SIGNATURE_ALGORITHM_NAMES[oid] ?? oid;
+}
+
+function upperHexDigest(algorithm: 'sha1' | 'sha256', bytes: Uint8Array): string {
+  return createHash(algorithm).update(bytes).digest('hex').toUpperCase();
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function isoDate(date: Date, which: string): string {
+  if (Number.isNaN(date.getTime())) throw new Error(`its ${which} date is not a valid time`);
+  return date.toISOString();
+}
+
+/** The DER of the issuer and subject names, straight from the parsed tree (for the self-issued test). */
+function rawNames(root: asn1js.AsnType): { issuer: Uint8Array; subject: Uint8Array } | null {
+  if (!(root instanceof asn1js.Sequence)) return null;
+  const tbs = root.valueBlock.value[0];
+  if (!(tbs instanceof asn1js.Sequence)) return null;
+  const fields = tbs.valueBlock.value;
+  // [0] EXPLICIT version is optional (absent in V1 certificates).
+  const first = fields[0];
+  const offset = first && first.idBlock.tagClass === 3 && first.idBlock.tagNumber === 0 ? 1 : 0;
+  const issuer = fields[offset + 2];
+  const subject = fields[offset + 4];
+  if (!issuer || !subject) return null;
+  return { issuer: issuer.valueBeforeDecodeView, subject: subject.valueBeforeDecodeView };
+}
+
+function emptyCertInfo(hashes: { thumbprint: string; sha256: string; derBase64: string }, parseError: string): CertInfo {
+  return {
+    subject: '',
+    issuer: '',
+    notBefore: '',
+    notAfter: '',
+    serialNumber: '',
+    signatureAlgorithm: '',
+    signatureAlgorithmOid: '',
+    ...hashes,
+    version: '',
+    publicKey: { algorithm: '', size: null, curve: null },
+    san: [],
+    sanEntries: [],
+    commonName: null,
+    extensions: [],
+    ekus: null,
+    keyUsage: null,
+    isCA: false,
+    pathLength: null,
+    selfIssued: false,
+    crlUrls: [],
+    ocspUrls: [],
+    caIssuerUrls: [],
+    subjectKeyId: null,
+    authorityKeyId: null,
+    parseError,
+  };
+}
+
+function decodeExtensions(certificate: Certificate): { extensions: ExtensionInfo[]; facts: Partial<ExtensionFacts> } {
+  const extensions: ExtensionInfo[] = [];
+  const facts: Partial<ExtensionFacts> = {};
+  for (const extension of certificate.tbsCertificate.extensions ?? []) {
+    const decoded = decodeExtension(extension);
+    extensions.push(decoded.info);
+    // A repeated extension is invalid; the first one counts, as in most verifiers.
+    for (const [key, value] of Object.entries(decoded.facts)) {
+      if (!(key in facts)) (facts as Record<string, unknown>)[key] = value;
+    }
+  }
+  return { extensions, facts };
+}
+
+function decodeWithHashes(bytes: Uint8Array, sha256: string): CertInfo {
+  const hashes = {
+    thumbprint: upperHexDigest('sha1', bytes),
+    sha256,
+    derBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  };
+  try {
+    if (bytes.length === 0) throw new Error('it is empty');
+    const parsed = asn1js.fromBER(bytes);
+    if (parsed.offset === -1) throw new Error(parsed.result.error || 'it is not valid DER');
+    // Read the raw names before the schema mapping walks the same tree (one parse for both).
+    const names = rawNames(parsed.result);
+    if (!names) throw new Error('it does not have the structure of an X.509 certificate');
+    const certificate = AsnParser.fromASN(parsed.result, Certificate);
+    const tbs = certificate.tbsCertificate;
+    const { extensions, facts } = decodeExtensions(certificate);
+    const san = facts.san ?? [];
+    const signatureOid = certificate.signatureAlgorithm.algorithm;
+    return {
+      subject: formatName(tbs.subject),
+      issuer: formatName(tbs.issuer),
+      notBefore: isoDate(tbs.validity.notBefore.getTime(), 'start'),
+      notAfter: isoDate(tbs.validity.notAfter.getTime(), 'end'),
+      serialNumber: serialHex(toBytes(tbs.serialNumber)),
+      signatureAlgorithm: signatureAlgorithmName(signatureOid),
+      signatureAlgorithmOid: signatureOid,
+      ...hashes,
+      version: `V${tbs.version + 1}`,
+      publicKey: describePublicKey(tbs.subjectPublicKeyInfo),
+      san: san.filter((entry) => entry.type === 'dns' || entry.type === 'ip').map((entry) => entry.value),
+      sanEntries: san,
+      commonName: firstCommonName(tbs.subject),
+      extensions,
+      ekus: facts.ekus ?? null,
+      keyUsage: facts.keyUsage ?? null,
+      isCA: facts.basicConstraints?.isCA ?? false,
+      pathLength: facts.basicConstraints?.pathLength ?? null,
+      selfIssued: bytesEqual(names.issuer, names.subject),
+      crlUrls: facts.crlUrls ?? [],
+      ocspUrls: facts.ocspUrls ?? [],
+      caIssuerUrls: facts.caIssuerUrls ?? [],
+      subjectKeyId: facts.subjectKeyId ?? null,
+      authorityKeyId: facts.authorityKeyId ?? null,
+      parseError: null,
+    };
+  } catch (error) {
+    const reason = error instanceof Error && error.message ? error.message : String(error);
+    return emptyCertInfo(hashes, `The certificate could not be decoded: ${reason.replace(/\.$/, '')}.`);
+  }
+}
+
+/** Decode one certificate. Synchronous and never throws. */
+export function decodeCertificate(der: Uint8Array): CertInfo {
+  const bytes = toBytes(der);
+  return decodeWithHashes(bytes, upperHexDigest('sha256', bytes));
+}
+
+// ---- Cache -----------------------------------------------------------------------------------
+// A bulk run of a thousand partners meets the same few intermediates and roots over and over.
+
+export const DECODE_CACHE_LIMIT = 5000;
+const decodeCache = new Map<string, CertInfo>();
+
+/**
+ * decodeCertificate with a least-recently-used cache keyed by the SHA-256 of the DER.
+ * The returned object is shared between callers: treat it as immutable.
+ */
+export function decodeCertificateCached(der: Uint8Array): CertInfo {
+  const bytes = toBytes(der);
+  const key = upperHexDigest('sha256', bytes);
+  const cached = decodeCache.get(key);
+  if (cached) {
+    // Re-insert to mark it most recently used (a Map iterates in insertion order).
+    decodeCache.delete(key);
+    decodeCache.set(key, cached);
+    return cached;
+  }
+  const info = decodeWithHashes(bytes, key);
+  decodeCache.set(key, info);
+  if (decodeCache.size > DECODE_CACHE_LIMIT) {
+    const oldest = decodeCache.keys().next().value;
+    if (oldest !== undefined) decodeCache.delete(oldest);
+  }
+  return info;
+}
+
+export function clearDecodeCache(): void {
+  decodeCache.clear();
+}
+
+export function decodeCacheSize(): number {
+  return decodeCache.size;
+}
