@@ -1,0 +1,115 @@
+// Byte helpers for TLS structures. The reader never throws: reading past the end marks it as
+// failed and returns zeros/empty arrays, so parsers read naturally and check `ok` once at the end.
+
+export class ByteReader {
+  private offset = 0;
+  private failed = false;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** False once any read went past the end of the data. */
+  get ok(): boolean {
+    return !this.failed;
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  /** True when every byte was consumed and no read failed. */
+  get done(): boolean {
+    return !this.failed && this.offset === this.bytes.length;
+  }
+
+  u8(): number {
+    return this.uint(1);
+  }
+
+  u16(): number {
+    return this.uint(2);
+  }
+
+  u24(): number {
+    return this.uint(3);
+  }
+
+  bytesOf(length: number): Uint8Array {
+    if (this.failed || length < 0 || length > this.remaining) {
+      this.failed = true;
+      return new Uint8Array(0);
+    }
+    const out = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+
+  /** A TLS vector: a length prefix of `lengthBytes` bytes, then that many bytes. */
+  vector(lengthBytes: 1 | 2 | 3): Uint8Array {
+    const length = this.uint(lengthBytes);
+    return this.failed ? new Uint8Array(0) : this.bytesOf(length);
+  }
+
+  /** A reader over a length-prefixed vector; it fails this reader too when the vector is cut short. */
+  subReader(lengthBytes: 1 | 2 | 3): ByteReader {
+    return new ByteReader(this.vector(lengthBytes));
+  }
+
+  rest(): Uint8Array {
+    return this.bytesOf(this.remaining);
+  }
+
+  private uint(size: number): number {
+    if (this.failed || size > this.remaining) {
+      this.failed = true;
+      return 0;
+    }
+    let value = 0;
+    for (let i = 0; i < size; i++) value = value * 256 + this.bytes[this.offset + i]!;
+    this.offset += size;
+    return value;
+  }
+}
+
+/** A plain Uint8Array copy (Buffer#slice would share memory, and results should not be Buffers). */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+export function uintBytes(value: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = size - 1; i >= 0; i--) {
+    out[i] = value & 0xff;
+    value = Math.floor(value / 256);
+  }
+  return out;
+}
+
+export const u8 = (value: number): Uint8Array => uintBytes(value, 1);
+export const u16 = (value: number): Uint8Array => uintBytes(value, 2);
+export const u24 = (value: number): Uint8Array => uintBytes(value, 3);
+
+/** Length-prefixed vector. */
+export function vector(lengthBytes: 1 | 2 | 3, ...parts: Uint8Array[]): Uint8Array {
+  const body = concatBytes(...parts);
+  return concatBytes(uintBytes(body.length, lengthBytes), body);
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

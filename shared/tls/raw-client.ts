@@ -1,0 +1,205 @@
+// Raw TLS capture: connect, send our own ClientHello, and read the server's certificates exactly as
+// sent (order, extra and unrelated certificates, root included), whatever happens to the handshake
+// afterwards. Node's TLS socket cannot do this: getPeerCertificate() rebuilds the chain.
+import { connect, isIP, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { CheckError, TlsVersion } from '../types.ts';
+import { TLS_VERSIONS } from '../types.ts';
+import { checkError, classifySocketError, timeoutError, type SocketPhase } from '../errors.ts';
+import { cipherSuiteName, groupName } from './constants.ts';
+import { HandshakeSession, type Capture } from './handshake.ts';
+
+export interface RawHandshakeOptions {
+  ip: string;
+  port: number;
+  /** Sent as SNI; null (or an IP literal) sends none. */
+  servername: string | null;
+  /** Versions offered in the ClientHello; all of TLS 1.0-1.3 when omitted. */
+  versions?: TlsVersion[];
+  /** Bound for the TCP connect and, separately, for reading the server's first flight. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface RawHandshakeResult {
+  /** As chosen by the ServerHello. */
+  version: TlsVersion | null;
+  /** IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256. */
+  cipherSuite: string | null;
+  cipherSuiteId: number | null;
+  /** DER, exactly as sent, in order. */
+  certificates: Uint8Array[];
+  certificateRequested: boolean;
+  /** DER of each DistinguishedName of the CertificateRequest (TLS 1.2 list or TLS 1.3 certificate_authorities). */
+  acceptableCAs: Uint8Array[];
+  stapledOcsp: Uint8Array | null;
+  alert: { level: number; description: number; name: string } | null;
+  /** Null when a Certificate message was read. */
+  error: CheckError | null;
+  /** From TCP connect to the end of the server's certificate flight; null when no certificate was read. */
+  handshakeMs: number | null;
+  /** Key exchange group, e.g. "x25519", "secp256r1" (TLS 1.3, and TLS 1.0-1.2 ECDHE); null otherwise. */
+  keyExchangeGroup: string | null;
+  /** The server asked for another key share first (TLS 1.3 HelloRetryRequest). */
+  helloRetried: boolean;
+}
+
+export interface VersionProbe {
+  /** Whether the server negotiated each version when it was the only one offered. */
+  versions: Record<TlsVersion, boolean>;
+  /** The cipher suite the server chose for each version, null where the version failed. */
+  suites: Partial<Record<TlsVersion, string | null>>;
+  /** The highest-version probe that captured certificates (else the highest that negotiated), or null. */
+  best: RawHandshakeResult | null;
+  /** Every probe made, so the reason a version failed (alert, reset, timeout) can be shown. */
+  results: Partial<Record<TlsVersion, RawHandshakeResult>>;
+}
+
+/** How the endpoint is named in messages: "sip.contoso.com (192.0.2.10:5061)" or "[2001:db8::1]:443". */
+export function describePeer(ip: string, port: number, servername: string | null): string {
+  const address = isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+  return servername && servername !== ip ? `${servername} (${address})` : address;
+}
+
+/** Never rejects; resolves within about 2 x timeoutMs (connect, then the handshake), at once on abort. */
+export function rawHandshake(opts: RawHandshakeOptions): Promise<RawHandshakeResult> {
+  const where = describePeer(opts.ip, opts.port, opts.servername);
+  if (isIP(opts.ip) === 0) {
+    return Promise.resolve(failedResult(checkError('INTERNAL', `"${opts.ip}" is not an IP address; the raw TLS client connects to resolved addresses only.`)));
+  }
+  if (opts.signal?.aborted) return Promise.resolve(failedResult(cancelledError(where)));
+  let session: HandshakeSession;
+  try {
+    session = new HandshakeSession({ versions: opts.versions, servername: opts.servername, where });
+  } catch (err) {
+    return Promise.resolve(failedResult(checkError('INTERNAL', `Could not prepare the TLS ClientHello: ${err instanceof Error ? err.message : String(err)}`)));
+  }
+  return new Promise((resolve) => runSession(session, opts, where, resolve));
+}
+
+function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where: string, resolve: (result: RawHandshakeResult) => void): void {
+  const { signal, timeoutMs } = opts;
+  let phase: SocketPhase = 'connect';
+  let connectedAt: number | null = null;
+  let settled = false;
+  let socket: Socket | null = null;
+
+  const finish = (error: CheckError | null) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    if (error) session.abandon(error);
+    socket?.destroy();
+    const handshakeMs = session.capture.certificateReceived && connectedAt !== null ? Math.round(performance.now() - connectedAt) : null;
+    resolve(toResult(session.capture, handshakeMs));
+  };
+  const onAbort = () => finish(cancelledError(where));
+  let timer = setTimeout(() => finish(timeoutError('connect', where, timeoutMs)), timeoutMs);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    socket = connect({ host: opts.ip, port: opts.port, noDelay: true });
+  } catch (err) {
+    finish(classifySocketError(err, 'connect', where));
+    return;
+  }
+  socket.once('connect', () => {
+    phase = 'handshake';
+    connectedAt = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(() => finish(handshakeTimeout(session, where, timeoutMs)), timeoutMs);
+    socket!.write(session.firstFlight());
+  });
+  socket.on('data', (chunk: Buffer) => {
+    try {
+      const step = session.receive(chunk);
+      for (const bytes of step.send) socket!.write(bytes);
+      if (step.finished) finish(null);
+    } catch (err) {
+      // The session is built not to throw; this keeps the promise's contract if it ever does.
+      finish(checkError('INTERNAL', `Unexpected error reading the TLS handshake of ${where}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  });
+  const onClosed = () => {
+    session.peerClosed();
+    finish(null);
+  };
+  socket.on('end', onClosed);
+  socket.on('close', onClosed);
+  socket.on('error', (err) => finish(classifySocketError(err, phase, where)));
+}
+
+/**
+ * Offers one version per connection, so the answer shows exactly which versions the server accepts.
+ * Sequential (highest first) to stay polite to the server; stops early when the port itself fails.
+ */
+export async function probeVersions(opts: Omit<RawHandshakeOptions, 'versions'>): Promise<VersionProbe> {
+  const probe: VersionProbe = {
+    versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false },
+    suites: {},
+    best: null,
+    results: {},
+  };
+  let bestNegotiated: RawHandshakeResult | null = null;
+  for (const version of [...TLS_VERSIONS].reverse()) {
+    const result = await rawHandshake({ ...opts, versions: [version] });
+    probe.results[version] = result;
+    const negotiated = result.version === version && result.cipherSuiteId !== null;
+    probe.versions[version] = negotiated;
+    probe.suites[version] = negotiated ? result.cipherSuite : null;
+    if (negotiated && result.error === null) probe.best ??= result;
+    if (negotiated) bestNegotiated ??= result;
+    if (result.error && ENDPOINT_FAILURES.has(result.error.code)) break;
+  }
+  probe.best ??= bestNegotiated;
+  for (const version of TLS_VERSIONS) probe.suites[version] ??= null;
+  return probe;
+}
+
+/** Failures of the port or the run rather than of one protocol version: probing further is pointless. */
+const ENDPOINT_FAILURES: ReadonlySet<string> = new Set(['CONNECT_REFUSED', 'CONNECT_TIMEOUT', 'CONNECT_UNREACHABLE', 'NOT_TLS', 'CANCELLED', 'INTERNAL']);
+
+function handshakeTimeout(session: HandshakeSession, where: string, timeoutMs: number): CheckError {
+  return session.receivedAnything
+    ? checkError('HANDSHAKE_TIMEOUT', `${where} started the TLS handshake but did not send its certificate within ${timeoutMs} ms.`)
+    : timeoutError('handshake', where, timeoutMs);
+}
+
+function cancelledError(where: string): CheckError {
+  return checkError('CANCELLED', `The check of ${where} was cancelled.`);
+}
+
+function toResult(capture: Capture, handshakeMs: number | null): RawHandshakeResult {
+  return {
+    version: capture.version,
+    cipherSuite: capture.cipherSuiteId === null ? null : cipherSuiteName(capture.cipherSuiteId),
+    cipherSuiteId: capture.cipherSuiteId,
+    certificates: capture.certificates,
+    certificateRequested: capture.certificateRequested,
+    acceptableCAs: capture.acceptableCAs,
+    stapledOcsp: capture.stapledOcsp,
+    alert: capture.alert && { level: capture.alert.level, description: capture.alert.description, name: capture.alert.name },
+    error: capture.error,
+    handshakeMs,
+    keyExchangeGroup: capture.keyExchangeGroup === null ? null : groupName(capture.keyExchangeGroup),
+    helloRetried: capture.helloRetried,
+  };
+}
+
+function failedResult(error: CheckError): RawHandshakeResult {
+  return {
+    version: null,
+    cipherSuite: null,
+    cipherSuiteId: null,
+    certificates: [],
+    certificateRequested: false,
+    acceptableCAs: [],
+    stapledOcsp: null,
+    alert: null,
+    error,
+    handshakeMs: null,
+    keyExchangeGroup: null,
+    helloRetried: false,
+  };
+}
