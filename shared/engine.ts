@@ -1,16 +1,206 @@
-// The pipeline: target -> DNS -> TLS capture -> decode -> chain and trust -> comments -> result.
-import type { CheckRequest, EndpointResult } from './types.ts';
+// The pipeline, one stage per module:
+//   target (target.ts) -> DNS (dns.ts) -> TLS capture (capture.ts) -> decode (decode.ts)
+//   -> chain and trust (chain.ts) -> comments (rules.ts) -> result.
+// Only dns.ts and capture.ts touch the network; the rest is pure.
+import type {
+  ChainItem,
+  CheckOptions,
+  CheckRequest,
+  EndpointResult,
+  Endpoint,
+  ServedChainFacts,
+  Target,
+  TrustVerdict,
+} from './types.ts';
+import { parseTarget } from './target.ts';
+import { resolveTarget, type DnsFailure } from './dns.ts';
+import { captureEndpoint } from './capture.ts';
+import { decodeCertificateCached } from './decode.ts';
+import { buildChain, type ChainOutcome, type TrustAnchor } from './chain.ts';
+import { loadTrustAnchors } from './trust-store.ts';
+import { readCertificates } from './certfile.ts';
+import { evaluateRules } from './rules.ts';
+import { rootLinks } from './root-links.ts';
+import { checkError } from './errors.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
-  /** Called once per endpoint, in the order endpoints finish. */
+  /** Called once per endpoint, target by target, in test order within a target. */
   onResult?(result: EndpointResult): void;
   onProgress?(progress: { done: number; total: number; current: string | null }): void;
 }
 
-/** Check every target of the request; resolves with all endpoint results (cancelled runs keep what finished). */
-export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
-  void request;
-  void hooks;
-  throw new Error('not implemented yet');
+/** Trust anchors for a run: the stores plus the roots the admin added. */
+export function anchorsFor(options: Pick<CheckOptions, 'extraRootsPem'>): TrustAnchor[] {
+  const userRootsDer = (options.extraRootsPem ?? []).flatMap((pem) => readCertificates(new TextEncoder().encode(pem)).certificates);
+  return loadTrustAnchors({ userRootsDer, includeSystem: true });
 }
+
+/** A fixed-size pool: at most `limit` tasks at once. */
+export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Chain facts the comment rules read, from the builder's outcome. */
+function servedChainFacts(outcome: ChainOutcome): ServedChainFacts {
+  // Intermediates sit between the leaf and the top (the anchor or the last certificate found).
+  const intermediates = outcome.links.slice(1, -1);
+  return {
+    missingIssuer: outcome.missingIssuer,
+    notSentIntermediates: intermediates.filter((link) => link.source !== 'served').map((link) => decodeCertificateCached(link.der).subject),
+    unusedIndexes: outcome.servedUnused,
+    inOrder: outcome.servedOrderOk,
+    rootSent: outcome.rootServed,
+  };
+}
+
+function chainItems(outcome: ChainOutcome): ChainItem[] {
+  return outcome.links.map((link) => ({ cert: decodeCertificateCached(link.der), source: link.source, valid: link.valid, reason: link.reason }));
+}
+
+function trustVerdict(outcome: ChainOutcome, chain: ChainItem[]): TrustVerdict {
+  const top = chain[chain.length - 1]?.cert;
+  return { trusted: outcome.trusted, store: outcome.store, root: top ? top.subject : null, reason: outcome.reason };
+}
+
+export function emptyResult(base: Omit<EndpointResult, 'error' | 'tls' | 'served' | 'chain' | 'trust' | 'servedChain' | 'comments' | 'rootLinks' | 'revocation' | 'checkedAt'>): EndpointResult {
+  return {
+    ...base,
+    error: null,
+    tls: { protocol: null, cipher: null, handshakeMs: null, handshakeError: null, authorized: null, authorizationError: null },
+    served: [],
+    chain: [],
+    trust: null,
+    servedChain: null,
+    comments: [],
+    rootLinks: [],
+    revocation: null,
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+function failureResult(target: Target, failure: DnsFailure): EndpointResult {
+  const result = emptyResult({
+    target: target.input,
+    type: target.type,
+    host: failure.host,
+    ip: null,
+    port: failure.port,
+    poolMember: false,
+    srv: failure.srv,
+    srvRecord: failure.srvRecord,
+    poolAddresses: [],
+  });
+  result.error = failure.error;
+  return result;
+}
+
+/** Capture, decode and build the chain for one endpoint (comments come later, with the pool). */
+export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
+  const result = emptyResult(endpoint);
+  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
+  result.checkedAt = new Date().toISOString();
+  result.tls = capture.tls;
+  result.error = capture.error;
+  if (capture.certificates.length === 0) return result;
+
+  await decodeAndBuildChain(result, capture.certificates, anchors);
+  return result;
+}
+
+/** Stages 4 and 5 for certificates however they were obtained (a server, or files for `inspect`). */
+export async function decodeAndBuildChain(result: EndpointResult, served: Uint8Array[], anchors: TrustAnchor[]): Promise<void> {
+  result.served = served.map((der) => decodeCertificateCached(der));
+  const outcome = await buildChain({ served, anchors, at: new Date(result.checkedAt) });
+  result.chain = chainItems(outcome);
+  result.trust = trustVerdict(outcome, result.chain);
+  result.servedChain = servedChainFacts(outcome);
+}
+
+/** Subjects of the roots the admin added, so rules can spot them in a server's CA list. */
+function userRootSubjects(anchors: TrustAnchor[]): string[] {
+  return anchors.filter((a) => a.store === 'user').map((a) => decodeCertificateCached(a.der).subject);
+}
+
+/** Comments and root links for a target's results, judged together so pool members can be compared. */
+export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[]): void {
+  const userRoots = userRootSubjects(anchors);
+  for (const result of results) {
+    const pool = results.filter((other) => other.host === result.host && other.port === result.port);
+    result.rootLinks = result.served.length ? rootLinks(result) : [];
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots });
+  }
+}
+
+/** Check one target end to end: DNS, then every endpoint (pool members in parallel). */
+export async function checkTarget(
+  target: Target,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<EndpointResult[]> {
+  const resolution = await resolveTarget(target, { dnsServer: options.dnsServer, testPool: options.testPool, timeoutMs: options.timeoutMs, signal });
+  const results = await Promise.all(
+    resolution.checks.map((planned) =>
+      planned.kind === 'failure'
+        ? Promise.resolve(failureResult(target, planned.failure))
+        : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
+    ),
+  );
+  judge(results, target, anchors);
+  return results;
+}
+
+/**
+ * Check every target of the request. Results are reported target by target as they finish;
+ * the promise resolves with all of them in request order. A cancelled run keeps what finished.
+ * Throws UsageError for an invalid target before anything is sent.
+ */
+export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
+  const options = request.options;
+  const targets = request.targets.map((input) => parseTarget(input));
+  const anchors = anchorsFor(options);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
+  const limit = createLimiter(concurrency);
+  const perTarget: EndpointResult[][] = new Array(targets.length);
+  let done = 0;
+  let next = 0;
+  hooks.onProgress?.({ done, total: targets.length, current: null });
+
+  const worker = async () => {
+    while (next < targets.length && !hooks.signal?.aborted) {
+      const index = next++;
+      const target = targets[index];
+      hooks.onProgress?.({ done, total: targets.length, current: target.input });
+      let results: EndpointResult[];
+      try {
+        results = await checkTarget(target, anchors, options, limit, hooks.signal);
+      } catch (err) {
+        // A bug in one stage must not stop the other targets: report it on this target.
+        const broken = emptyResult({ target: target.input, type: target.type, host: target.host, ip: null, port: target.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
+        broken.error = checkError('INTERNAL', `Internal error while checking ${target.input}: ${err instanceof Error ? err.message : String(err)}`);
+        results = [broken];
+      }
+      if (hooks.signal?.aborted) return;
+      perTarget[index] = results;
+      done++;
+      for (const result of results) hooks.onResult?.(result);
+      hooks.onProgress?.({ done, total: targets.length, current: null });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return perTarget.flatMap((results) => results ?? []);
+}
+

@@ -1,0 +1,166 @@
+// The command line over the engine: `npm run cli -- check ...` and `npm run cli -- inspect ...`.
+// Exit status: 0 every endpoint reached, 1 any endpoint not reached, 2 usage error.
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
+import { DEFAULT_OPTIONS } from '../shared/types.ts';
+import { UsageError, parsePort, parseTargetType } from '../shared/target.ts';
+import { parseDnsServer } from '../shared/dns.ts';
+import { runChecks } from '../shared/engine.ts';
+import { inspectCertificates } from '../shared/inspect.ts';
+import { readCertificates, toPem } from '../shared/certfile.ts';
+import { resultsText } from '../shared/text-report.ts';
+import { parseTargetList } from '../shared/csv-import.ts';
+import { resultsToCsv } from '../shared/csv-export.ts';
+import type { ImportError } from '../shared/ipc.ts';
+
+const USAGE = `Usage:
+  npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
+                 [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline] [--json]
+  npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
+  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--json]
+
+  <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
+  --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
+             _sipfederationtls._tcp, _sip._tls and _sipinternaltls._tcp SRV records
+  --port     port for DIR targets typed without one (default 443)
+  --dns-server  resolve every name through this DNS server instead of the system resolver
+  --no-dnslb    test only the first address of a name (default: every address of a pool)
+  --advanced    show every extension;  --chain  show the served and built chains
+  --timeout     per-step timeout in ms (DNS query, connect, handshake; default ${DEFAULT_OPTIONS.timeoutMs})
+  --trust       a .cer/.crt/.pem/.p7b file of extra trusted roots (internal enterprise CAs)
+  --offline     no network fetches beyond the check itself (no AIA, CRL or OCSP)
+  --import      a target list in the old tool's format (header Domain,Type,Port)
+  --export      write the results as CSV for Excel (one row per endpoint)
+  --concurrency how many endpoints are checked at once (default ${DEFAULT_OPTIONS.concurrency})
+  --json        print {"results":[...]} instead of text (with --import, also "importErrors")
+
+Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error.`;
+
+type Writer = (text: string) => void;
+
+class Cli {
+  constructor(
+    private readonly out: Writer,
+    private readonly err: Writer,
+  ) {}
+
+  private static parse(args: string[]) {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        type: { type: 'string' },
+        port: { type: 'string' },
+        'dns-server': { type: 'string' },
+        'no-dnslb': { type: 'boolean', default: false },
+        advanced: { type: 'boolean', default: false },
+        chain: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        trust: { type: 'string', multiple: true, default: [] },
+        json: { type: 'boolean', default: false },
+        host: { type: 'string' },
+        concurrency: { type: 'string' },
+        import: { type: 'string' },
+        export: { type: 'string' },
+        offline: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  }
+
+  private static trustPems(files: string[]): string[] {
+    return files.map((file) => {
+      const { certificates, errors } = readCertificates(readFile(file), file);
+      if (certificates.length === 0) throw new UsageError(`--trust ${file}: no certificate found${errors.length ? ` (${errors.join('; ')})` : ''}.`);
+      return certificates.map((der) => toPem(der)).join('');
+    });
+  }
+
+  private static positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${name} takes a whole number from 1 to ${max}.`);
+    return Number(value);
+  }
+
+  async run(argv: string[]): Promise<number> {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      this.out(USAGE + '\n');
+      return command ? 0 : 2;
+    }
+    const { values, positionals } = Cli.parse(rest);
+    if (values.help) {
+      this.out(USAGE + '\n');
+      return 0;
+    }
+    const report = { advanced: values.advanced, rootChain: values.chain };
+    if (command === 'check') {
+      if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
+      const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
+      const port = values.port !== undefined ? parsePort(values.port) : null;
+      const options: CheckOptions = {
+        dnsServer: values['dns-server'] !== undefined ? (parseDnsServer(values['dns-server']), values['dns-server'].trim()) : null,
+        testPool: !values['no-dnslb'],
+        timeoutMs: Cli.positiveInt('timeout', values.timeout, DEFAULT_OPTIONS.timeoutMs, 600_000),
+        extraRootsPem: Cli.trustPems(values.trust),
+        concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
+        offline: values.offline,
+      };
+      const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
+      let importErrors: ImportError[] | undefined;
+      if (values.import) {
+        const list = parseTargetList(values.import, new TextDecoder().decode(readFile(values.import)));
+        targets.push(...list.rows);
+        importErrors = list.importErrors;
+        for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
+      }
+      const results = await runChecks({ targets, options });
+      if (values.export) writeFileSync(values.export, resultsToCsv(results));
+      this.print(results, values.json, report, importErrors);
+      return results.every((r) => r.error === null) && !importErrors?.length ? 0 : 1;
+    }
+    if (command === 'inspect') {
+      if (positionals.length === 0) throw new UsageError('inspect needs at least one certificate file.');
+      const certificates = positionals.flatMap((file) => {
+        const read = readCertificates(readFile(file), file);
+        if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
+        return read.certificates;
+      });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust) });
+      this.print([result], values.json, report);
+      return 0;
+    }
+    throw new UsageError(`Unknown command "${command}": use check or inspect.`);
+  }
+
+  private print(results: EndpointResult[], json: boolean, report: { advanced: boolean; rootChain: boolean }, importErrors?: ImportError[]) {
+    this.out(json ? JSON.stringify(importErrors ? { results, importErrors } : { results }, null, 2) + '\n' : resultsText(results, report));
+  }
+}
+
+function readFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+  }
+}
+
+export async function main(argv: string[], out: Writer = (t) => process.stdout.write(t), err: Writer = (t) => process.stderr.write(t)): Promise<number> {
+  try {
+    return await new Cli(out, err).run(argv);
+  } catch (error) {
+    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    err(`${isUsage ? 'Usage error' : 'Error'}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (isUsage) err('Run "npm run cli -- --help" for the options.\n');
+    return isUsage ? 2 : 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,73 @@
+// Stage 3: Endpoint -> the certificates exactly as the server sent them, plus what a normal client
+// negotiates. Two connections run side by side: the raw client (wire chain, order, even when the
+// handshake later fails) and Node's TLS (protocol, cipher, trust verdict of a real client).
+// Then, for a server that speaks TLS, one ClientHello per protocol version gives the version matrix.
+import type { CheckError, Endpoint, TlsInfo } from './types.ts';
+import { checkError } from './errors.ts';
+import { nodeHandshake } from './node-tls.ts';
+import { probeVersions, rawHandshake } from './tls/raw-client.ts';
+import { distinguishedNameText } from './decode.ts';
+import { hostPort } from './target.ts';
+
+export interface CaptureOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** One ClientHello per TLS version (default on). */
+  probeVersions?: boolean;
+}
+
+export interface Capture {
+  /** DER as sent, in the order sent (leaf first). */
+  certificates: Uint8Array[];
+  /** 'wire' when read from the Certificate message; 'node' when only Node's reconstructed chain was had. */
+  certificateSource: 'wire' | 'node' | 'none';
+  tls: TlsInfo;
+  stapledOcsp: Uint8Array | null;
+  /** Null when certificates were captured. */
+  error: CheckError | null;
+}
+
+export async function captureEndpoint(endpoint: Endpoint, options: CaptureOptions): Promise<Capture> {
+  const servername = endpoint.host === endpoint.ip ? null : endpoint.host;
+  const common = { ip: endpoint.ip, port: endpoint.port, servername, timeoutMs: options.timeoutMs, signal: options.signal };
+  const [raw, node] = await Promise.all([rawHandshake(common), nodeHandshake(common)]);
+
+  const tls: TlsInfo = {
+    protocol: node.protocol,
+    cipher: node.cipher,
+    handshakeMs: node.handshakeMs ?? raw.handshakeMs,
+    handshakeError: null,
+    authorized: node.authorized,
+    authorizationError: node.authorizationError,
+    clientCertRequested: raw.certificateRequested,
+  };
+
+  let certificates = raw.certificates;
+  let certificateSource: Capture['certificateSource'] = raw.certificates.length > 0 ? 'wire' : 'none';
+  if (certificates.length === 0 && node.peerChainDer.length > 0) {
+    // The raw client could not read this server (an exotic extension or suite): Node's view is
+    // second best, so the admin still sees the certificate; the order may not be the wire order.
+    certificates = node.peerChainDer;
+    certificateSource = 'node';
+  }
+
+  let error: CheckError | null = null;
+  if (certificates.length === 0) {
+    error = raw.error ?? node.error ?? checkError('NO_CERTIFICATE', `ERROR: No certificate response from ${hostPort(endpoint.ip, endpoint.port)}.`);
+  } else if (node.error) {
+    // Certificates arrived, then the handshake failed: a client certificate demanded, an alert.
+    tls.handshakeError = node.error;
+  }
+  if (!tls.protocol && raw.version) tls.protocol = raw.version;
+  if (!tls.cipher && raw.cipherSuite) tls.cipher = raw.cipherSuite;
+  tls.acceptableCAs = raw.acceptableCAs.map((der) => distinguishedNameText(der));
+
+  // Probe only a server that answered in TLS: a silent or refusing one would cost four more timeouts.
+  if (raw.version !== null && options.probeVersions !== false) {
+    const probe = await probeVersions(common);
+    tls.versions = probe.versions;
+    tls.suites = probe.suites;
+  }
+
+  return { certificates, certificateSource, tls, stapledOcsp: raw.stapledOcsp, error };
+}

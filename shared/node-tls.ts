@@ -1,0 +1,108 @@
+// What a normal client negotiates with the endpoint: Node's own TLS handshake (OpenSSL), for the
+// protocol and cipher a real client gets and its trust verdict. The certificates themselves come from
+// the raw client (shared/tls), which sees them exactly as sent.
+import tls from 'node:tls';
+import type { CheckError } from './types.ts';
+import { checkError, classifySocketError, timeoutError } from './errors.ts';
+import { hostPort } from './target.ts';
+
+export interface NodeHandshakeOptions {
+  ip: string;
+  port: number;
+  /** SNI; null for an IP target. */
+  servername: string | null;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Roots for the reference trust verdict; Node's bundled roots when absent. */
+  ca?: string[];
+}
+
+export interface NodeHandshakeResult {
+  protocol: string | null;
+  cipher: string | null;
+  handshakeMs: number | null;
+  authorized: boolean | null;
+  authorizationError: string | null;
+  /** Certificates as Node reports them (not wire order): used only when the raw client got none. */
+  peerChainDer: Uint8Array[];
+  error: CheckError | null;
+}
+
+/** Node's view of a peer chain: leaf, then each issuerCertificate until it repeats. */
+function peerChain(socket: tls.TLSSocket): Uint8Array[] {
+  const chain: Uint8Array[] = [];
+  const seen = new Set<string>();
+  let cert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
+  while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    chain.push(new Uint8Array(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return chain;
+}
+
+const ALERT_IN_MESSAGE = /alert (?:number \d+|[a-z ]+)|sslv3 alert ([a-z ]+)|tlsv1 alert ([a-z ]+)|tlsv13 alert ([a-z ]+)/i;
+
+export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshakeResult> {
+  const where = hostPort(opts.ip, opts.port);
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let connected = false;
+    let settled = false;
+    const result: NodeHandshakeResult = {
+      protocol: null,
+      cipher: null,
+      handshakeMs: null,
+      authorized: null,
+      authorizationError: null,
+      peerChainDer: [],
+      error: null,
+    };
+    const socket = tls.connect({
+      host: opts.ip,
+      port: opts.port,
+      servername: opts.servername ?? undefined,
+      rejectUnauthorized: false,
+      // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
+      minVersion: 'TLSv1',
+      ciphers: 'ALL:@SECLEVEL=0',
+      ca: opts.ca,
+    });
+    const finish = (error: CheckError | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      result.error = error;
+      socket.destroy();
+      resolve(result);
+    };
+    const onAbort = () => finish(checkError('CANCELLED', 'Check cancelled.'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => finish(timeoutError(connected ? 'handshake' : 'connect', where, opts.timeoutMs)), opts.timeoutMs);
+
+    socket.once('connect', () => {
+      connected = true;
+    });
+    socket.once('secureConnect', () => {
+      result.handshakeMs = Math.round(performance.now() - started);
+      result.protocol = socket.getProtocol();
+      result.cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? null;
+      result.authorized = socket.authorized;
+      result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
+      result.peerChainDer = peerChain(socket);
+      // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly for that alert.
+      setTimeout(() => finish(null), result.protocol === 'TLSv1.3' ? 150 : 0);
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const alert = ALERT_IN_MESSAGE.exec(err.message);
+      if (alert || err.code?.startsWith('ERR_SSL')) {
+        const name = (alert?.[1] ?? alert?.[2] ?? alert?.[3] ?? err.code ?? 'handshake failure').toLowerCase();
+        finish(checkError('TLS_ALERT', `${where} ended the TLS handshake: ${name} (${err.message.trim()}).`));
+      } else {
+        finish(classifySocketError(err, connected ? 'handshake' : 'connect', where));
+      }
+    });
+    socket.once('close', () => finish(result.protocol ? null : checkError('CONNECTION_RESET', `${where} closed the connection during the TLS handshake.`)));
+  });
+}

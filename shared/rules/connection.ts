@@ -1,0 +1,85 @@
+// What happened on the wire around the certificates: nothing received, unreadable, handshake faults,
+// revocation. (Client certificate requests: protocol.ts.)
+import type { Rule } from './types.ts';
+import { hasCertificates } from './facts.ts';
+
+export const notCheckedRule: Rule = {
+  id: 'not-checked',
+  severity: 'info',
+  description: 'No certificate was received, so no certificate checks ran.',
+  check({ result }) {
+    if (hasCertificates(result)) return [];
+    return [
+      {
+        id: 'not-checked',
+        severity: 'info',
+        text: result.error
+          ? 'No certificate was received, so none of the certificate checks ran. Fix the problem reported for this endpoint and test again.'
+          : 'The server completed no handshake that carried a certificate, so none of the certificate checks ran.',
+      },
+    ];
+  },
+};
+
+export const unparseableCertificateRule: Rule = {
+  id: 'unparseable-certificate',
+  severity: 'error',
+  description: 'The server certificate could not be decoded.',
+  check({ result }) {
+    if (!hasCertificates(result)) return [];
+    const leaf = result.served[0];
+    if (!leaf.parseError) return [];
+    return [
+      {
+        id: 'unparseable-certificate',
+        severity: 'error',
+        text:
+          `The server's certificate could not be decoded: ${leaf.parseError.replace(/^The certificate could not be decoded:\s*/i, '')} ` +
+          'Clients will reject it too. Check what is bound to this port, and re-import or reissue the certificate.',
+      },
+    ];
+  },
+};
+
+export const handshakeFailedRule: Rule = {
+  id: 'handshake-failed',
+  severity: 'info',
+  description: 'Certificates arrived but the TLS handshake then failed (e.g. the server demanded a client certificate).',
+  check({ result }) {
+    if (!hasCertificates(result)) return [];
+    const failure = result.tls?.handshakeError;
+    if (!failure) return [];
+    const demandedClientCert = result.tls.clientCertRequested === true || /client certificate|certificate required/i.test(failure.message);
+    return [
+      {
+        id: 'handshake-failed',
+        severity: 'info',
+        text:
+          `The certificates were received, but the TLS handshake then failed: ${failure.message.replace(/\.$/, '')}. ` +
+          (demandedClientCert
+            ? 'The server most likely demanded a client certificate, which this tool does not present: normal for mutual TLS ports (Edge federation, SBC / Direct Routing, server-to-server), where only a partner server with a trusted certificate may connect. The certificate checks still apply.'
+            : 'The certificate checks use the certificates the server sent.'),
+      },
+    ];
+  },
+};
+
+export const revokedRule: Rule = {
+  id: 'revoked',
+  severity: 'error',
+  description: 'The server certificate has been revoked by its CA.',
+  check({ result }) {
+    if (!hasCertificates(result) || result.revocation?.status !== 'revoked') return [];
+    const { method, details } = result.revocation;
+    const how = { crl: 'CRL', ocsp: 'OCSP', 'ocsp-staple': 'stapled OCSP response', none: 'revocation check' }[method] ?? method;
+    return [
+      {
+        id: 'revoked',
+        severity: 'error',
+        text: `The certificate has been revoked by its CA (${how}${details ? `: ${details.replace(/\.$/, '')}` : ''}). Every client and partner that checks revocation rejects it. Install a new certificate.`,
+      },
+    ];
+  },
+};
+
+export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, handshakeFailedRule, revokedRule];
