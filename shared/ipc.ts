@@ -88,12 +88,25 @@ export const API_CHANNELS: { readonly [M in ApiMethodName]: string } = {
 
 export const CHECK_EVENT_CHANNEL = 'check:event';
 
+/**
+ * Application menu commands (Electron only) the renderer carries out itself: File > Import list…,
+ * File > Export…, Help > About. Sent on MENU_EVENT_CHANNEL; the renderer subscribes with
+ * `window.certChecker.onMenu?.(listener)`. The browser bridge has no menu and may leave onMenu out.
+ */
+export type MenuAction = 'importList' | 'export' | 'about';
+export interface MenuEvent {
+  action: MenuAction;
+}
+export const MENU_EVENT_CHANNEL = 'menu:action';
+
 /** What the renderer sees on `window.certChecker`: every method async, plus the event subscription. */
 export type CertCheckerApi = {
   [M in ApiMethodName]: (...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
 } & {
   /** Subscribe to check events; returns the unsubscribe function. */
   onCheckEvent(listener: (event: CheckEvent) => void): () => void;
+  /** Subscribe to application menu commands (Electron); returns the unsubscribe function. */
+  onMenu?(listener: (event: MenuEvent) => void): () => void;
 };
 
 /** The handlers a host (Electron main, web bridge) implements: same methods, any may be async. */

@@ -1,0 +1,226 @@
+// One card per endpoint result: the old tool's text block, laid out, with Copy, Save and root links.
+import { memo, useMemo, useState, type ReactNode } from 'react';
+import type { CertInfo, EndpointResult } from '../../shared/types.ts';
+import { worstSeverity } from '../../shared/summary.ts';
+import { SEVERITY_ORDER, TLS_VERSIONS } from '../../shared/types.ts';
+import { useApi, useAppStore } from '../context.ts';
+import { copyText } from '../clipboard.ts';
+import {
+  cardSections,
+  cardText,
+  cardTitle,
+  SEVERITY_ICON,
+  SEVERITY_LABEL,
+  severityCounts,
+  toPem,
+  type CardLine,
+  type CardSection,
+  type CardView,
+} from '../format.ts';
+
+interface ResultCardProps {
+  result: EndpointResult;
+  index: number;
+  showAdvanced: boolean;
+  showRootChain: boolean;
+  testPool: boolean;
+}
+
+function CertActions({ cert, fileBase }: { cert: CertInfo; fileBase: string }) {
+  const api = useApi();
+  const store = useAppStore();
+  const save = async (kind: 'cer' | 'pem') => {
+    try {
+      const saved = await api.saveFile(
+        kind === 'cer'
+          ? { defaultName: `${fileBase}.cer`, content: cert.derBase64, encoding: 'base64', filters: [{ name: 'DER certificate', extensions: ['cer'] }] }
+          : { defaultName: `${fileBase}.pem`, content: toPem(cert.derBase64), encoding: 'utf8', filters: [{ name: 'PEM certificate', extensions: ['pem'] }] },
+      );
+      if (saved.saved) store.getState().notify('info', `Saved ${saved.path ?? `${fileBase}.${kind}`}.`);
+    } catch (err) {
+      store.getState().notify('error', `Save failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  return (
+    <div className="cert-actions">
+      <button type="button" className="small" onClick={() => void save('cer')} aria-label={`Save .cer of ${cert.subject}`}>
+        Save .cer
+      </button>
+      <button type="button" className="small" onClick={() => void save('pem')} aria-label={`Save .pem of ${cert.subject}`}>
+        Save .pem
+      </button>
+    </div>
+  );
+}
+
+function RootLinkLine({ label, url }: { label: string; url: string }) {
+  const api = useApi();
+  const store = useAppStore();
+  const open = async () => {
+    try {
+      const { opened } = await api.openExternal(url);
+      if (!opened) store.getState().notify('error', `The link was not opened: ${url}`);
+    } catch (err) {
+      store.getState().notify('error', `Cannot open ${url}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  return (
+    <div className="line link-line">
+      <span className="label">{label}:</span>{' '}
+      <a
+        href={url}
+        rel="noopener noreferrer"
+        onClick={(event) => {
+          event.preventDefault();
+          void open();
+        }}
+      >
+        {url}
+      </a>
+    </div>
+  );
+}
+
+function VersionsTable({ line }: { line: Extract<CardLine, { kind: 'versions' }> }) {
+  const shown = TLS_VERSIONS.filter((version) => line.versions[version] !== undefined);
+  return (
+    <div className="field">
+      <span className="label">TLS Versions:</span>
+      <table className="versions">
+        <thead>
+          <tr>
+            {shown.map((version) => (
+              <th key={version} scope="col">
+                {version}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {shown.map((version) => (
+              <td key={version} className={line.versions[version] ? 'yes' : 'no'} title={line.suites[version] ?? undefined}>
+                {line.versions[version] ? 'Yes' : 'No'}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function renderLine(line: CardLine, key: number): ReactNode {
+  switch (line.kind) {
+    case 'text':
+      return (
+        <div key={key} className={`line tone-${line.tone ?? 'normal'}${line.tone === 'error' ? ' sev-error' : ''}`}>
+          {line.text}
+        </div>
+      );
+    case 'field':
+      return (
+        <div key={key} className={`field tone-${line.tone ?? 'normal'}`}>
+          <span className="label">{line.label}:</span>
+          <span className="value">{line.value}</span>
+        </div>
+      );
+    case 'block':
+      return (
+        <div key={key} className="field block">
+          <span className="label">{line.label}:</span>
+          <pre className="value">{line.text}</pre>
+        </div>
+      );
+    case 'subheading':
+      return (
+        <div key={key} className="subheading">
+          {line.text}
+        </div>
+      );
+    case 'comment':
+      return (
+        <li key={key} className={`comment sev-${line.severity}`}>
+          <span className="sev-tag">
+            {SEVERITY_ICON[line.severity]} {SEVERITY_LABEL[line.severity]}
+          </span>
+          <span className="comment-text">{line.text}</span>
+        </li>
+      );
+    case 'link':
+      return <RootLinkLine key={key} label={line.label} url={line.url} />;
+    case 'versions':
+      return <VersionsTable key={key} line={line} />;
+    case 'certActions':
+      return <CertActions key={key} cert={line.cert} fileBase={line.fileBase} />;
+  }
+}
+
+function Section({ section, headingId }: { section: CardSection; headingId: string }) {
+  const isComments = section.key === 'comments';
+  return (
+    <section className={`card-section section-${section.key}`} aria-labelledby={section.title ? headingId : undefined}>
+      {section.title && (
+        <h4 id={headingId} className="section-title">
+          {section.title}
+        </h4>
+      )}
+      {isComments ? <ul className="comments">{section.lines.map(renderLine)}</ul> : section.lines.map(renderLine)}
+    </section>
+  );
+}
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const onClick = async () => {
+    const ok = await copyText(text);
+    setState(ok ? 'copied' : 'failed');
+    setTimeout(() => setState('idle'), 1500);
+  };
+  return (
+    <button type="button" className="small copy" onClick={() => void onClick()} aria-label={`Copy ${label} as text`}>
+      {state === 'copied' ? 'Copied ✔' : state === 'failed' ? 'Copy failed' : 'Copy'}
+    </button>
+  );
+}
+
+export const ResultCard = memo(function ResultCard({ result, index, showAdvanced, showRootChain, testPool }: ResultCardProps) {
+  const sections = useMemo(() => {
+    const view: CardView = { showAdvanced, showRootChain, testPool };
+    return cardSections(result, view);
+  }, [result, showAdvanced, showRootChain, testPool]);
+  const counts = useMemo(() => severityCounts(result), [result]);
+  const worst = worstSeverity(result);
+  const title = cardTitle(result);
+  const idBase = `card-${index}`;
+  const classes = ['card', worst ? `worst-${worst}` : '', result.poolMember ? 'pool-member' : '', result.error ? 'has-error' : ''].filter(Boolean).join(' ');
+
+  return (
+    <article className={classes} aria-labelledby={`${idBase}-title`} data-host={result.host} data-ip={result.ip ?? ''} data-port={result.port ?? ''}>
+      <header className="card-header">
+        <h3 id={`${idBase}-title`} className="card-title">
+          <span className="card-index">{index + 1}.</span> {title}
+        </h3>
+        <span className="badge type" title="Target type">
+          {result.type}
+        </span>
+        {result.ip && result.ip !== result.host && <span className="card-ip">{result.ip}</span>}
+        {result.poolMember && <span className="badge pool">Pool member</span>}
+        <span className="card-counts">
+          {result.error && <span className="count-badge sev-error">✖ Error</span>}
+          {SEVERITY_ORDER.filter((severity) => counts[severity] > 0).map((severity) => (
+            <span key={severity} className={`count-badge sev-${severity}`} title={`${counts[severity]} ${SEVERITY_LABEL[severity]} comment(s)`}>
+              {SEVERITY_ICON[severity]} {counts[severity]}
+            </span>
+          ))}
+        </span>
+        <CopyButton text={cardText(sections)} label={title} />
+      </header>
+      <div className="card-body">
+        {sections.map((section) => (
+          <Section key={section.key} section={section} headingId={`${idBase}-${section.key}`} />
+        ))}
+      </div>
+    </article>
+  );
+});

@@ -1,0 +1,180 @@
+// The results side: status line with progress, notices, and the result cards (paged, so thousands
+// of results do not freeze the window).
+import { useMemo } from 'react';
+import { useApp, useAppStore } from '../context.ts';
+import { isRunActive, type RunState } from '../store.ts';
+import { ResultCard } from './ResultCard.tsx';
+
+function statusText(run: RunState, resultCount: number): string {
+  const endpoints = `${resultCount} endpoint${resultCount === 1 ? '' : 's'}`;
+  switch (run.status) {
+    case 'idle':
+      return 'Ready. Enter a host and press Test.';
+    case 'starting':
+      return 'Starting test…';
+    case 'running':
+      return run.current ? `Checking: ${run.current}` : 'Checking…';
+    case 'cancelling':
+      return 'Cancelling test…';
+    case 'done':
+      return `Done: ${endpoints} checked.`;
+    case 'cancelled':
+      return `Test cancelled: ${endpoints} checked before it stopped.`;
+    case 'failed':
+      return `ERROR: ${run.error ?? 'the test failed.'}`;
+  }
+}
+
+function StatusBar() {
+  const run = useApp((s) => s.run);
+  const resultCount = useApp((s) => s.results.length);
+  const active = isRunActive(run.status);
+  const text = statusText(run, resultCount);
+  return (
+    <div className={`status-bar status-${run.status}`}>
+      <div className="status-line">
+        <span id="status" className={run.status === 'failed' ? 'status-text sev-error' : 'status-text'} role="status" aria-live="polite">
+          {text}
+        </span>
+        {(active || run.total > 0) && (
+          <span className="status-count" title="Targets done / targets in this test">
+            {run.done} / {run.total}
+          </span>
+        )}
+      </div>
+      <progress
+        className={active ? 'active' : undefined}
+        max={Math.max(run.total, 1)}
+        value={run.status === 'done' ? Math.max(run.total, 1) : run.done}
+        aria-label="Test progress"
+      />
+    </div>
+  );
+}
+
+function Notices() {
+  const notices = useApp((s) => s.notices);
+  const store = useAppStore();
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices">
+      {notices.map((notice) => (
+        <div key={notice.id} className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+          <div className="notice-body">
+            <p>
+              <span className={`notice-icon ${notice.tone === 'error' ? 'sev-error' : 'sev-info'}`} aria-hidden="true">
+                {notice.tone === 'error' ? '✖' : 'ℹ'}
+              </span>{' '}
+              {notice.text}
+            </p>
+            {notice.details.length > 0 && (
+              <ul className="import-errors">
+                {notice.details.map((detail, index) => (
+                  <li key={index}>
+                    Line {detail.line}: {detail.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <button type="button" className="small ghost" onClick={() => store.getState().dismissNotice(notice.id)} aria-label="Dismiss message">
+            ✕
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Summary() {
+  const results = useApp((s) => s.results);
+  const counts = useMemo(() => {
+    let errors = 0;
+    let warnings = 0;
+    for (const { result } of results) {
+      if (result.error || result.comments.some((c) => c.severity === 'error')) errors++;
+      else if (result.comments.some((c) => c.severity === 'warning')) warnings++;
+    }
+    return { errors, warnings, clean: results.length - errors - warnings };
+  }, [results]);
+  if (results.length === 0) return null;
+  return (
+    <p className="summary">
+      <span>{results.length} result{results.length === 1 ? '' : 's'}</span>
+      {counts.errors > 0 && <span className="sev-error">✖ {counts.errors} with errors</span>}
+      {counts.warnings > 0 && <span className="sev-warning">▲ {counts.warnings} with warnings</span>}
+      {counts.clean > 0 && <span className="sev-ok">✔ {counts.clean} without</span>}
+    </p>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div className="empty-state">
+      <h3>No results yet</h3>
+      <p>
+        Type a host and port (for example <code>sip.contoso.com</code> and <code>5061</code>) and press <kbd>Enter</kbd> or <strong>Test</strong>.
+      </p>
+      <p>
+        Tick <strong>FED SRV</strong>, <strong>SIP SRV</strong> or <strong>SIP INT SRV</strong> to test the servers a SIP domain's SRV record points to.
+        Drop a <code>.csv</code> list (Domain,Type,Port) on the window to test many.
+      </p>
+    </div>
+  );
+}
+
+export function ResultsPanel() {
+  const store = useAppStore();
+  const results = useApp((s) => s.results);
+  const visibleCount = useApp((s) => s.visibleCount);
+  const showAdvanced = useApp((s) => s.form.showAdvanced);
+  const showRootChain = useApp((s) => s.form.showRootChain);
+  const testPool = useApp((s) => s.run.testPool);
+  const active = useApp((s) => isRunActive(s.run.status));
+  const shown = results.slice(0, visibleCount);
+  const remaining = results.length - shown.length;
+
+  return (
+    <main className="results-panel" aria-labelledby="results-title">
+      <div className="results-header">
+        <h2 id="results-title" className="panel-title">
+          Results
+        </h2>
+        <Summary />
+        <div className="results-actions push-right">
+          <button type="button" className="small" onClick={() => void store.getState().exportResults('csv')} disabled={active || results.length === 0} title="One row per endpoint, for Excel">
+            Export CSV
+          </button>
+          <button type="button" className="small" onClick={() => void store.getState().exportResults('json')} disabled={active || results.length === 0} title="The full results as JSON">
+            Export JSON
+          </button>
+          <button type="button" className="small ghost" onClick={() => store.getState().clearResults()} disabled={active || results.length === 0}>
+            Clear Results
+          </button>
+        </div>
+      </div>
+      <StatusBar />
+      <Notices />
+      <div className="results-scroll" tabIndex={-1} id="results">
+        {results.length === 0 && !active ? <EmptyState /> : null}
+        {shown.map((entry, index) => (
+          <ResultCard
+            key={entry.key}
+            result={entry.result}
+            index={index}
+            showAdvanced={showAdvanced}
+            showRootChain={showRootChain}
+            testPool={testPool}
+          />
+        ))}
+        {remaining > 0 && (
+          <div className="show-more">
+            <button type="button" onClick={() => store.getState().showMore()}>
+              Show more ({remaining} more result{remaining === 1 ? '' : 's'})
+            </button>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

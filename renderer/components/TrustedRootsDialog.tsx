@@ -1,0 +1,84 @@
+// Trusted Roots: internal enterprise CAs the checks trust besides the bundled public roots.
+// A native <dialog> (modal, Escape closes, focus stays inside).
+import { useEffect, useRef } from 'react';
+import { useApp, useAppStore } from '../context.ts';
+import { formatDate } from '../format.ts';
+
+export function TrustedRootsDialog() {
+  const store = useAppStore();
+  const open = useApp((s) => s.trustedRootsOpen);
+  const roots = useApp((s) => s.trustedRoots);
+  const error = useApp((s) => s.trustedRootsError);
+  const shell = useApp((s) => s.appInfo?.shell ?? null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  const actions = store.getState();
+  return (
+    <dialog ref={dialogRef} className="trusted-roots" aria-labelledby="trusted-roots-title" onClose={() => actions.closeTrustedRoots()}>
+      <div className="dialog-header">
+        <h2 id="trusted-roots-title">Trusted Roots</h2>
+        <button type="button" className="small ghost" onClick={() => actions.closeTrustedRoots()} aria-label="Close Trusted Roots">
+          ✕
+        </button>
+      </div>
+      <p className="dialog-intro">
+        Root certificates of internal enterprise CAs. Checks trust them in addition to the bundled public roots, so an internal
+        Front End or Edge certificate shows as trusted. They are kept {shell === 'web' ? 'by the checker server' : 'on this computer'}.
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="table-scroll roots-scroll">
+        <table className="roots-table">
+          <thead>
+            <tr>
+              <th scope="col">Subject</th>
+              <th scope="col">Thumbprint</th>
+              <th scope="col">Not After</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {roots.length === 0 ? (
+              <tr className="empty">
+                <td colSpan={4}>No trusted roots added. Add .cer, .crt, .pem or .p7b files, or drop them here.</td>
+              </tr>
+            ) : (
+              roots.map((root) => (
+                <tr key={root.thumbprint}>
+                  <td className="wrap">{root.subject}</td>
+                  <td className="mono">{root.thumbprint}</td>
+                  <td className="date">{formatDate(root.notAfter).slice(0, 10)}</td>
+                  <td>
+                    <button type="button" className="small" onClick={() => void actions.removeTrustedRoot(root.thumbprint)} aria-label={`Remove ${root.subject}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="button-row dialog-buttons">
+        <button type="button" className="primary" onClick={() => void actions.addTrustedRootsFromDialog()}>
+          Add Certificates…
+        </button>
+        <button type="button" className="push-right" onClick={() => actions.closeTrustedRoots()}>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,79 @@
+// Turning the Host / Port fields into queued list rows, the way the old tool did:
+// comma-separated hosts and ports give one row per host x port. Pure; the engine validates each row again.
+import type { TargetInput, TargetType } from '../shared/types.ts';
+
+export type SrvType = Exclude<TargetType, 'DIR'>;
+
+/** A queued target: what the engine gets, plus a stable id for the list. */
+export interface QueueRow extends TargetInput {
+  id: number;
+}
+
+export interface ExpandResult {
+  rows: TargetInput[];
+  /** Why nothing could be added; null when rows were made. */
+  error: string | null;
+}
+
+export const DEFAULT_PORT_TEXT = '443';
+
+function splitList(text: string): string[] {
+  return text
+    .split(/[,;]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** Parse the Port field: one port or a comma-separated list, each 1-65535. */
+export function parsePorts(text: string): { ports: number[]; error: string | null } {
+  const parts = splitList(text);
+  if (parts.length === 0) return { ports: [], error: 'Enter a port from 1 to 65535 (443 for web services, 5061 for SIP/TLS).' };
+  const ports: number[] = [];
+  for (const part of parts) {
+    if (!/^\d{1,5}$/.test(part) || Number(part) < 1 || Number(part) > 65535) {
+      return { ports: [], error: `Invalid port "${part}": a port is a whole number from 1 to 65535.` };
+    }
+    if (!ports.includes(Number(part))) ports.push(Number(part));
+  }
+  return { ports, error: null };
+}
+
+/** The port a host typed as "host:port" or "[v6]:port" carries, for display only. */
+export function typedPort(host: string): number | null {
+  const bracketed = /^\[[^\]]*\]:(\d{1,5})$/.exec(host);
+  if (bracketed) return Number(bracketed[1]);
+  const plain = /^[^:]+:(\d{1,5})$/.exec(host);
+  return plain ? Number(plain[1]) : null;
+}
+
+/**
+ * Rows for the list from the Host and Port fields. SRV types take their port from DNS, so the Port field
+ * is ignored for them; a host typed with its own port keeps it.
+ */
+export function expandTargets(hostsText: string, portsText: string, srvType: SrvType | null): ExpandResult {
+  const hosts = splitList(hostsText);
+  if (hosts.length === 0) {
+    return { rows: [], error: srvType ? 'Enter a SIP domain, e.g. contoso.com.' : 'Enter a host name or IP address, e.g. sip.contoso.com.' };
+  }
+  if (srvType) return { rows: hosts.map((input) => ({ input, type: srvType, port: null })), error: null };
+
+  const rows: TargetInput[] = [];
+  const needsPortField = hosts.some((host) => typedPort(host) === null);
+  const { ports, error } = needsPortField ? parsePorts(portsText) : { ports: [], error: null };
+  if (error) return { rows: [], error };
+  for (const host of hosts) {
+    if (typedPort(host) !== null) rows.push({ input: host, type: 'DIR', port: null });
+    else for (const port of ports) rows.push({ input: host, type: 'DIR', port });
+  }
+  return { rows, error: null };
+}
+
+export function sameTarget(a: TargetInput, b: TargetInput): boolean {
+  return a.input.toLowerCase() === b.input.toLowerCase() && a.type === b.type && (a.port ?? null) === (b.port ?? null);
+}
+
+/** The Port column: the field port, the typed port, or "SRV" when DNS supplies it. */
+export function portColumn(row: TargetInput): string {
+  if (row.type !== 'DIR') return 'SRV';
+  return String(row.port ?? typedPort(row.input) ?? DEFAULT_PORT_TEXT);
+}

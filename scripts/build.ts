@@ -1,0 +1,119 @@
+// Builds what the hosts load: the renderer bundle (dist/renderer: index.html, app.js, app.css) and the
+// Electron main and preload scripts (dist/electron/main.cjs, preload.cjs).
+// `npm run build` (add --dev for an unminified build with source maps); also used by `npm run web` and tests.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const DEFAULT_OUT_DIR = join(ROOT_DIR, 'dist');
+
+export type BuildPart = 'renderer' | 'electron';
+
+export interface BuildOptions {
+  /** Where to write; default <project>/dist. Tests build into a temporary directory. */
+  outDir?: string;
+  /** Default: both. */
+  parts?: BuildPart[];
+  /** Minified, NODE_ENV=production (default true). */
+  production?: boolean;
+  /** Source maps (default false). */
+  sourcemap?: boolean;
+  /** esbuild's console output (default 'silent': errors still reject the promise with esbuild's messages). */
+  logLevel?: esbuild.LogLevel;
+}
+
+export interface BuildOutput {
+  outDir: string;
+  rendererDir: string;
+  indexHtml: string;
+  mainScript: string;
+  preloadScript: string;
+}
+
+export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
+  const outDir = resolve(opts.outDir ?? DEFAULT_OUT_DIR);
+  const parts = opts.parts ?? ['renderer', 'electron'];
+  const production = opts.production ?? true;
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    minify: production,
+    sourcemap: opts.sourcemap ?? false,
+    logLevel: opts.logLevel ?? 'silent',
+    absWorkingDir: ROOT_DIR,
+    legalComments: 'none',
+  };
+  const output: BuildOutput = {
+    outDir,
+    rendererDir: join(outDir, 'renderer'),
+    indexHtml: join(outDir, 'renderer', 'index.html'),
+    mainScript: join(outDir, 'electron', 'main.cjs'),
+    preloadScript: join(outDir, 'electron', 'preload.cjs'),
+  };
+
+  const jobs: Promise<unknown>[] = [];
+  if (parts.includes('renderer')) jobs.push(buildRenderer(common, production, output));
+  if (parts.includes('electron')) {
+    jobs.push(
+      esbuild.build({
+        ...common,
+        entryPoints: [join(ROOT_DIR, 'electron', 'main.ts')],
+        outfile: output.mainScript,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node22',
+        external: ['electron'],
+        // Shared modules may locate data files with import.meta.url, which CommonJS lacks.
+        define: { 'import.meta.url': '__sfbImportMetaUrl' },
+        banner: { js: "const __sfbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      }),
+      // The preload runs sandboxed: one self-contained CommonJS file whose only require is 'electron'.
+      esbuild.build({
+        ...common,
+        entryPoints: [join(ROOT_DIR, 'electron', 'preload.ts')],
+        outfile: output.preloadScript,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node22',
+        external: ['electron'],
+      }),
+    );
+  }
+  await Promise.all(jobs);
+  return output;
+}
+
+async function buildRenderer(common: esbuild.BuildOptions, production: boolean, output: BuildOutput): Promise<void> {
+  const htmlSource = join(ROOT_DIR, 'renderer', 'index.html');
+  const html = await readFile(htmlSource, 'utf8');
+  if (!/\bapp\.js\b/.test(html)) throw new Error(`${htmlSource} must load the bundle as app.js (and app.css).`);
+  await mkdir(output.rendererDir, { recursive: true });
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(ROOT_DIR, 'renderer', 'index.tsx')],
+    // app.js; the CSS the entry imports becomes app.css beside it.
+    outfile: join(output.rendererDir, 'app.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: ['es2022'],
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    loader: { '.svg': 'file', '.png': 'file', '.woff': 'file', '.woff2': 'file' },
+    assetNames: 'assets/[name]-[hash]',
+  });
+  await copyFile(htmlSource, output.indexHtml);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const dev = process.argv.includes('--dev');
+  const started = Date.now();
+  build({ production: !dev, sourcemap: dev, logLevel: 'warning' }).then(
+    (out) => console.log(`Built ${out.rendererDir} and ${join(out.outDir, 'electron')} in ${Date.now() - started} ms${dev ? ' (development)' : ''}.`),
+    (err: unknown) => {
+      // esbuild has already printed its messages; anything else (a missing file) is reported here.
+      if (!(err instanceof Error && 'errors' in err)) console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,893 @@
+// The React renderer, tested three ways:
+// 1. pure functions (target expansion, card text) and the store against a fake API, no browser;
+// 2. the UI in headless Chromium with a fake window.certChecker injected (canned results);
+// 3. the whole path: Chromium -> browser bridge -> web server -> engine -> loopback TLS and DNS servers.
+// Set UI_SCREENSHOT_DIR to keep 1280x800 screenshots of what the tests saw.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CertCheckerApi, CheckEvent } from '../shared/ipc.ts';
+import type { CertInfo, EndpointResult } from '../shared/types.ts';
+import { cardSections, cardText, formatDate, hostPort, toPem } from '../renderer/format.ts';
+import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
+import { createAppStore } from '../renderer/store.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const haveChromium = existsSync(CHROMIUM);
+const browserSkip = haveChromium ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): browser UI tests skipped`;
+const SCREENSHOT_DIR = process.env.UI_SCREENSHOT_DIR;
+
+// CI must have the browser: there a missing Chromium fails instead of skipping.
+test('Chromium is available for the UI tests', { skip: haveChromium || process.env.CI === 'true' ? false : browserSkip || false }, () => {
+  assert.ok(haveChromium, `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) for the UI tests`);
+});
+
+// ---------------------------------------------------------------- fixtures
+
+function fakeCert(overrides: Partial<CertInfo> = {}): CertInfo {
+  return {
+    subject: 'CN=sip.contoso.com, O=Contoso Ltd, L=Redmond, S=Washington, C=US',
+    issuer: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US',
+    notBefore: '2025-01-15T00:00:00.000Z',
+    notAfter: '2026-02-14T23:59:59.000Z',
+    serialNumber: '0A1B2C3D4E5F60718293A4B5C6D7E8F9',
+    signatureAlgorithm: 'sha256RSA',
+    signatureAlgorithmOid: '1.2.840.113549.1.1.11',
+    thumbprint: '3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B',
+    sha256: 'AB'.repeat(32),
+    version: 'V3',
+    publicKey: { algorithm: 'RSA', size: 2048 },
+    san: ['sip.contoso.com', 'sipfed.contoso.com', 'webconf.contoso.com'],
+    sanEntries: [
+      { type: 'dns', value: 'sip.contoso.com' },
+      { type: 'dns', value: 'sipfed.contoso.com' },
+      { type: 'dns', value: 'webconf.contoso.com' },
+    ],
+    commonName: 'sip.contoso.com',
+    extensions: [
+      { name: 'Key Usage', oid: '2.5.29.15', critical: true, data: 'Digital Signature, Key Encipherment (a0)' },
+      {
+        name: 'Enhanced Key Usage',
+        oid: '2.5.29.37',
+        critical: false,
+        data: 'Server Authentication (1.3.6.1.5.5.7.3.1)\nClient Authentication (1.3.6.1.5.5.7.3.2)',
+      },
+      { name: 'Subject Alternative Name', oid: '2.5.29.17', critical: false, data: 'DNS Name=sip.contoso.com\nDNS Name=sipfed.contoso.com\nDNS Name=webconf.contoso.com' },
+      {
+        name: 'CRL Distribution Points',
+        oid: '2.5.29.31',
+        critical: false,
+        data: '[1]CRL Distribution Point\n     Distribution Point Name:\n          Full Name:\n               URL=http://crl.contoso.com/issuing01.crl',
+      },
+    ],
+    ekus: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    isCA: false,
+    pathLength: null,
+    selfIssued: false,
+    crlUrls: ['http://crl.contoso.com/issuing01.crl'],
+    ocspUrls: [],
+    caIssuerUrls: ['http://pki.contoso.com/issuing01.crt'],
+    subjectKeyId: '1A 2B 3C',
+    authorityKeyId: '4D 5E 6F',
+    derBase64: Buffer.from('fake certificate DER bytes').toString('base64'),
+    parseError: null,
+    ...overrides,
+  };
+}
+
+const ROOT_CERT = fakeCert({
+  subject: 'CN=Contoso Root CA, O=Contoso Ltd, C=US',
+  issuer: 'CN=Contoso Root CA, O=Contoso Ltd, C=US',
+  commonName: 'Contoso Root CA',
+  thumbprint: '9988776655443322110099887766554433221100',
+  isCA: true,
+  selfIssued: true,
+  san: [],
+  sanEntries: [],
+});
+
+function fakeResult(overrides: Partial<EndpointResult> = {}): EndpointResult {
+  const leaf = fakeCert();
+  return {
+    target: 'sip.contoso.com:5061',
+    type: 'DIR',
+    host: 'sip.contoso.com',
+    ip: '127.0.0.5',
+    port: 5061,
+    poolMember: false,
+    srv: null,
+    srvRecord: null,
+    poolAddresses: ['127.0.0.5'],
+    error: null,
+    tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', handshakeMs: 12, handshakeError: null, authorized: false, authorizationError: null },
+    served: [leaf],
+    chain: [
+      { cert: leaf, source: 'served', valid: true, reason: null },
+      { cert: ROOT_CERT, source: 'user', valid: true, reason: null },
+    ],
+    trust: { trusted: true, store: 'user', root: ROOT_CERT.subject, reason: null },
+    servedChain: { missingIssuer: null, notSentIntermediates: [], unusedIndexes: [], inOrder: true, rootSent: false },
+    comments: [
+      { id: 'cn-match', severity: 'ok', text: 'Common Name Match found.' },
+      { id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' },
+      { id: 'client-eku-2026', severity: 'warning', text: 'Public CAs stop issuing the Client Authentication EKU in 2026: renewals will break federation.' },
+      { id: 'self-test', severity: 'info', text: 'Chain anchored at a root added under Trusted Roots.' },
+      { id: 'sha1-ca', severity: 'error', text: 'The issuing CA is signed with SHA-1: current clients refuse it.' },
+    ],
+    rootLinks: [{ label: 'Get Root Certs here', url: 'https://pki.contoso.com/' }],
+    revocation: null,
+    checkedAt: '2025-06-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Three cards of one SRV target whose name resolves to a pool of three addresses. */
+function fakePoolResults(): EndpointResult[] {
+  const pool = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
+  return pool.map((ip, index) =>
+    fakeResult({
+      target: 'contoso.com',
+      type: 'FED',
+      host: 'sipfed.contoso.com',
+      ip,
+      port: 5061,
+      poolMember: index > 0,
+      srv: '_sipfederationtls._tcp.contoso.com',
+      srvRecord: { name: '_sipfederationtls._tcp.contoso.com', priority: 0, weight: 0, port: 5061, target: 'sipfed.contoso.com' },
+      poolAddresses: pool,
+    }),
+  );
+}
+
+const REFUSED_RESULT = fakeResult({
+  target: 'sip.contoso.com:5062',
+  port: 5062,
+  error: { code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.5:5062: nothing is listening on that port, or a firewall rejects it.' },
+  tls: { protocol: null, cipher: null, handshakeMs: null, handshakeError: null, authorized: null, authorizationError: null },
+  served: [],
+  chain: [],
+  trust: null,
+  servedChain: null,
+  comments: [],
+  rootLinks: [],
+});
+
+// ---------------------------------------------------------------- 1. pure functions and the store
+
+describe('renderer logic', () => {
+  test('expandTargets makes one row per host x port; SRV types ignore the Port field', () => {
+    assert.deepEqual(expandTargets('a.contoso.com, b.contoso.com', '443,5061', null).rows, [
+      { input: 'a.contoso.com', type: 'DIR', port: 443 },
+      { input: 'a.contoso.com', type: 'DIR', port: 5061 },
+      { input: 'b.contoso.com', type: 'DIR', port: 443 },
+      { input: 'b.contoso.com', type: 'DIR', port: 5061 },
+    ]);
+    assert.deepEqual(expandTargets('contoso.com,fabrikam.com', '443', 'FED').rows, [
+      { input: 'contoso.com', type: 'FED', port: null },
+      { input: 'fabrikam.com', type: 'FED', port: null },
+    ]);
+    assert.deepEqual(expandTargets('sip.contoso.com:5061', 'junk', null).rows, [{ input: 'sip.contoso.com:5061', type: 'DIR', port: null }]);
+    assert.match(expandTargets('', '443', null).error ?? '', /Enter a host/);
+    assert.match(parsePorts('443, 70000').error ?? '', /70000/);
+    assert.equal(portColumn({ input: '[::1]:5061', type: 'DIR', port: null }), '5061');
+    assert.equal(portColumn({ input: 'contoso.com', type: 'SIP', port: null }), 'SRV');
+  });
+
+  test('card text follows the old tool: SRV line, pool note, FQDN and IP lines, fields, comments', () => {
+    const [first, second] = fakePoolResults();
+    const view = { showAdvanced: false, showRootChain: false, testPool: true };
+    const text = cardText(cardSections(first, view));
+    assert.match(text, /^SRV Record: FED contoso\.com -> sipfed\.contoso\.com:5061 \(priority 0, weight 0\)$/m);
+    assert.match(text, /^INFO: sipfed\.contoso\.com DNS Resolves to multiple IPs \(127\.0\.0\.2, 127\.0\.0\.3, 127\.0\.0\.4\)\. Testing all servers in pool$/m);
+    assert.match(text, /^Checking FQDN: sipfed\.contoso\.com:5061$/m);
+    assert.match(text, /^Checking IP Address: 127\.0\.0\.2:5061$/m);
+    assert.match(text, /^Certificate Response:$/m);
+    assert.match(text, /^Thumbprint: 3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B$/m);
+    assert.match(text, /^Not After: 2026-02-14 23:59:59 UTC$/m);
+    assert.match(text, /^- \[Error\] The issuing CA is signed with SHA-1/m);
+    assert.doesNotMatch(text, /Extension Type|Certificate Chain:/);
+    assert.doesNotMatch(cardText(cardSections(second, view)), /DNS Resolves to multiple IPs/);
+    assert.match(cardText(cardSections(second, view)), /^Pool member 2 of 3 of sipfed\.contoso\.com$/m);
+
+    const full = cardText(cardSections(first, { ...view, showAdvanced: true, showRootChain: true }));
+    assert.match(full, /^Extension Type: CRL Distribution Points$/m);
+    assert.match(full, /^ {4}\[1\]CRL Distribution Point$/m, 'multi-line data keeps its lines');
+    assert.match(full, /^Certificate Chain:$/m);
+    assert.match(full, /^Certificate Chain Item 2$/m);
+    assert.match(full, /^Chain is valid: True$/m);
+    assert.match(full, /^Get Root Certs here: https:\/\/pki\.contoso\.com\/$/m);
+
+    const refused = cardText(cardSections(REFUSED_RESULT, view));
+    assert.match(refused, /^ERROR: Connection refused by 127\.0\.0\.5:5062/m);
+    assert.doesNotMatch(refused, /Certificate Response/);
+  });
+
+  test('the renderer imports nothing of Node, Electron or the engine', () => {
+    const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
+    // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
+    for (const path of ['shared/csv-export.ts', 'shared/summary.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    const rendererRoot = join(import.meta.dirname, '..', 'renderer');
+    const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
+    assert.ok(files.length > 5);
+    for (const file of files) {
+      const source = readFileSync(join(rendererRoot, file), 'utf8');
+      for (const match of source.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)) {
+        const specifier = match[1];
+        const ok = allowed.has(specifier) || (specifier.startsWith('./') && !specifier.includes('..')) || /^\.\.\/(?!\.\.|shared)[\w-]+\.tsx?$/.test(specifier);
+        assert.ok(ok, `${file} imports ${specifier}`);
+      }
+    }
+  });
+
+  test('formatting helpers', () => {
+    assert.equal(hostPort('::1', 5061), '[::1]:5061');
+    assert.equal(formatDate('2025-03-01T12:00:00Z'), '2025-03-01 12:00:00 UTC');
+    const pem = toPem(Buffer.alloc(100, 1).toString('base64'));
+    assert.match(pem, /^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/]{64}\n)+[A-Za-z0-9+/=]{1,64}\n-----END CERTIFICATE-----\n$/);
+  });
+
+  test('store: runs the Host field, collects results of its own run only, and handles events that arrive before the run id', async () => {
+    const listeners = new Set<(event: CheckEvent) => void>();
+    const emit = (event: CheckEvent) => listeners.forEach((listener) => listener(event));
+    const requests: unknown[] = [];
+    const api = {
+      async startCheck(request) {
+        requests.push(request);
+        // The host may push events before invoke() resolves.
+        emit({ kind: 'result', runId: 'r1', result: fakeResult() });
+        emit({ kind: 'result', runId: 'old-run', result: fakeResult() });
+        return { runId: 'r1' };
+      },
+      onCheckEvent(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    } as Partial<CertCheckerApi> as CertCheckerApi;
+    const store = createAppStore(api);
+    api.onCheckEvent((event) => store.getState().handleEvent(event));
+    store.getState().setForm({ host: 'sip.contoso.com', port: '5061', dnsServer: ' 127.0.0.1:5353 ' });
+    await store.getState().startTest();
+    assert.deepEqual(requests, [
+      { targets: [{ input: 'sip.contoso.com', type: 'DIR', port: 5061 }], options: { dnsServer: '127.0.0.1:5353', testPool: true, timeoutMs: 5000 } },
+    ]);
+    emit({ kind: 'progress', runId: 'r1', done: 1, total: 2, current: 'sip.contoso.com:5061' });
+    emit({ kind: 'result', runId: 'r1', result: REFUSED_RESULT });
+    emit({ kind: 'done', runId: 'r1', cancelled: false, error: null });
+    const state = store.getState();
+    assert.equal(state.run.status, 'done');
+    assert.equal(state.results.length, 2);
+    assert.equal(state.results[1].result.error?.code, 'CONNECT_REFUSED');
+  });
+});
+
+// ---------------------------------------------------------------- browser helpers
+
+let browser: Browser | undefined;
+let workDir = '';
+let rendererDir = '';
+
+async function launch(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+async function buildRenderer(): Promise<string> {
+  const { build } = await import('../scripts/build.ts');
+  const out = await build({ parts: ['renderer'], outDir: join(workDir, 'dist') });
+  return out.rendererDir;
+}
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  assert.ok(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  (page as Page & { problems: string[] }).problems = problems;
+  return { context, page };
+}
+
+function pageProblems(page: Page): string[] {
+  return (page as Page & { problems?: string[] }).problems ?? [];
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOT_DIR) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** Parses "rgb(r, g, b)" and tells whether it is clearly red. */
+function isReddish(color: string): boolean {
+  const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
+  return r >= 150 && g <= 80 && b <= 80;
+}
+
+interface FakeOptions {
+  results: EndpointResult[];
+  /** ms between results. */
+  stepMs: number;
+  /** Leave the run open after the results (until cancelled). */
+  hang?: boolean;
+}
+
+/**
+ * Runs in the page before the app: a window.certChecker that answers from canned results,
+ * records calls in window.__calls, and emits events on timers like a real host.
+ */
+function installFakeApi(options: FakeOptions): void {
+  type Listener = (event: unknown) => void;
+  const listeners = new Set<Listener>();
+  const calls: { method: string; args: unknown[] }[] = [];
+  const emit = (event: unknown) => listeners.forEach((listener) => listener(event));
+  let runs = 0;
+  const timers = new Map<string, ReturnType<typeof setTimeout>[]>();
+  (window as unknown as { __calls: typeof calls }).__calls = calls;
+  Object.defineProperty(navigator, 'clipboard', {
+    configurable: true,
+    value: { writeText: async (text: string) => void ((window as unknown as { __copied: string }).__copied = text) },
+  });
+  const record = (method: string, args: unknown[]) => calls.push({ method, args: JSON.parse(JSON.stringify(args)) });
+  let roots = [{ subject: 'CN=Contoso Root CA, O=Contoso Ltd, C=US', thumbprint: '9988776655443322110099887766554433221100', notAfter: '2035-01-01T00:00:00.000Z', derBase64: 'AA==' }];
+  (window as unknown as { certChecker: unknown }).certChecker = {
+    async startCheck(request: unknown) {
+      record('startCheck', [request]);
+      const runId = `run-${++runs}`;
+      const total = options.results.length;
+      const list: ReturnType<typeof setTimeout>[] = [];
+      const where = (index: number) => (index < total ? `${options.results[index].host}:${options.results[index].port}` : null);
+      list.push(setTimeout(() => emit({ kind: 'progress', runId, done: 0, total, current: where(0) }), 0));
+      options.results.forEach((result, index) => {
+        list.push(
+          setTimeout(() => {
+            emit({ kind: 'result', runId, result });
+            emit({ kind: 'progress', runId, done: index + 1, total, current: where(index + 1) });
+          }, options.stepMs * (index + 1)),
+        );
+      });
+      if (!options.hang) list.push(setTimeout(() => emit({ kind: 'done', runId, cancelled: false, error: null }), options.stepMs * (total + 1)));
+      timers.set(runId, list);
+      return { runId };
+    },
+    async cancelCheck(runId: string) {
+      record('cancelCheck', [runId]);
+      (timers.get(runId) ?? []).forEach((timer) => clearTimeout(timer));
+      setTimeout(() => emit({ kind: 'done', runId, cancelled: true, error: null }), 10);
+      return { cancelled: true };
+    },
+    async importList() {
+      record('importList', []);
+      return {
+        fileName: 'targets.csv',
+        rows: [
+          { input: 'contoso.com', type: 'FED', port: null },
+          { input: 'sip.fabrikam.com', type: 'DIR', port: 5061 },
+        ],
+        importErrors: [{ line: 4, message: 'Cannot have both Port and Domain type specified' }],
+      };
+    },
+    async parseList(fileName: string, content: string) {
+      record('parseList', [fileName, content]);
+      return { fileName, rows: [{ input: 'dropped.contoso.com', type: 'DIR', port: 443 }], importErrors: [] };
+    },
+    async saveFile(request: unknown) {
+      record('saveFile', [request]);
+      return { saved: true, path: '/home/admin/sip.contoso.com.cer' };
+    },
+    async openExternal(url: string) {
+      record('openExternal', [url]);
+      return { opened: true };
+    },
+    async listTrustedRoots() {
+      return roots;
+    },
+    async addTrustedRootsFromDialog() {
+      record('addTrustedRootsFromDialog', []);
+      roots = [...roots, { subject: 'CN=Fabrikam Root, O=Fabrikam', thumbprint: '1111111111111111111111111111111111111111', notAfter: '2030-06-01T00:00:00.000Z', derBase64: 'AA==' }];
+      return roots;
+    },
+    async addTrustedRoots() {
+      return roots;
+    },
+    async removeTrustedRoot(thumbprint: string) {
+      record('removeTrustedRoot', [thumbprint]);
+      roots = roots.filter((root) => root.thumbprint !== thumbprint);
+      return roots;
+    },
+    async appInfo() {
+      return { name: 'SfB Certificate Checker', version: '0.1.0', shell: 'electron' };
+    },
+    onCheckEvent(listener: Listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+async function openFakeApp(options: FakeOptions): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await newPage();
+  // As source text: tsx wraps inner functions in __name(), which the page lacks.
+  await opened.page.addInitScript({ content: `{ const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify(options)}); }` });
+  await opened.page.goto(pathToFileURL(join(rendererDir, 'index.html')).href);
+  await opened.page.getByLabel('Host', { exact: true }).waitFor();
+  return opened;
+}
+
+async function calls(page: Page, method: string): Promise<unknown[][]> {
+  const all = await page.evaluate(() => (window as unknown as { __calls: { method: string; args: unknown[] }[] }).__calls);
+  return all.filter((call) => call.method === method).map((call) => call.args);
+}
+
+// ---------------------------------------------------------------- 2. the UI with a fake API
+
+describe('renderer UI with a fake API', { skip: browserSkip }, () => {
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-'));
+    rendererDir = await buildRenderer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    browser = undefined;
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('the controls carry the old tool\'s labels, SRV boxes are exclusive and relabel Host', async () => {
+    const { context, page } = await openFakeApp({ results: [], stepMs: 10 });
+    try {
+      const port = page.getByLabel('Port', { exact: true });
+      assert.equal(await port.inputValue(), '443');
+      assert.equal(await page.getByLabel('DNS Server').getAttribute('placeholder'), 'system resolver, or e.g. 8.8.8.8');
+      assert.equal(await page.getByLabel('Test DNSLB Pool').isChecked(), true);
+      for (const name of ['Show Advanced', 'Show Root Chain', 'FED SRV', 'SIP SRV', 'SIP INT SRV']) assert.equal(await page.getByLabel(name).isChecked(), false, name);
+      for (const name of ['Test', 'Cancel Test', 'Add', 'Delete', 'Clear All']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+      assert.equal(await page.getByRole('columnheader', { name: 'Domain / FQDN / IP Address' }).count(), 1);
+
+      await page.getByLabel('FED SRV').check();
+      assert.equal(await page.getByLabel('SIP Domain').count(), 1);
+      assert.equal(await port.isDisabled(), true);
+      await page.getByLabel('SIP SRV', { exact: true }).check();
+      assert.equal(await page.getByLabel('FED SRV').isChecked(), false);
+      await page.getByLabel('SIP SRV', { exact: true }).uncheck();
+      assert.equal(await page.getByLabel('Host', { exact: true }).count(), 1);
+      assert.equal(await port.isDisabled(), false);
+
+      // Comma-separated hosts and ports: one row per host x port.
+      await page.getByLabel('Host', { exact: true }).fill('a.contoso.com, b.contoso.com');
+      await port.fill('443,5061');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      assert.equal(await page.locator('.queue-table tbody tr').count(), 4);
+      await page.getByLabel('Select a.contoso.com').first().check();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      assert.equal(await page.locator('.queue-table tbody tr').count(), 3);
+
+      // Import adds rows and lists the rejected lines with their numbers.
+      await page.getByRole('button', { name: 'Import…' }).click();
+      await page.getByText('Line 4: Cannot have both Port and Domain type specified').waitFor();
+      assert.equal(await page.locator('.queue-table tbody tr').count(), 5);
+      await page.getByRole('button', { name: 'Clear All' }).click();
+      assert.equal(await page.locator('.queue-table tbody tr.empty').count(), 1);
+
+      // A .csv dropped on the window goes to parseList and its rows to the list.
+      const dataTransfer = await page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['Domain,Type,Port\r\ndropped.contoso.com,DIR,443\r\n'], 'dropped.csv', { type: 'text/csv' }));
+        return transfer;
+      });
+      await page.dispatchEvent('.results-scroll', 'dragenter', { dataTransfer });
+      await page.getByText('Drop a .csv list to add its targets').waitFor();
+      await page.dispatchEvent('.results-scroll', 'drop', { dataTransfer });
+      await page.getByRole('cell', { name: 'dropped.contoso.com', exact: true }).waitFor();
+      assert.equal(await page.getByText('Drop a .csv list to add its targets').count(), 0);
+      assert.deepEqual(await calls(page, 'parseList'), [['dropped.csv', 'Domain,Type,Port\r\ndropped.contoso.com,DIR,443\r\n']]);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Enter in Host runs Test; cards show the fields, comments are coloured, toggles re-render without re-testing', async () => {
+    const results = [...fakePoolResults(), REFUSED_RESULT];
+    const { context, page } = await openFakeApp({ results, stepMs: 20 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.com');
+      await page.getByLabel('Port', { exact: true }).fill('5061');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 4 endpoints checked.' }).waitFor();
+      assert.deepEqual(await calls(page, 'startCheck'), [
+        [{ targets: [{ input: 'sip.contoso.com', type: 'DIR', port: 5061 }], options: { dnsServer: null, testPool: true, timeoutMs: 5000 } }],
+      ]);
+      const cards = page.locator('article.card');
+      assert.equal(await cards.count(), 4);
+      const first = cards.nth(0);
+      const firstText = await first.innerText();
+      assert.match(firstText, /SRV Record: FED contoso\.com -> sipfed\.contoso\.com:5061 \(priority 0, weight 0\)/);
+      assert.match(firstText, /INFO: sipfed\.contoso\.com DNS Resolves to multiple IPs \(127\.0\.0\.2, 127\.0\.0\.3, 127\.0\.0\.4\)\. Testing all servers in pool/);
+      assert.match(firstText, /Thumbprint:\s*3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B/);
+      assert.doesNotMatch(firstText, /Extension Type|Certificate Chain:/);
+      assert.equal(await cards.nth(1).evaluate((el) => el.classList.contains('pool-member')), true);
+      assert.equal(await cards.nth(1).locator('.badge.pool').innerText(), 'Pool member');
+
+      // Severity: class, colour, and a text tag beside the colour.
+      const errorLine = first.locator('.comment.sev-error').first();
+      assert.ok(isReddish(await errorLine.evaluate((el) => getComputedStyle(el).color)), 'an error comment is red');
+      assert.match(await errorLine.innerText(), /^✖ error\b/i);
+      const okColor = await first.locator('.comment.sev-ok').first().evaluate((el) => getComputedStyle(el).color);
+      assert.ok(!isReddish(okColor));
+      const refusedLine = cards.nth(3).locator('.line.tone-error');
+      // textContent: off-screen cards are not laid out (content-visibility), so they have no innerText.
+      assert.match((await refusedLine.textContent()) ?? '', /^ERROR: Connection refused/);
+      assert.ok(isReddish(await refusedLine.evaluate((el) => getComputedStyle(el).color)));
+
+      // The toggles re-render what is there; no new check is started.
+      await page.getByLabel('Show Advanced').check();
+      await first.getByText('Extension Type: CRL Distribution Points').waitFor();
+      const data = await first.locator('.section-extensions pre').nth(3).innerText();
+      assert.match(data, /\[1\]CRL Distribution Point\n\s+Distribution Point Name:/, 'multi-line extension data keeps its lines');
+      await page.getByLabel('Show Root Chain').check();
+      await first.getByText('Certificate Chain:').waitFor();
+      assert.match(await first.innerText(), /Chain is valid:\s*True/);
+      await screenshot(page, 'fake-advanced-chain');
+      assert.equal((await calls(page, 'startCheck')).length, 1);
+
+      // Links go through openExternal; Save buttons through saveFile (.cer as base64 DER, .pem as text).
+      await first.getByRole('link', { name: 'https://pki.contoso.com/' }).click();
+      await first.getByRole('button', { name: /^Save \.cer/ }).first().click();
+      await first.getByRole('button', { name: /^Save \.pem/ }).first().click();
+      await page.getByText('Saved /home/admin/sip.contoso.com.cer.').first().waitFor();
+      assert.deepEqual(await calls(page, 'openExternal'), [['https://pki.contoso.com/']]);
+      const saves = (await calls(page, 'saveFile')) as [{ defaultName: string; encoding: string; content: string }][];
+      assert.equal(saves[0][0].defaultName, 'sip.contoso.com.cer');
+      assert.equal(saves[0][0].encoding, 'base64');
+      assert.equal(saves[1][0].encoding, 'utf8');
+      assert.match(saves[1][0].content, /^-----BEGIN CERTIFICATE-----/);
+
+      await page.getByLabel('Show Advanced').uncheck();
+      assert.equal(await first.getByText('Extension Type: CRL Distribution Points').count(), 0);
+
+      // Copy puts the card's text on the clipboard, as shown (chain on, extensions off).
+      await first.getByRole('button', { name: /^Copy / }).click();
+      await first.getByRole('button', { name: /^Copy / }).filter({ hasText: 'Copied' }).waitFor();
+      const copied = await page.evaluate(() => (window as unknown as { __copied: string }).__copied);
+      assert.match(copied, /^SRV Record: FED contoso\.com -> sipfed\.contoso\.com:5061/);
+      assert.match(copied, /^Thumbprint: 3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B$/m);
+      assert.match(copied, /^Certificate Chain:$/m);
+      assert.doesNotMatch(copied, /Extension Type/);
+      assert.match(copied, /^- \[Warning\] Public CAs stop issuing/m);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Cancel Test stops a running check and says so', async () => {
+    const { context, page } = await openFakeApp({ results: fakePoolResults(), stepMs: 150, hang: true });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.com');
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: /^Checking: / }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Test', exact: true }).isDisabled(), true);
+      await page.getByRole('button', { name: 'Cancel Test' }).click();
+      await page.getByRole('status').filter({ hasText: /^Test cancelled/ }).waitFor();
+      assert.equal((await calls(page, 'cancelCheck')).length, 1);
+      assert.equal(await page.getByRole('button', { name: 'Test', exact: true }).isDisabled(), false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('thousands of results render a first page and "Show more"', async () => {
+    const many = Array.from({ length: 1200 }, (_, index) => fakeResult({ host: `h${index}.contoso.com`, ip: `127.0.${Math.floor(index / 250)}.${(index % 250) + 1}` }));
+    const { context, page } = await openFakeApp({ results: many, stepMs: 0 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.com');
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Done: 1200 endpoints checked.' }).waitFor();
+      assert.equal(await page.locator('article.card').count(), 50);
+      await page.getByRole('button', { name: /^Show more \(1150 more results\)$/ }).click();
+      assert.equal(await page.locator('article.card').count(), 150);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Trusted Roots dialog lists, adds and removes roots; keyboard reaches everything', async () => {
+    const { context, page } = await openFakeApp({ results: [], stepMs: 10 });
+    try {
+      await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+      await dialog.getByText('CN=Contoso Root CA, O=Contoso Ltd, C=US').waitFor();
+      await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
+      await dialog.getByText('CN=Fabrikam Root, O=Fabrikam').waitFor();
+      await screenshot(page, 'fake-trusted-roots');
+      await dialog.getByRole('button', { name: 'Remove CN=Contoso Root CA, O=Contoso Ltd, C=US' }).click();
+      await dialog.getByText('CN=Contoso Root CA, O=Contoso Ltd, C=US').waitFor({ state: 'detached' });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+
+      // Tab order reaches the main controls, each with a visible focus ring.
+      const reached = new Set<string>();
+      await page.locator('body').focus();
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return null;
+          const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : el.closest('label')?.textContent;
+          const style = getComputedStyle(el);
+          return { name: (label ?? el.textContent ?? '').trim(), outline: style.outlineStyle };
+        });
+        if (focused) {
+          reached.add(focused.name);
+          assert.notEqual(focused.outline, 'none', `focus ring on ${focused.name}`);
+        }
+      }
+      for (const name of ['Host', 'Port', 'DNS Server', 'FED SRV', 'Test DNSLB Pool', 'Show Root Chain', 'Test', 'Add']) assert.ok(reached.has(name), `Tab reaches ${name}: ${[...reached].join(' | ')}`);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------- 3. end to end: browser bridge, web server, engine
+
+interface EndToEnd {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** TLS servers on several loopback addresses sharing one port (an SRV record names one port for the pool). */
+async function startPool(ips: string[], certPem: string, keyPem: string) {
+  const { startTlsServer } = await import('./helpers/servers.ts');
+  for (let attempt = 0; ; attempt++) {
+    const first = await startTlsServer({ host: ips[0], certPem, keyPem });
+    const servers = [first];
+    try {
+      for (const ip of ips.slice(1)) servers.push(await startTlsServer({ host: ip, port: first.port, certPem, keyPem }));
+      return { port: first.port, close: () => Promise.all(servers.map((server) => server.close())).then(() => undefined) };
+    } catch (err) {
+      await Promise.all(servers.map((server) => server.close()));
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+describe('renderer end to end through the web server', { skip: browserSkip }, () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  let app: EndToEnd;
+  let leafThumbprint = '';
+  let leafSubjectCn = '';
+  let directPort = 0;
+  let poolPort = 0;
+  let closedPortNumber = 0;
+  let silentPort = 0;
+  let dnsAddress = '';
+  let rootCertPath = '';
+
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-e2e-'));
+    rendererDir = await buildRenderer();
+    const { TestPki, bundle } = await import('./helpers/pki.ts');
+    const { startTlsServer, startDnsServer, startSilentServer, closedPort } = await import('./helpers/servers.ts');
+    const { startWebServer } = await import('../web/server.ts');
+
+    mkdirSync(join(workDir, 'pki'));
+    const pki = new TestPki(join(workDir, 'pki'));
+    const { root, ca } = pki.hierarchy('UI Test');
+    const direct = pki.issue({ cn: 'sip.contoso.test', sans: ['DNS:sip.contoso.test', 'IP:127.0.0.1'], issuer: ca, crlUrl: 'http://127.0.0.1:9/ca.crl' });
+    leafThumbprint = direct.thumbprint;
+    leafSubjectCn = 'sip.contoso.test';
+    const directServer = await startTlsServer({ host: '127.0.0.1', certPem: bundle(direct, ca), keyPem: direct.keyPem });
+    directPort = directServer.port;
+    cleanups.push(() => directServer.close());
+
+    const fed = pki.issue({ cn: 'sipfed.contoso.test', sans: ['DNS:sipfed.contoso.test'], issuer: ca });
+    const pool = await startPool(['127.0.0.2', '127.0.0.3', '127.0.0.4'], bundle(fed, ca), fed.keyPem);
+    poolPort = pool.port;
+    cleanups.push(pool.close);
+    const dns = await startDnsServer({
+      records: {
+        srv: { '_sipfederationtls._tcp.contoso.test': [{ priority: 0, weight: 0, port: poolPort, target: 'sipfed.contoso.test' }] },
+        a: { 'sipfed.contoso.test': ['127.0.0.2', '127.0.0.3', '127.0.0.4'] },
+      },
+    });
+    dnsAddress = dns.address;
+    cleanups.push(() => dns.close());
+
+    const silent = await startSilentServer('127.0.0.1');
+    silentPort = silent.port;
+    cleanups.push(() => silent.close());
+    closedPortNumber = await closedPort('127.0.0.1');
+    rootCertPath = root.certPath;
+
+    const web = await startWebServer({ port: 0, host: '127.0.0.1', dataDir: join(workDir, 'data'), rendererDir });
+    app = web;
+    cleanups.push(() => web.close());
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    browser = undefined;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  async function openApp(): Promise<{ context: BrowserContext; page: Page; starts: () => number }> {
+    const { context, page } = await newPage();
+    let startCalls = 0;
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/startCheck')) startCalls++;
+    });
+    await page.goto(app.url);
+    await page.getByLabel('Host', { exact: true }).waitFor();
+    return { context, page, starts: () => startCalls };
+  }
+
+  /** Add the test PKI's root under Trusted Roots through the browser's file picker. */
+  async function trustTestRoot(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
+    await (await chooser).setFiles(rootCertPath);
+    await dialog.getByText('UI Test Root CA').first().waitFor();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  async function runTest(page: Page, host: string, port: string): Promise<void> {
+    await page.getByLabel('Host', { exact: true }).fill(host);
+    await page.getByLabel('Port', { exact: true }).fill(port);
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+  }
+
+  test('a direct check shows the certificate the server sent; toggles re-render without re-testing', async () => {
+    const { context, page, starts } = await openApp();
+    try {
+      await runTest(page, '127.0.0.1', String(directPort));
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const card = page.locator('article.card');
+      assert.equal(await card.count(), 1);
+      const text = await card.innerText();
+      assert.match(text, new RegExp(`Checking IP Address: 127\\.0\\.0\\.1:${directPort}`));
+      assert.match(text, new RegExp(`Subject:\\s*CN=${leafSubjectCn.replace(/\./g, '\\.')}`));
+      assert.match(text, new RegExp(`Thumbprint:\\s*${leafThumbprint}`));
+      assert.ok((await card.locator('.comments li').count()) > 0, 'the engine commented');
+
+      await page.getByLabel('Show Advanced').check();
+      await card.getByText('Extension Type: Subject Alternative Name').waitFor();
+      await page.getByLabel('Show Root Chain').check();
+      await card.getByText('Certificate Chain:').waitFor();
+      await card.getByText('Certificate Chain Item 2').waitFor();
+      await screenshot(page, 'e2e-direct-advanced-chain');
+      await page.getByLabel('Show Advanced').uncheck();
+      await page.getByLabel('Show Root Chain').uncheck();
+      assert.equal(await card.getByText('Certificate Chain:').count(), 0);
+      assert.equal(starts(), 1, 'the toggles did not start another check');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('FED SRV through the chosen DNS server: one card per pool member, members marked', async () => {
+    const { context, page } = await openApp();
+    try {
+      await page.getByLabel('FED SRV').check();
+      await page.getByLabel('SIP Domain').fill('contoso.test');
+      await page.getByLabel('DNS Server').fill(dnsAddress);
+      await page.getByLabel('SIP Domain').press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 3 endpoints checked.' }).waitFor();
+      const cards = page.locator('article.card');
+      assert.equal(await cards.count(), 3);
+      const first = await cards.nth(0).innerText();
+      assert.match(first, new RegExp(`SRV Record: FED contoso\\.test -> sipfed\\.contoso\\.test:${poolPort} \\(priority 0, weight 0\\)`));
+      assert.match(first, /INFO: sipfed\.contoso\.test DNS Resolves to multiple IPs \(127\.0\.0\.2, 127\.0\.0\.3, 127\.0\.0\.4\)\. Testing all servers in pool/);
+      const ips = await cards.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.ip));
+      assert.deepEqual([...ips].sort(), ['127.0.0.2', '127.0.0.3', '127.0.0.4']);
+      const members = await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member')));
+      assert.deepEqual(members, [false, true, true]);
+      await screenshot(page, 'e2e-srv-pool');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a closed port gives a red ERROR line; Cancel Test stops a check that hangs', async () => {
+    const { context, page } = await openApp();
+    try {
+      await runTest(page, '127.0.0.1', String(closedPortNumber));
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const errorLine = page.locator('article.card .line.tone-error');
+      assert.match(await errorLine.innerText(), /^ERROR: /);
+      assert.ok(isReddish(await errorLine.evaluate((el) => getComputedStyle(el).color)), 'the ERROR line is red');
+
+      // A silent server holds the handshake for the whole timeout (5 s); Cancel Test ends the run before that.
+      await runTest(page, '127.0.0.1', String(silentPort));
+      await page.getByRole('status').filter({ hasText: /^Checking/ }).waitFor();
+      const cancelledAt = Date.now();
+      await page.getByRole('button', { name: 'Cancel Test' }).click();
+      await page.getByRole('status').filter({ hasText: /^Test cancelled/ }).waitFor({ timeout: 4000 });
+      assert.ok(Date.now() - cancelledAt < 4000);
+      assert.equal(await page.getByRole('button', { name: 'Test', exact: true }).isEnabled(), true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Trusted Roots and Import work through the browser file pickers', async () => {
+    const { context, page } = await openApp();
+    try {
+      await trustTestRoot(page);
+
+      const csvPath = join(workDir, 'targets.csv');
+      writeFileSync(csvPath, `Domain,Type,Port\r\n"127.0.0.1","DIR","${directPort}",\r\n"contoso.test","FED","5061",\r\n`);
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Import…' }).click();
+      await (await chooser).setFiles(csvPath);
+      await page.getByText(/^Line \d+: Cannot have both Port and Domain type specified/).waitFor();
+      assert.equal(await page.locator('.queue-table tbody tr').count(), 1);
+      assert.equal(await page.locator('.queue-table tbody tr td.host-cell').innerText(), '127.0.0.1');
+
+      await page.getByLabel('Show Root Chain').check();
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const card = page.locator('article.card');
+      assert.match(await card.innerText(), /Trusted:\s*True, by the Trusted Roots added in this app/);
+      assert.equal(await card.getByRole('button', { name: /^Save \.pem/ }).count() >= 2, true);
+      if (SCREENSHOT_DIR) await card.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-card-trusted.png') });
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a mixed list (SRV pool and a direct host) with the internal root trusted (the README screenshot)', async () => {
+    const { context, page } = await openApp();
+    try {
+      await trustTestRoot(page);
+      await page.getByLabel('FED SRV').check();
+      await page.getByLabel('SIP Domain').fill('contoso.test');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByLabel('FED SRV').uncheck();
+      await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+      await page.getByLabel('Port', { exact: true }).fill(String(directPort));
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.test');
+      await page.getByLabel('DNS Server').fill(dnsAddress);
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Done: 4 endpoints checked.' }).waitFor();
+      const cards = page.locator('article.card');
+      assert.equal(await cards.count(), 4);
+      assert.equal(await page.locator('article.card.has-error').count(), 0, 'every endpoint answered');
+      assert.equal(await page.locator('article.card.pool-member').count(), 2);
+      assert.deepEqual(pageProblems(page), []);
+      if (!SCREENSHOT_DIR) return;
+      // Show the pool: its first card (SRV record and pool note) at the top of the results.
+      await page.getByLabel('Host', { exact: true }).fill('');
+      await page.getByLabel('Host', { exact: true }).blur();
+      await page.locator('article.card:has-text("DNS Resolves to multiple IPs")').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await screenshot(page, 'screenshot');
+      // Whole cards need a window tall enough to lay them out.
+      await page.setViewportSize({ width: 1280, height: 4000 });
+      for (let i = 0; i < 4; i++) await cards.nth(i).screenshot({ path: join(SCREENSHOT_DIR, `card-${i + 1}.png`) });
+      await page.getByLabel('Show Root Chain').check();
+      await page.getByLabel('Show Advanced').check();
+      await cards.nth(0).screenshot({ path: join(SCREENSHOT_DIR, 'card-1-full.png') });
+    } finally {
+      await context.close();
+    }
+  });
+});
