@@ -1,7 +1,9 @@
 // The pipeline, one stage per module:
 //   target (target.ts) -> DNS (dns.ts) -> TLS capture (capture.ts) -> decode (decode.ts)
-//   -> chain and trust (chain.ts) -> comments (rules.ts) -> result.
-// Only dns.ts and capture.ts touch the network; the rest is pure.
+//   -> chain and trust (chain.ts, with missing issuers fetched by aia.ts) -> revocation (revocation.ts)
+//   -> comments (rules.ts) -> result.
+// Only dns.ts, capture.ts, aia.ts and revocation.ts touch the network (the last two not with --offline);
+// the rest is pure.
 import type {
   ChainItem,
   CheckOptions,
@@ -22,6 +24,8 @@ import { readCertificates } from './certfile.ts';
 import { evaluateRules } from './rules.ts';
 import { rootLinks } from './root-links.ts';
 import { checkError } from './errors.ts';
+import { fetchMissingIssuers } from './aia.ts';
+import { checkRevocation } from './revocation.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
@@ -106,7 +110,7 @@ function failureResult(target: Target, failure: DnsFailure): EndpointResult {
   return result;
 }
 
-/** Capture, decode and build the chain for one endpoint (comments come later, with the pool). */
+/** Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool). */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
   const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
@@ -115,17 +119,36 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
   result.error = capture.error;
   if (capture.certificates.length === 0) return result;
 
-  await decodeAndBuildChain(result, capture.certificates, anchors);
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal);
+  if (!options.offline) {
+    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt) });
+    result.revocation = { ...report.overall, certificates: report.perCert };
+  }
   return result;
 }
 
-/** Stages 4 and 5 for certificates however they were obtained (a server, or files for `inspect`). */
-export async function decodeAndBuildChain(result: EndpointResult, served: Uint8Array[], anchors: TrustAnchor[]): Promise<void> {
+/**
+ * Stages 4 and 5 for certificates however they were obtained (a server, or files for `inspect`):
+ * decode, fetch issuers the server did not send (AIA, unless offline), build and judge the chain.
+ * Returns the built chain's DER, leaf first.
+ */
+export async function decodeAndBuildChain(
+  result: EndpointResult,
+  served: Uint8Array[],
+  anchors: TrustAnchor[],
+  options: Pick<CheckOptions, 'offline' | 'timeoutMs'>,
+  signal?: AbortSignal,
+): Promise<Uint8Array[]> {
   result.served = served.map((der) => decodeCertificateCached(der));
-  const outcome = await buildChain({ served, anchors, at: new Date(result.checkedAt) });
+  const aia = options.offline
+    ? { fetched: [] }
+    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchors.map((a) => a.der) });
+  const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
+  const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });
   result.chain = chainItems(outcome);
   result.trust = trustVerdict(outcome, result.chain);
   result.servedChain = servedChainFacts(outcome);
+  return outcome.links.map((link) => link.der);
 }
 
 /** Subjects of the roots the admin added, so rules can spot them in a server's CA list. */

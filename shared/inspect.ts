@@ -7,6 +7,9 @@ export interface InspectOptions {
   /** The host name the certificate should cover; null skips name checks. */
   host: string | null;
   extraRootsPem?: string[];
+  /** Fetch issuers the files lack from their AIA URLs (default: no network). */
+  offline?: boolean;
+  timeoutMs?: number;
 }
 
 /** Judge certificates given in the order a server would send them (leaf first). */
@@ -15,7 +18,7 @@ export async function inspectCertificates(certificates: Uint8Array[], options: I
   const target: Target = { input: host ?? '(certificate file)', type: 'DIR', host: host ?? '', port: null, isIp: host === null };
   const result = emptyResult({ target: target.input, type: 'DIR', host: target.host, ip: null, port: null, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
   const anchors = anchorsFor(options);
-  await decodeAndBuildChain(result, certificates, anchors);
+  await decodeAndBuildChain(result, certificates, anchors, { offline: options.offline ?? true, timeoutMs: options.timeoutMs ?? 5000 });
   judge([result], target, anchors);
   return result;
 }

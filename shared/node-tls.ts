@@ -97,8 +97,11 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const alert = ALERT_IN_MESSAGE.exec(err.message);
       if (alert || err.code?.startsWith('ERR_SSL')) {
-        const name = (alert?.[1] ?? alert?.[2] ?? alert?.[3] ?? err.code ?? 'handshake failure').toLowerCase();
-        finish(checkError('TLS_ALERT', `${where} ended the TLS handshake: ${name} (${err.message.trim()}).`));
+        // OpenSSL's text ("...:ssl3_read_bytes:sslv3 alert handshake failure:...:SSL alert number 40") carries
+        // the alert's name and number; the rest is noise to an admin.
+        const name = (alert?.[1] ?? alert?.[2] ?? alert?.[3] ?? err.code?.replace(/^ERR_SSL_/, '').replace(/_/g, ' ') ?? 'handshake failure').toLowerCase().trim();
+        const number = /alert number (\d+)/i.exec(err.message)?.[1];
+        finish(checkError('TLS_ALERT', `${where} ended the TLS handshake with the alert "${name}"${number ? ` (${number})` : ''}.`));
       } else {
         finish(classifySocketError(err, connected ? 'handshake' : 'connect', where));
       }

@@ -5,7 +5,9 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import type { RevocationStatus } from './types.ts';
+import type { CertRevocation, RevocationStatus } from './types.ts';
+
+export type { CertRevocation };
 import { parseCertificate, type ParsedCert } from './chain/cert.ts';
 import { canonicalName, formatName, parseName } from './chain/names.ts';
 import { verifyCertificateSignature, type SignatureResult } from './chain/signature.ts';
@@ -21,21 +23,6 @@ export interface RevocationInput {
   signal?: AbortSignal;
   offline?: boolean;
   now?: Date;
-}
-
-export interface CertRevocation {
-  index: number;
-  subject: string;
-  status: 'good' | 'revoked' | 'unknown';
-  method: 'crl' | 'ocsp' | 'ocsp-staple' | 'none';
-  /** Revocation reason name (RFC 5280), e.g. "keyCompromise". */
-  reason: string | null;
-  revokedAt: string | null;
-  details: string;
-  /** The certificate names http(s) CRL locations and none of them could be downloaded. */
-  crlUnreachable: boolean;
-  /** The certificate names an OCSP responder and it could not be reached (nor a stapled response used). */
-  ocspUnreachable: boolean;
 }
 
 export interface RevocationReport {

@@ -76,7 +76,12 @@ export function endpointText(result: EndpointResult, options: TextReportOptions)
   if (tls.versions) lines.push(`TLS versions accepted: ${Object.entries(tls.versions).map(([v, ok]) => `${v} ${ok ? 'yes' : 'no'}`).join(', ')}`);
   if (tls.handshakeError) lines.push(`Handshake: ${tls.handshakeError.message}`);
   if (tls.acceptableCAs?.length) lines.push('Acceptable client certificate CAs:', ...tls.acceptableCAs.map((dn) => `  ${dn}`));
-  if (result.revocation) lines.push(`Revocation: ${result.revocation.status} (${result.revocation.method}) ${result.revocation.details}`);
+  if (result.revocation) {
+    lines.push(`Revocation: ${result.revocation.status} (${result.revocation.method}) ${result.revocation.details}`);
+    for (const cert of result.revocation.certificates ?? []) {
+      lines.push(`  ${cert.subject}: ${cert.status} (${cert.method})${cert.reason ? `, ${cert.reason}` : ''}${cert.revokedAt ? ` on ${cert.revokedAt}` : ''}. ${cert.details}`);
+    }
+  }
 
   if (options.rootChain) {
     lines.push(...chainLines('Certificate Chain (as served):', result.served.map((cert) => ({ cert, extra: [] }))));

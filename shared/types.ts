@@ -183,11 +183,30 @@ export interface RootLink {
   url: string;
 }
 
+/** Revocation of one certificate of the chain (leaf or intermediate). */
+export interface CertRevocation {
+  /** Position in the built chain (0 = leaf). */
+  index: number;
+  subject: string;
+  status: 'good' | 'revoked' | 'unknown';
+  method: 'crl' | 'ocsp' | 'ocsp-staple' | 'none';
+  /** Revocation reason name (RFC 5280), e.g. "keyCompromise". */
+  reason: string | null;
+  revokedAt: string | null;
+  details: string;
+  /** The certificate names http(s) CRL locations and none of them could be downloaded. */
+  crlUnreachable: boolean;
+  /** The certificate names an OCSP responder and it could not be reached (nor a stapled response used). */
+  ocspUnreachable: boolean;
+}
+
 export interface RevocationStatus {
   status: 'good' | 'revoked' | 'unknown';
   method: 'crl' | 'ocsp' | 'ocsp-staple' | 'none';
   checkedAt: string;
   details: string;
+  /** Per certificate of the chain, leaf first (absent when revocation was not checked). */
+  certificates?: CertRevocation[];
 }
 
 export interface TlsInfo {

@@ -564,6 +564,22 @@ test('revoked: a revoked certificate is an error', () => {
   absent(run(goodSpec(good, { revocation: { status: 'good', method: 'crl', checkedAt: new Date().toISOString(), details: '' } })), 'revoked');
 });
 
+test('crl-unreachable and ocsp-unreachable come from the per-certificate revocation report', () => {
+  const cert = (extra: { crlUnreachable: boolean; ocspUnreachable: boolean }) => ({
+    index: 0, subject: 'CN=sip.contoso.com', status: 'unknown' as const, method: 'none' as const, reason: null, revokedAt: null,
+    details: 'Connection refused by 127.0.0.1:9.', ...extra,
+  });
+  const revocation = (c: ReturnType<typeof cert>) => ({ status: 'unknown' as const, method: 'none' as const, checkedAt: new Date().toISOString(), details: '', certificates: [c] });
+  const crl = run(goodSpec(good, { revocation: revocation(cert({ crlUnreachable: true, ocspUnreachable: false })) }));
+  assert.equal(only(crl, 'crl-unreachable').severity, 'warning');
+  assert.match(only(crl, 'crl-unreachable').text, /CN=sip\.contoso\.com.*port 80/);
+  absent(crl, 'ocsp-unreachable');
+  const ocsp = run(goodSpec(good, { revocation: revocation(cert({ crlUnreachable: false, ocspUnreachable: true })) }));
+  assert.equal(only(ocsp, 'ocsp-unreachable').severity, 'info');
+  absent(ocsp, 'crl-unreachable');
+  absent(run(goodSpec()), 'crl-unreachable', 'ocsp-unreachable');
+});
+
 test('a rule that throws becomes an internal info comment; evaluateRules never throws', () => {
   const result = makeResult(goodSpec());
   // Hostile input: a decoder bug or a hand-made result with missing arrays.
@@ -600,6 +616,7 @@ async function built(served: (IssuedCert | Uint8Array)[], host: string, anchors:
     result,
     served.map((cert) => (cert instanceof Uint8Array ? cert : new Uint8Array(cert.der))),
     anchors.map((anchor) => ({ der: new Uint8Array(anchor.der), store: 'user' as const })),
+    { offline: true, timeoutMs: 1000 },
   );
   return result;
 }

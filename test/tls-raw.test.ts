@@ -2,7 +2,7 @@
 // chains, client-certificate requests, OCSP stapling) and Node's tls and http servers.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import * as asn1js from 'asn1js';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
+import { freePort, startOpensslServer, type RunningServer } from './helpers/servers.ts';
 import { probeVersions, rawHandshake, type RawHandshakeOptions, type RawHandshakeResult } from '../shared/tls/raw-client.ts';
 import type { TlsVersion } from '../shared/types.ts';
 import { ByteReader } from '../shared/tls/bytes.ts';
@@ -33,7 +34,7 @@ let clientCasPath: string;
 let ocspResponsePath: string;
 let ocspResponse: Buffer;
 
-const children: ChildProcess[] = [];
+const opensslServers: RunningServer[] = [];
 const netServers: Server[] = [];
 
 before(() => {
@@ -51,8 +52,7 @@ before(() => {
 });
 
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await Promise.all(opensslServers.map((server) => server.close()));
   await Promise.all(netServers.map((server) => new Promise((r) => server.close(r))));
   rmSync(pki.dir, { recursive: true, force: true });
 });
@@ -77,45 +77,12 @@ function makeOcspResponse(subject: IssuedCert, issuer: IssuedCert): string {
   return response;
 }
 
-function freePort(host = LOOPBACK): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `openssl s_server` with the leaf and the given chain file; resolves once it prints ACCEPT. */
 async function startOpenssl(args: string[], certificate: IssuedCert = leaf): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const child = spawn('openssl', ['s_server', '-accept', `${LOOPBACK}:${port}`, '-cert', certificate.certPath, '-key', certificate.keyPath, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'], // stdin stays open: s_server ends a session when its stdin closes
-    });
-    children.push(child);
-    child.stderr.resume();
-    const ready = await new Promise<boolean>((resolve) => {
-      let output = '';
-      const timer = setTimeout(() => resolve(false), 10_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (output.length < 10_000) output += chunk.toString();
-        if (output.includes('ACCEPT')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (ready) return port;
-    child.kill('SIGKILL'); // most likely the port was taken meanwhile: try another
-  }
-  throw new Error(`openssl s_server ${args.join(' ')} did not start`);
+  const server = await startOpensslServer({ host: LOOPBACK, certPath: certificate.certPath, keyPath: certificate.keyPath, args });
+  opensslServers.push(server);
+  return server.port;
 }
 
 function chainFile(...certs: IssuedCert[]): string[] {

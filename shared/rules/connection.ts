@@ -82,4 +82,40 @@ export const revokedRule: Rule = {
   },
 };
 
-export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, handshakeFailedRule, revokedRule];
+export const crlUnreachableRule: Rule = {
+  id: 'crl-unreachable',
+  severity: 'warning',
+  description: 'A CRL distribution point of the leaf or an intermediate could not be downloaded.',
+  check({ result }) {
+    const unreachable = (result.revocation?.certificates ?? []).filter((c) => c.crlUnreachable);
+    if (!hasCertificates(result) || unreachable.length === 0) return [];
+    return [
+      {
+        id: 'crl-unreachable',
+        severity: 'warning',
+        text:
+          `The CRL of ${unreachable.map((c) => c.subject).join('; ')} could not be downloaded from this machine (${unreachable[0].details.replace(/\.$/, '')}). ` +
+          'Skype for Business servers require a reachable CRL: Edge servers need outbound HTTP (port 80) to the CRL URL, and an offline root CA must publish a fresh CRL before the old one expires.',
+      },
+    ];
+  },
+};
+
+export const ocspUnreachableRule: Rule = {
+  id: 'ocsp-unreachable',
+  severity: 'info',
+  description: 'The OCSP responder a certificate names could not be reached.',
+  check({ result }) {
+    const unreachable = (result.revocation?.certificates ?? []).filter((c) => c.ocspUnreachable);
+    if (!hasCertificates(result) || unreachable.length === 0) return [];
+    return [
+      {
+        id: 'ocsp-unreachable',
+        severity: 'info',
+        text: `The OCSP responder of ${unreachable.map((c) => c.subject).join('; ')} did not answer from this machine. Clients fall back to the CRL; check outbound HTTP from your servers if this persists.`,
+      },
+    ];
+  },
+};
+
+export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, handshakeFailedRule, revokedRule, crlUnreachableRule, ocspUnreachableRule];

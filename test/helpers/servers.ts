@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import dnsPacket from 'dns-packet';
 
 export interface RunningServer {
@@ -179,4 +180,60 @@ export function startDnsServer(opts: { records: DnsRecords; host?: string }): Pr
       });
     });
   });
+}
+
+/** A free TCP port on a loopback address (bind to 0, read it, close). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `openssl s_server` with a certificate and key, plus any extra arguments (-tls1, -Verify 1, -cert_chain ...).
+ * Resolves once it prints ACCEPT. The TLS versions and suites it serves are OpenSSL's own, not Node's.
+ */
+export async function startOpensslServer(opts: { host?: string; certPath: string; keyPath: string; args?: string[] }): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort(host);
+    const child = spawn('openssl', ['s_server', '-accept', `${host}:${port}`, '-cert', opts.certPath, '-key', opts.keyPath, ...(opts.args ?? [])], {
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin stays open: s_server ends a session when its stdin closes
+    });
+    child.stderr.resume();
+    const ready = await new Promise<boolean>((resolve) => {
+      let output = '';
+      const timer = setTimeout(() => resolve(false), 10_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (output.length < 10_000) output += chunk.toString();
+        if (output.includes('ACCEPT')) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (ready) {
+      return {
+        host,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGKILL');
+          }),
+      };
+    }
+    child.kill('SIGKILL'); // most likely the port was taken meanwhile: try another
+  }
+  throw new Error(`openssl s_server ${(opts.args ?? []).join(' ')} did not start`);
 }
