@@ -1,14 +1,15 @@
 // The command line over the engine: `npm run cli -- check ...` and `npm run cli -- inspect ...`.
 // Exit status: 0 every endpoint reached, 1 any endpoint not reached, 2 usage error.
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { UsageError, parsePort, parseTargetType } from '../shared/target.ts';
 import { parseDnsServer } from '../shared/dns.ts';
 import { runChecks } from '../shared/engine.ts';
 import { inspectCertificates } from '../shared/inspect.ts';
-import { readCertificates, toPem } from '../shared/certfile.ts';
+import { certFileName, readCertificates, toPem } from '../shared/certfile.ts';
 import { resultsText } from '../shared/text-report.ts';
 import { parseTargetList } from '../shared/csv-import.ts';
 import { resultsToCsv } from '../shared/csv-export.ts';
@@ -18,7 +19,7 @@ const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
                  [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline] [--json]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
-  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--json]
+  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json]
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
@@ -33,6 +34,8 @@ const USAGE = `Usage:
   --import      a target list in the old tool's format (header Domain,Type,Port)
   --export      write the results as CSV for Excel (one row per endpoint)
   --concurrency how many endpoints are checked at once (default ${DEFAULT_OPTIONS.concurrency})
+  --save-chain  write every certificate of each built chain (root and intermediates too) to DIR,
+                as .cer (DER: Windows opens it with a double-click) and .pem
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
 
 Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error.`;
@@ -65,6 +68,7 @@ class Cli {
         import: { type: 'string' },
         export: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        'save-chain': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -118,6 +122,7 @@ class Cli {
       }
       const results = await runChecks({ targets, options });
       if (values.export) writeFileSync(values.export, resultsToCsv(results));
+      if (values['save-chain']) this.saveChains(results, values['save-chain']);
       this.print(results, values.json, report, importErrors);
       return results.every((r) => r.error === null) && !importErrors?.length ? 0 : 1;
     }
@@ -129,10 +134,27 @@ class Cli {
         return read.certificates;
       });
       const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust) });
+      if (values['save-chain']) this.saveChains([result], values['save-chain']);
       this.print([result], values.json, report);
       return 0;
     }
     throw new UsageError(`Unknown command "${command}": use check or inspect.`);
+  }
+
+  /** Each distinct certificate of the built chains, once, as .cer and .pem. */
+  private saveChains(results: EndpointResult[], dir: string) {
+    mkdirSync(dir, { recursive: true });
+    const seen = new Set<string>();
+    for (const item of results.flatMap((r) => r.chain)) {
+      if (seen.has(item.cert.thumbprint) || !item.cert.derBase64) continue;
+      seen.add(item.cert.thumbprint);
+      const der = Buffer.from(item.cert.derBase64, 'base64');
+      // The thumbprint keeps two certificates with the same name (a cross-signed CA) apart.
+      const base = `${certFileName(item.cert, 'cer').replace(/\.cer$/, '')}-${item.cert.thumbprint.slice(0, 8)}`;
+      writeFileSync(join(dir, `${base}.cer`), der);
+      writeFileSync(join(dir, `${base}.pem`), toPem(der));
+      this.err(`saved ${join(dir, base)}.cer and .pem\n`);
+    }
   }
 
   private print(results: EndpointResult[], json: boolean, report: { advanced: boolean; rootChain: boolean }, importErrors?: ImportError[]) {

@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
@@ -76,6 +76,18 @@ test('text output prints the built chain and the comments', async () => {
   assert.match(out, /Certificate Chain \(as built\):/);
   assert.match(out, /Chain is valid: True/);
   assert.match(out, /Comments:/);
+});
+
+test('--save-chain writes the root and intermediates as .cer (DER) and .pem', async () => {
+  const dir = join(pki.dir, 'saved');
+  const { code } = await inspect(files.bundle, '--trust', files.root, '--save-chain', dir);
+  assert.equal(code, 0);
+  const saved = readdirSync(dir).sort();
+  assert.equal(saved.length, 6);
+  const rootCer = saved.find((f) => f.startsWith('Inspect Root CA') && f.endsWith('.cer'));
+  assert.ok(rootCer, saved.join(', '));
+  assert.deepEqual(readFileSync(join(dir, rootCer)), root.der);
+  assert.equal(readFileSync(join(dir, rootCer.replace(/\.cer$/, '.pem')), 'utf8').trim(), root.certPem.trim());
 });
 
 test('a file that holds no certificate is a usage error', async () => {
