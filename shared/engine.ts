@@ -45,13 +45,15 @@ export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Pro
   let active = 0;
   const waiting: (() => void)[] = [];
   return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so the count never exceeds the limit.
     if (active >= limit) await new Promise<void>((go) => waiting.push(go));
-    active++;
+    else active++;
     try {
       return await task();
     } finally {
-      active--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
     }
   };
 }

@@ -1,0 +1,31 @@
+// Engine mechanics that need no network.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLimiter, runChecks } from '../shared/engine.ts';
+import { UsageError } from '../shared/target.ts';
+import { DEFAULT_OPTIONS } from '../shared/types.ts';
+
+test('the concurrency limiter never runs more than its limit at once', async () => {
+  const limit = createLimiter(3);
+  let running = 0;
+  let peak = 0;
+  const task = async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, Math.random() * 5));
+    running--;
+  };
+  await Promise.all(Array.from({ length: 50 }, () => limit(task)));
+  assert.equal(peak, 3);
+});
+
+test('an invalid target is a usage error before anything is sent', async () => {
+  await assert.rejects(runChecks({ targets: [{ input: 'ok.contoso.com', type: 'DIR' }, { input: 'bad host', type: 'DIR' }], options: DEFAULT_OPTIONS }), UsageError);
+});
+
+test('a cancelled run stops and keeps what finished', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const results = await runChecks({ targets: [{ input: '127.0.0.1:9', type: 'DIR' }], options: { ...DEFAULT_OPTIONS, timeoutMs: 500 } }, { signal: controller.signal });
+  assert.deepEqual(results, []);
+});
