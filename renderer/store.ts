@@ -6,7 +6,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CertCheckerApi, CheckEvent, ImportError, TrustedRoot, AppInfo } from '../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, TargetInput } from '../shared/types.ts';
 import { resultsToCsv } from '../shared/csv-export.ts';
-import { DEFAULT_PORT_TEXT, expandTargets, sameTarget, type QueueRow, type SrvType } from './targets.ts';
+import { DEFAULT_PORT_TEXT, expandTargets, remainingTargets, type QueueRow, type SrvType } from './targets.ts';
+import type { RowCategory, TableSort } from './table.ts';
 
 export interface ResultEntry {
   key: number;
@@ -24,6 +25,21 @@ export interface RunState {
   error: string | null;
   /** Whether this run tested whole DNSLB pools (the cards word the pool note by it). */
   testPool: boolean;
+  /** Every target of the test as it was started; Resume runs the ones without a result. */
+  targets: TargetInput[];
+  /** Targets finished by the earlier runs of a resumed test: done and total count the whole test. */
+  doneBefore: number;
+  /** Date.now() when this run started, for the time-left estimate. */
+  startedAt: number | null;
+}
+
+export type ResultsView = 'cards' | 'table';
+
+export interface TableState {
+  sort: TableSort | null;
+  /** Severity categories to show; none ticked shows all. */
+  categories: RowCategory[];
+  text: string;
 }
 
 export interface Notice {
@@ -54,6 +70,11 @@ export interface AppState {
   results: ResultEntry[];
   /** How many result cards are rendered; "Show more" raises it. */
   visibleCount: number;
+  /** The view the user picked; null: the table for tests of more than TABLE_VIEW_THRESHOLD endpoints, else cards. */
+  viewChoice: ResultsView | null;
+  table: TableState;
+  /** The result (entry key) whose card is open over the table, or null. */
+  openResultKey: number | null;
   notices: Notice[];
   trustedRoots: TrustedRoot[];
   trustedRootsOpen: boolean;
@@ -70,6 +91,11 @@ export interface AppState {
   clearQueue(): void;
   startTest(): Promise<void>;
   cancelTest(): Promise<void>;
+  /** After a cancelled test: run the targets that have no result yet, adding to the results. */
+  resumeTest(): Promise<void>;
+  setView(view: ResultsView): void;
+  setTable(patch: Partial<TableState>): void;
+  openResult(key: number | null): void;
   handleEvent(event: CheckEvent): void;
   showMore(): void;
   clearResults(): void;
@@ -90,11 +116,14 @@ export interface AppState {
 
 export const INITIAL_VISIBLE_RESULTS = 50;
 export const SHOW_MORE_STEP = 100;
+/** Above this many endpoints (or targets) the results open as a table. */
+export const TABLE_VIEW_THRESHOLD = 10;
 /** Results arriving together are appended in one update, so a fast bulk run does not re-render per result. */
 const RESULT_FLUSH_MS = 50;
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, error: null, testPool: true };
+const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
+const INITIAL_TABLE: TableState = { sort: null, categories: [], text: '' };
 
 export type AppStore = StoreApi<AppState>;
 
@@ -104,6 +133,22 @@ function message(err: unknown): string {
 
 export function isRunActive(status: RunStatus): boolean {
   return status === 'starting' || status === 'running' || status === 'cancelling';
+}
+
+/** The view shown: the user's pick, or the table for bulk tests. */
+export function effectiveView(state: Pick<AppState, 'viewChoice' | 'results' | 'run'>): ResultsView {
+  return state.viewChoice ?? (Math.max(state.results.length, state.run.total) > TABLE_VIEW_THRESHOLD ? 'table' : 'cards');
+}
+
+/** Targets of a cancelled test still to run (empty when there is nothing to resume). */
+export function resumableTargets(state: Pick<AppState, 'run' | 'results'>): TargetInput[] {
+  if (state.run.status !== 'cancelled' || state.run.targets.length === 0) return [];
+  return remainingTargets(state.run.targets, state.results.map((entry) => entry.result));
+}
+
+/** The key `sameTarget` compares by, for de-duplicating thousands of rows at once. */
+function queueKey(row: TargetInput): string {
+  return `${row.input.toLowerCase()}|${row.type}|${row.port ?? ''}`;
 }
 
 export function createAppStore(api: CertCheckerApi): AppStore {
@@ -133,7 +178,10 @@ export function createAppStore(api: CertCheckerApi): AppStore {
         if (!flushTimer) flushTimer = setTimeout(flushResults, RESULT_FLUSH_MS);
         break;
       case 'progress':
-        set((state) => ({ run: { ...state.run, done: event.done, total: event.total, current: event.current } }));
+        // A resumed run counts its own targets; show the whole test.
+        set((state) => ({
+          run: { ...state.run, done: state.run.doneBefore + event.done, total: state.run.doneBefore + event.total, current: event.current },
+        }));
         break;
       case 'done':
         flushResults();
@@ -157,6 +205,9 @@ export function createAppStore(api: CertCheckerApi): AppStore {
     run: IDLE_RUN,
     results: [],
     visibleCount: INITIAL_VISIBLE_RESULTS,
+    viewChoice: null,
+    table: INITIAL_TABLE,
+    openResultKey: null,
     notices: [],
     trustedRoots: [],
     trustedRootsOpen: false,
@@ -174,9 +225,12 @@ export function createAppStore(api: CertCheckerApi): AppStore {
 
     addRows(rows) {
       const queue = get().queue;
+      const seen = new Set(queue.map(queueKey));
       const fresh: QueueRow[] = [];
       for (const row of rows) {
-        if (queue.some((existing) => sameTarget(existing, row)) || fresh.some((existing) => sameTarget(existing, row))) continue;
+        const key = queueKey(row);
+        if (seen.has(key)) continue;
+        seen.add(key);
         fresh.push({ ...row, id: nextRowId++ });
       }
       if (fresh.length) set({ queue: queue.concat(fresh) });
@@ -202,7 +256,10 @@ export function createAppStore(api: CertCheckerApi): AppStore {
     },
 
     deleteSelected() {
-      set((state) => ({ queue: state.queue.filter((row) => !state.selectedIds.includes(row.id)), selectedIds: [] }));
+      set((state) => {
+        const selected = new Set(state.selectedIds);
+        return { queue: state.queue.filter((row) => !selected.has(row.id)), selectedIds: [] };
+      });
     },
 
     clearQueue() {
@@ -223,33 +280,15 @@ export function createAppStore(api: CertCheckerApi): AppStore {
         }
         targets = rows;
       }
-      const dnsServer = state.form.dnsServer.trim();
-      const request: CheckRequest = {
-        targets,
-        options: { dnsServer: dnsServer === '' ? null : dnsServer, testPool: state.form.testPool, timeoutMs: DEFAULT_TIMEOUT_MS },
-      };
-      if (flushTimer) clearTimeout(flushTimer);
-      flushTimer = null;
-      pendingResults = [];
-      earlyEvents = [];
-      set({
-        fieldError: null,
-        results: [],
-        visibleCount: INITIAL_VISIBLE_RESULTS,
-        run: { ...IDLE_RUN, status: 'starting', total: targets.length, testPool: state.form.testPool },
-      });
-      try {
-        const { runId } = await api.startCheck(request);
-        set((s) => ({ run: { ...s.run, runId, status: s.run.status === 'cancelling' ? 'cancelling' : 'running' } }));
-        const early = earlyEvents.filter((event) => event.runId === runId);
-        earlyEvents = [];
-        for (const event of early) applyEvent(event);
-        // Cancel was pressed before the run id was known.
-        if (get().run.status === 'cancelling') await api.cancelCheck(runId).catch(() => undefined);
-      } catch (err) {
-        earlyEvents = [];
-        set((s) => ({ run: { ...s.run, status: 'failed', error: message(err), current: null } }));
-      }
+      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, openResultKey: null });
+      await launch(targets, targets, 0);
+    },
+
+    async resumeTest() {
+      const state = get();
+      const remaining = resumableTargets({ run: state.run, results: state.results.concat(pendingResults) });
+      if (remaining.length === 0) return;
+      await launch(state.run.targets, remaining, state.run.targets.length - remaining.length);
     },
 
     async cancelTest() {
@@ -281,7 +320,19 @@ export function createAppStore(api: CertCheckerApi): AppStore {
 
     clearResults() {
       if (isRunActive(get().run.status)) return;
-      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, run: IDLE_RUN });
+      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, run: IDLE_RUN, openResultKey: null });
+    },
+
+    setView(view) {
+      set({ viewChoice: view, openResultKey: null });
+    },
+
+    setTable(patch) {
+      set((state) => ({ table: { ...state.table, ...patch } }));
+    },
+
+    openResult(key) {
+      set({ openResultKey: key });
     },
 
     async importList() {
@@ -360,7 +411,8 @@ export function createAppStore(api: CertCheckerApi): AppStore {
             ? { defaultName: `cert-check-${stamp}.csv`, content: resultsToCsv(results), encoding: 'utf8', filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] }
             : {
                 defaultName: `cert-check-${stamp}.json`,
-                content: `${JSON.stringify(results, null, 2)}\n`,
+                // The command line's --json document, so scripts read either.
+                content: `${JSON.stringify({ results }, null, 2)}\n`,
                 encoding: 'utf8',
                 filters: [{ name: 'JSON', extensions: ['json'] }],
               },
@@ -383,6 +435,49 @@ export function createAppStore(api: CertCheckerApi): AppStore {
       }
     },
   }));
+
+  /**
+   * Start a run of `targets`. A fresh test clears the results first; a resumed one (doneBefore > 0)
+   * adds to them and keeps `allTargets`, the test's whole list, for the next Resume.
+   */
+  async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number): Promise<void> {
+    const state = store.getState();
+    const set = store.setState;
+    const dnsServer = state.form.dnsServer.trim();
+    const request: CheckRequest = {
+      targets,
+      options: { dnsServer: dnsServer === '' ? null : dnsServer, testPool: state.form.testPool, timeoutMs: DEFAULT_TIMEOUT_MS },
+    };
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    pendingResults = [];
+    earlyEvents = [];
+    set({
+      fieldError: null,
+      run: {
+        ...IDLE_RUN,
+        status: 'starting',
+        done: doneBefore,
+        total: allTargets.length,
+        testPool: state.form.testPool,
+        targets: allTargets,
+        doneBefore,
+        startedAt: Date.now(),
+      },
+    });
+    try {
+      const { runId } = await api.startCheck(request);
+      set((s) => ({ run: { ...s.run, runId, status: s.run.status === 'cancelling' ? 'cancelling' : 'running' } }));
+      const early = earlyEvents.filter((event) => event.runId === runId);
+      earlyEvents = [];
+      for (const event of early) applyEvent(event);
+      // Cancel was pressed before the run id was known.
+      if (store.getState().run.status === 'cancelling') await api.cancelCheck(runId).catch(() => undefined);
+    } catch (err) {
+      earlyEvents = [];
+      set((s) => ({ run: { ...s.run, status: 'failed', error: message(err), current: null } }));
+    }
+  }
 
   function reportImport(fileName: string, rows: TargetInput[], errors: ImportError[]) {
     const added = store.getState().addRows(rows);

@@ -1,6 +1,6 @@
 // Turning the Host / Port fields into queued list rows, the way the old tool did:
 // comma-separated hosts and ports give one row per host x port. Pure; the engine validates each row again.
-import type { TargetInput, TargetType } from '../shared/types.ts';
+import type { EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 
 export type SrvType = Exclude<TargetType, 'DIR'>;
 
@@ -76,4 +76,33 @@ export function sameTarget(a: TargetInput, b: TargetInput): boolean {
 export function portColumn(row: TargetInput): string {
   if (row.type !== 'DIR') return 'SRV';
   return String(row.port ?? typedPort(row.input) ?? DEFAULT_PORT_TEXT);
+}
+
+/**
+ * One target's identity as the engine reports it back: EndpointResult.target is the trimmed input,
+ * and a DIR result carries the port it connected to (typed, from the Port column, or 443).
+ */
+export function targetKey(target: TargetInput): string {
+  const input = target.input.trim().toLowerCase();
+  if (target.type !== 'DIR') return `${target.type}|${input}|`;
+  return `DIR|${input}|${typedPort(target.input.trim()) ?? target.port ?? Number(DEFAULT_PORT_TEXT)}`;
+}
+
+/** The same key for a result; null port (no address found) matches the target whatever its port. */
+export function resultTargetKey(result: Pick<EndpointResult, 'target' | 'type' | 'port'>): string {
+  const input = result.target.trim().toLowerCase();
+  if (result.type !== 'DIR') return `${result.type}|${input}|`;
+  return `DIR|${input}|${result.port ?? '*'}`;
+}
+
+/**
+ * The targets that have no result yet, in their order: what Resume runs after a cancelled test.
+ * The engine reports a target's results together once it is finished, so one result means done.
+ */
+export function remainingTargets(targets: TargetInput[], results: Pick<EndpointResult, 'target' | 'type' | 'port'>[]): TargetInput[] {
+  const finished = new Set(results.map(resultTargetKey));
+  return targets.filter((target) => {
+    const key = targetKey(target);
+    return !finished.has(key) && !finished.has(key.replace(/\|[^|]*$/, '|*'));
+  });
 }

@@ -26,6 +26,7 @@ import { rootLinks } from './root-links.ts';
 import { checkError } from './errors.ts';
 import { fetchMissingIssuers } from './aia.ts';
 import { checkRevocation } from './revocation.ts';
+import { setMaxListeners } from 'node:events';
 
 export interface RunHooks {
   signal?: AbortSignal;
@@ -196,6 +197,8 @@ export async function checkTarget(
 export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
   const options = request.options;
   const targets = request.targets.map((input) => parseTarget(input));
+  // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
+  if (hooks.signal) setMaxListeners(0, hooks.signal);
   const anchors = anchorsFor(options);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
   const limit = createLimiter(concurrency);

@@ -9,6 +9,7 @@ import {
   cardSections,
   cardText,
   cardTitle,
+  certFileBase,
   SEVERITY_ICON,
   SEVERITY_LABEL,
   severityCounts,
@@ -170,6 +171,45 @@ function Section({ section, headingId }: { section: CardSection; headingId: stri
   );
 }
 
+/** Every certificate of the built chain (what the server sent, if no chain was built) as one .pem file. */
+function chainCertificates(result: EndpointResult): CertInfo[] {
+  const certs = result.chain.length ? result.chain.map((item) => item.cert) : result.served;
+  return certs.filter((cert) => cert.derBase64);
+}
+
+function SaveChainButton({ result, label }: { result: EndpointResult; label: string }) {
+  const api = useApi();
+  const store = useAppStore();
+  const certs = chainCertificates(result);
+  const save = async () => {
+    const leaf = certs[0];
+    const defaultName = `${leaf.parseError ? 'certificate' : certFileBase(leaf)}-chain.pem`;
+    try {
+      const saved = await api.saveFile({
+        defaultName,
+        content: certs.map((cert) => toPem(cert.derBase64)).join(''),
+        encoding: 'utf8',
+        filters: [{ name: 'PEM certificate bundle', extensions: ['pem'] }],
+      });
+      if (saved.saved) store.getState().notify('info', `Saved the chain (${certs.length} certificate${certs.length === 1 ? '' : 's'}) to ${saved.path ?? defaultName}.`);
+    } catch (err) {
+      store.getState().notify('error', `Save failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  if (certs.length === 0) return null;
+  return (
+    <button
+      type="button"
+      className="small"
+      onClick={() => void save()}
+      aria-label={`Save chain of ${label} as PEM bundle`}
+      title={`All ${certs.length} certificate${certs.length === 1 ? '' : 's'} of the ${result.chain.length ? 'built chain' : 'served chain'}, leaf first, in one .pem file`}
+    >
+      Save chain .pem
+    </button>
+  );
+}
+
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const onClick = async () => {
@@ -214,6 +254,7 @@ export const ResultCard = memo(function ResultCard({ result, index, showAdvanced
             </span>
           ))}
         </span>
+        <SaveChainButton result={result} label={title} />
         <CopyButton text={cardText(sections)} label={title} />
       </header>
       <div className="card-body">

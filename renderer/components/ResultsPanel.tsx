@@ -1,9 +1,15 @@
-// The results side: status line with progress, notices, and the result cards (paged, so thousands
-// of results do not freeze the window).
-import { useMemo } from 'react';
+// The results side: status line with progress, time left and Resume, notices, and the results as
+// cards (paged, so thousands do not freeze the window) or as a virtualized table (bulk tests).
+import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
-import { isRunActive, type RunState } from '../store.ts';
+import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store.ts';
+import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
 import { ResultCard } from './ResultCard.tsx';
+import { ResultDialog } from './ResultDialog.tsx';
+import { ResultsTable } from './ResultsTable.tsx';
+
+/** More rejected rows than this are counted, not listed. */
+const MAX_LISTED_IMPORT_ERRORS = 200;
 
 function statusText(run: RunState, resultCount: number): string {
   const endpoints = `${resultCount} endpoint${resultCount === 1 ? '' : 's'}`;
@@ -25,22 +31,67 @@ function statusText(run: RunState, resultCount: number): string {
   }
 }
 
+/** Re-render every second while a run is active, so the time left follows the clock. */
+function useTicker(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function TimeLeft({ run }: { run: RunState }) {
+  const active = run.status === 'running';
+  const now = useTicker(active);
+  if (!active || run.startedAt === null) return null;
+  // The pace of this run only: a resumed run's earlier targets took no time in it.
+  const seconds = estimateSecondsLeft(run.done - run.doneBefore, run.total - run.doneBefore, Math.max(now, Date.now()) - run.startedAt);
+  if (seconds === null) return null;
+  return (
+    <span className="status-eta" title="Estimated from the time taken so far and the targets done">
+      {formatTimeLeft(seconds)}
+    </span>
+  );
+}
+
+function ResumeButton() {
+  const store = useAppStore();
+  const remaining = useApp((s) => resumableTargets(s).length);
+  if (remaining === 0) return null;
+  return (
+    <button
+      type="button"
+      className="small resume"
+      onClick={() => void store.getState().resumeTest()}
+      title={`Run the ${remaining} target${remaining === 1 ? '' : 's'} that have no result yet; the results are added to these`}
+    >
+      Resume ({remaining} left)
+    </button>
+  );
+}
+
 function StatusBar() {
   const run = useApp((s) => s.run);
   const resultCount = useApp((s) => s.results.length);
   const active = isRunActive(run.status);
   const text = statusText(run, resultCount);
+  const percent = run.total > 0 ? Math.floor((run.done / run.total) * 100) : 0;
   return (
     <div className={`status-bar status-${run.status}`}>
       <div className="status-line">
         <span id="status" className={run.status === 'failed' ? 'status-text sev-error' : 'status-text'} role="status" aria-live="polite">
           {text}
         </span>
+        <TimeLeft run={run} />
         {(active || run.total > 0) && (
           <span className="status-count" title="Targets done / targets in this test">
             {run.done} / {run.total}
+            {run.total > 1 && <span className="status-percent"> ({percent}%)</span>}
           </span>
         )}
+        {run.status === 'cancelled' && <ResumeButton />}
       </div>
       <progress
         className={active ? 'active' : undefined}
@@ -68,12 +119,15 @@ function Notices() {
               {notice.text}
             </p>
             {notice.details.length > 0 && (
-              <ul className="import-errors">
-                {notice.details.map((detail, index) => (
+              <ul className="import-errors" aria-label="Rejected rows">
+                {notice.details.slice(0, MAX_LISTED_IMPORT_ERRORS).map((detail, index) => (
                   <li key={index}>
                     Line {detail.line}: {detail.message}
                   </li>
                 ))}
+                {notice.details.length > MAX_LISTED_IMPORT_ERRORS && (
+                  <li className="more">…and {notice.details.length - MAX_LISTED_IMPORT_ERRORS} more rejected rows.</li>
+                )}
               </ul>
             )}
           </div>
@@ -123,7 +177,31 @@ function EmptyState() {
   );
 }
 
-export function ResultsPanel() {
+function ViewSwitch() {
+  const store = useAppStore();
+  const view = useApp(effectiveView);
+  const options: { value: ResultsView; label: string }[] = [
+    { value: 'cards', label: 'Cards' },
+    { value: 'table', label: 'Table' },
+  ];
+  return (
+    <div className="view-switch" role="group" aria-label="Results view">
+      {options.map((option) => (
+        <button
+          key={option.value}
+          type="button"
+          className={`small${view === option.value ? ' on' : ''}`}
+          aria-pressed={view === option.value}
+          onClick={() => store.getState().setView(option.value)}
+        >
+          {option.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function CardList() {
   const store = useAppStore();
   const results = useApp((s) => s.results);
   const visibleCount = useApp((s) => s.visibleCount);
@@ -133,6 +211,30 @@ export function ResultsPanel() {
   const active = useApp((s) => isRunActive(s.run.status));
   const shown = results.slice(0, visibleCount);
   const remaining = results.length - shown.length;
+  return (
+    <div className="results-scroll" tabIndex={-1} id="results">
+      {results.length === 0 && !active ? <EmptyState /> : null}
+      {shown.map((entry, index) => (
+        <ResultCard key={entry.key} result={entry.result} index={index} showAdvanced={showAdvanced} showRootChain={showRootChain} testPool={testPool} />
+      ))}
+      {remaining > 0 && (
+        <div className="show-more">
+          <button type="button" onClick={() => store.getState().showMore()}>
+            Show more ({remaining} more result{remaining === 1 ? '' : 's'})
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ResultsPanel() {
+  const store = useAppStore();
+  const count = useApp((s) => s.results.length);
+  const active = useApp((s) => isRunActive(s.run.status));
+  const view = useApp(effectiveView);
+  const exportTitle = (what: string) =>
+    `${what}: all ${count} result${count === 1 ? '' : 's'}, whatever the table's filter shows${count ? '' : ' (run a test first)'}`;
 
   return (
     <main className="results-panel" aria-labelledby="results-title">
@@ -142,39 +244,40 @@ export function ResultsPanel() {
         </h2>
         <Summary />
         <div className="results-actions push-right">
-          <button type="button" className="small" onClick={() => void store.getState().exportResults('csv')} disabled={active || results.length === 0} title="One row per endpoint, for Excel">
+          <ViewSwitch />
+          <button
+            type="button"
+            className="small"
+            onClick={() => void store.getState().exportResults('csv')}
+            disabled={active || count === 0}
+            title={exportTitle('One row per endpoint, for Excel')}
+          >
             Export CSV
           </button>
-          <button type="button" className="small" onClick={() => void store.getState().exportResults('json')} disabled={active || results.length === 0} title="The full results as JSON">
+          <button
+            type="button"
+            className="small"
+            onClick={() => void store.getState().exportResults('json')}
+            disabled={active || count === 0}
+            title={exportTitle('The full results as {"results":[...]}, the same document as the command line\'s --json')}
+          >
             Export JSON
           </button>
-          <button type="button" className="small ghost" onClick={() => store.getState().clearResults()} disabled={active || results.length === 0}>
+          <button type="button" className="small ghost" onClick={() => store.getState().clearResults()} disabled={active || count === 0}>
             Clear Results
           </button>
         </div>
       </div>
       <StatusBar />
       <Notices />
-      <div className="results-scroll" tabIndex={-1} id="results">
-        {results.length === 0 && !active ? <EmptyState /> : null}
-        {shown.map((entry, index) => (
-          <ResultCard
-            key={entry.key}
-            result={entry.result}
-            index={index}
-            showAdvanced={showAdvanced}
-            showRootChain={showRootChain}
-            testPool={testPool}
-          />
-        ))}
-        {remaining > 0 && (
-          <div className="show-more">
-            <button type="button" onClick={() => store.getState().showMore()}>
-              Show more ({remaining} more result{remaining === 1 ? '' : 's'})
-            </button>
-          </div>
-        )}
-      </div>
+      {view === 'table' ? (
+        <div className="results-table-area" id="results" tabIndex={-1}>
+          <ResultsTable />
+          <ResultDialog />
+        </div>
+      ) : (
+        <CardList />
+      )}
     </main>
   );
 }

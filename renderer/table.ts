@@ -1,0 +1,201 @@
+// The results table's model: one row per endpoint, its columns, sorting and filtering. Pure.
+// What is wrong comes from the engine's comments only (worstSeverity, commentSummary); the table
+// just groups rows by it. An endpoint that could not be checked (result.error) is "unreachable".
+import type { EndpointResult, Severity } from '../shared/types.ts';
+import { commentSummary, daysLeft, worstSeverity } from '../shared/summary.ts';
+import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
+
+export type RowCategory = Severity | 'unreachable' | 'none';
+
+/** The severity filter's choices, most serious first. */
+export const FILTER_CATEGORIES: readonly Exclude<RowCategory, 'none'>[] = ['unreachable', 'error', 'warning', 'info', 'ok'];
+
+export const CATEGORY_LABEL: Record<RowCategory, string> = { ...SEVERITY_LABEL, unreachable: 'Unreachable', none: 'No comments' };
+export const CATEGORY_ICON: Record<RowCategory, string> = { ...SEVERITY_ICON, unreachable: '⊘', none: '–' };
+/** Sort rank: most serious first when ascending. */
+const CATEGORY_RANK: Record<RowCategory, number> = { unreachable: 0, error: 1, warning: 2, info: 3, ok: 4, none: 5 };
+
+export interface TableRow {
+  /** The result entry's stable key. */
+  key: number;
+  /** Position in the results (the card number is index + 1). */
+  index: number;
+  result: EndpointResult;
+  category: RowCategory;
+  worst: Severity | null;
+  daysLeft: number | null;
+  summary: string;
+  subject: string;
+  issuer: string;
+  /** Lower-case text of every column and comment, for the free-text filter. */
+  search: string;
+}
+
+export type ColumnId = 'severity' | 'target' | 'type' | 'host' | 'ip' | 'port' | 'subject' | 'issuer' | 'notAfter' | 'daysLeft' | 'protocol' | 'summary';
+
+export interface Column {
+  id: ColumnId;
+  title: string;
+  /** Width in rem; the last column also takes the room left over. */
+  width: number;
+  /** What the cell shows (also its tooltip when cut short). */
+  text(row: TableRow): string;
+  /** Sort key; null sorts last in both directions. */
+  sortValue(row: TableRow): string | number | null;
+  numeric?: boolean;
+  mono?: boolean;
+  /** Stays in view when the table scrolls sideways. */
+  sticky?: boolean;
+}
+
+/** "CN=sip.contoso.com, O=Contoso" -> "sip.contoso.com": the certificate dialog's Issued To / Issued By. */
+export function shortName(dn: string, commonName: string | null = null): string {
+  if (commonName) return commonName;
+  const match = /(?:^|,\s*)CN=((?:[^,\\]|\\.)*)/.exec(dn);
+  return match ? match[1].trim() : dn;
+}
+
+function notAfterOf(row: TableRow): string {
+  const leaf = row.result.served[0];
+  return leaf && !leaf.parseError ? leaf.notAfter : '';
+}
+
+function categoryOf(result: EndpointResult, worst: Severity | null): RowCategory {
+  if (result.error) return 'unreachable';
+  return worst ?? 'none';
+}
+
+const emptyToNull = (text: string) => (text === '' ? null : text);
+
+export const COLUMNS: readonly Column[] = [
+  {
+    id: 'severity',
+    title: 'Worst severity',
+    width: 8.4,
+    sticky: true,
+    text: (row) => CATEGORY_LABEL[row.category],
+    sortValue: (row) => CATEGORY_RANK[row.category],
+  },
+  { id: 'target', title: 'Target', width: 9.5, mono: true, sticky: true, text: (row) => row.result.target, sortValue: (row) => emptyToNull(row.result.target) },
+  { id: 'type', title: 'Type', width: 3.8, text: (row) => row.result.type, sortValue: (row) => row.result.type },
+  { id: 'host', title: 'Host', width: 9.5, mono: true, text: (row) => row.result.host, sortValue: (row) => emptyToNull(row.result.host) },
+  { id: 'ip', title: 'IP', width: 6.8, mono: true, text: (row) => row.result.ip ?? '', sortValue: (row) => row.result.ip },
+  { id: 'port', title: 'Port', width: 3.8, mono: true, numeric: true, text: (row) => (row.result.port === null ? '' : String(row.result.port)), sortValue: (row) => row.result.port },
+  { id: 'subject', title: 'Subject', width: 9, text: (row) => row.subject, sortValue: (row) => emptyToNull(row.subject) },
+  { id: 'issuer', title: 'Issuer', width: 9, text: (row) => row.issuer, sortValue: (row) => emptyToNull(row.issuer) },
+  { id: 'notAfter', title: 'Not After', width: 6.4, mono: true, text: (row) => notAfterOf(row).slice(0, 10), sortValue: (row) => emptyToNull(notAfterOf(row)) },
+  { id: 'daysLeft', title: 'Days Left', width: 5.6, mono: true, numeric: true, text: (row) => (row.daysLeft === null ? '' : String(row.daysLeft)), sortValue: (row) => row.daysLeft },
+  { id: 'protocol', title: 'Protocol', width: 5.6, mono: true, text: (row) => row.result.tls.protocol ?? '', sortValue: (row) => row.result.tls.protocol },
+  { id: 'summary', title: 'Comment summary', width: 13, text: (row) => row.summary, sortValue: (row) => emptyToNull(row.summary) },
+];
+
+/** The grid tracks of all columns, for header and rows alike. */
+export const GRID_TEMPLATE = COLUMNS.map((column, index) => (index === COLUMNS.length - 1 ? `minmax(${column.width}rem, 1fr)` : `${column.width}rem`)).join(' ');
+/** Left offsets (CSS) of the sticky columns, which come first. */
+export const STICKY_LEFT: Partial<Record<ColumnId, string>> = {};
+COLUMNS.reduce((left, column) => {
+  if (column.sticky) STICKY_LEFT[column.id] = `${left}rem`;
+  return left + column.width;
+}, 0);
+/** The table's narrowest width; below it the table scrolls sideways. */
+export const GRID_MIN_WIDTH = `${COLUMNS.reduce((sum, column) => sum + column.width, 0)}rem`;
+
+// Rows are rebuilt whenever results arrive; the per-result facts are computed once.
+const factsCache = new WeakMap<EndpointResult, Omit<TableRow, 'key' | 'index'>>();
+
+/** The table row of one result. `now` dates Days Left (the first time a result is seen). */
+export function tableRow(key: number, index: number, result: EndpointResult, now: Date): TableRow {
+  let facts = factsCache.get(result);
+  if (!facts) {
+    const worst = worstSeverity(result);
+    const category = categoryOf(result, worst);
+    const leaf = result.served[0];
+    const usable = leaf && !leaf.parseError ? leaf : null;
+    const summary = result.error ? `${result.error.code}: ${result.error.message}` : commentSummary(result.comments);
+    const subject = usable ? shortName(usable.subject, usable.commonName) : '';
+    const issuer = usable ? shortName(usable.issuer) : '';
+    const days = daysLeft(result, now);
+    const search = [
+      result.target,
+      result.type,
+      hostPort(result.host, result.port),
+      result.ip ?? '',
+      usable?.subject ?? '',
+      usable?.issuer ?? '',
+      usable?.notAfter.slice(0, 10) ?? '',
+      days ?? '',
+      result.tls.protocol ?? '',
+      CATEGORY_LABEL[category],
+      summary,
+      ...result.comments.map((comment) => `${comment.id} ${comment.text}`),
+    ]
+      .join('\n')
+      .toLowerCase();
+    facts = { result, worst, category, daysLeft: days, summary, subject, issuer, search };
+    factsCache.set(result, facts);
+  }
+  return { ...facts, key, index };
+}
+
+export interface TableFilter {
+  /** Categories to show; empty shows every row. */
+  categories: RowCategory[];
+  text: string;
+}
+
+export function filterRows(rows: TableRow[], filter: TableFilter): TableRow[] {
+  const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const categories = new Set(filter.categories);
+  if (words.length === 0 && categories.size === 0) return rows;
+  return rows.filter((row) => (categories.size === 0 || categories.has(row.category)) && words.every((word) => row.search.includes(word)));
+}
+
+export type SortDirection = 'ascending' | 'descending';
+export interface TableSort {
+  column: ColumnId;
+  direction: SortDirection;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Sorted copy; ties keep the results' order, empty values go last either way. */
+export function sortRows(rows: TableRow[], sort: TableSort | null): TableRow[] {
+  if (!sort) return rows;
+  const column = COLUMNS.find((c) => c.id === sort.column);
+  if (!column) return rows;
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  const keyed = rows.map((row) => ({ row, value: column.sortValue(row) }));
+  keyed.sort((a, b) => {
+    if (a.value === null || b.value === null) return a.value === b.value ? a.row.index - b.row.index : a.value === null ? 1 : -1;
+    const order = typeof a.value === 'number' && typeof b.value === 'number' ? a.value - b.value : collator.compare(String(a.value), String(b.value));
+    return order === 0 ? a.row.index - b.row.index : sign * order;
+  });
+  return keyed.map((item) => item.row);
+}
+
+/** Header click: ascending, then descending, then back to the results' order. */
+export function nextSort(current: TableSort | null, column: ColumnId): TableSort | null {
+  if (!current || current.column !== column) return { column, direction: 'ascending' };
+  return current.direction === 'ascending' ? { column, direction: 'descending' } : null;
+}
+
+export function countCategories(rows: TableRow[]): Record<RowCategory, number> {
+  const counts: Record<RowCategory, number> = { unreachable: 0, error: 0, warning: 0, info: 0, ok: 0, none: 0 };
+  for (const row of rows) counts[row.category]++;
+  return counts;
+}
+
+/** Seconds left, from the pace so far; null until there is a pace to go by. */
+export function estimateSecondsLeft(done: number, total: number, elapsedMs: number): number | null {
+  if (done <= 0 || total <= done || elapsedMs <= 0) return null;
+  return Math.round(((elapsedMs / done) * (total - done)) / 1000);
+}
+
+/** "about 40 s left", "about 3 min left", "about 1 h 20 min left". */
+export function formatTimeLeft(seconds: number): string {
+  if (seconds < 5) return 'a few seconds left';
+  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5 || 5} s left`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
