@@ -2,6 +2,7 @@
 // Checks run here in the main process; they are network-bound and asynchronous, so the UI stays free.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers } from '../shared/api-host.ts';
@@ -22,6 +23,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: 
 app.enableSandbox();
 
 let mainWindow: BrowserWindow | null = null;
+/** A target list the system asked us to open (file association, `app list.csv`, dropped on the dock icon). */
+let pendingListPath: string | null = listFileFromArgs(process.argv.slice(1), process.cwd());
 
 const handlers = createApiHandlers({
   dataDir: app.getPath('userData'),
@@ -32,6 +35,9 @@ const handlers = createApiHandlers({
   },
   openExternal: (url) => shell.openExternal(url),
   async showOpenDialog({ title, filters, multiple }) {
+    // The list the user opened the app with stands in for the dialog's answer, once.
+    const opened = takePendingList(multiple, filters);
+    if (opened) return [opened];
     const properties: ('openFile' | 'multiSelections')[] = multiple ? ['openFile', 'multiSelections'] : ['openFile'];
     const options = { title, filters, properties };
     const answer = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
@@ -52,6 +58,33 @@ function showTaskbarProgress(event: CheckEvent): void {
   if (!mainWindow || mainWindow.isDestroyed()) return;
   if (event.kind === 'progress') mainWindow.setProgressBar(event.total > 0 ? event.done / event.total : 2); // >1: indeterminate
   if (event.kind === 'done') mainWindow.setProgressBar(-1);
+}
+
+/** The last argument naming an existing .csv file (Chromium's switches and the app path are skipped). */
+function listFileFromArgs(args: string[], workingDirectory: string): string | null {
+  for (const arg of [...args].reverse()) {
+    if (arg.startsWith('-') || !/\.csv$/i.test(arg)) continue;
+    const path = resolve(workingDirectory, arg);
+    try {
+      if (statSync(path).isFile()) return path;
+    } catch {
+      // Not a file we can read: ignore it like any other argument.
+    }
+  }
+  return null;
+}
+
+/** Open a list through the renderer's own import (File > Import list…), which then gets this file. */
+function openListFile(path: string): void {
+  pendingListPath = path;
+  if (mainWindow && !mainWindow.isDestroyed() && !mainWindow.webContents.isLoading()) sendToPage(MENU_EVENT_CHANNEL, { action: 'importList' });
+}
+
+function takePendingList(multiple: boolean, filters: { extensions: string[] }[]): string | null {
+  if (!pendingListPath || multiple || !filters.some((filter) => filter.extensions.includes('csv'))) return null;
+  const path = pendingListPath;
+  pendingListPath = null;
+  return path;
 }
 
 /** Only the top frame of our own window, showing our own page, may call the API. */
@@ -136,9 +169,15 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       spellcheck: false,
       devTools: !app.isPackaged,
+      // Middle-click must not open windows either (new windows are refused anyway).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   win.once('ready-to-show', () => win.show());
+  // A list opened before the page was ready: the page subscribes to menu commands when it loads.
+  win.webContents.on('did-finish-load', () => {
+    if (pendingListPath) sendToPage(MENU_EVENT_CHANNEL, { action: 'importList' });
+  });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -162,7 +201,14 @@ app.on('web-contents-created', (_event, contents) => {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // macOS hands opened files over by event (also before ready); Windows and Linux start a second instance.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openListFile(path);
+  });
+  app.on('second-instance', (_event, commandLine, workingDirectory) => {
+    const listPath = listFileFromArgs(commandLine.slice(1), workingDirectory);
+    if (listPath) openListFile(listPath);
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
