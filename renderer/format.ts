@@ -157,6 +157,17 @@ function revocationLines(result: EndpointResult): CardLine[] {
     },
   ];
   if (revocation.details) lines.push({ kind: 'block', label: 'Revocation Details', text: revocation.details });
+  const perCert = revocation.certificates ?? [];
+  if (perCert.length) {
+    const label = (c: (typeof perCert)[number]) => ({ good: 'Good', revoked: 'Revoked', unknown: 'Unknown' })[c.status] ?? c.status;
+    lines.push({
+      kind: 'block',
+      label: 'Revocation per Certificate',
+      text: perCert
+        .map((c) => `${c.subject}: ${label(c)}${c.reason ? ` (${c.reason}${c.revokedAt ? `, ${formatDate(c.revokedAt)}` : ''})` : ''}. ${c.details}`)
+        .join('\n'),
+    });
+  }
   return lines;
 }
 

@@ -1,7 +1,7 @@
 // End to end: `npm run cli -- check` against real loopback servers and a real DNS server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
@@ -198,4 +198,53 @@ test('npm run cli works as a command, with exit status 0 and 1', async () => {
   const bad = await run(['check', `127.0.0.23:${world.closedPort}`, '--json']);
   assert.equal(bad.code, 1);
   assert.equal(JSON.parse(bad.stdout).results[0].error.code, 'CONNECT_REFUSED');
+});
+
+/** A TLS 1.2 server flight (ServerHello, Certificate, ServerHelloDone) whose certificate is not DER at all. */
+function flightWithBrokenCertificate(): Buffer {
+  const handshake = (type: number, body: Buffer) => Buffer.concat([Buffer.from([type, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+  const u24 = (n: number) => Buffer.from([n >> 16, (n >> 8) & 0xff, n & 0xff]);
+  const serverHello = handshake(2, Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0, 0xc0, 0x2f, 0])]));
+  const junk = Buffer.from('this is not a certificate, just bytes');
+  const certificate = handshake(11, Buffer.concat([u24(junk.length + 3), u24(junk.length), junk]));
+  const body = Buffer.concat([serverHello, certificate, handshake(14, Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x16, 3, 3, body.length >> 8, body.length & 0xff]), body]);
+}
+
+test('a certificate that will not parse is reported, not a crash', async () => {
+  const { startRawServer } = await import('./helpers/servers.ts');
+  const broken = await startRawServer(flightWithBrokenCertificate(), '127.0.0.30');
+  try {
+    const { code, results: [r] } = await json(at(broken));
+    assert.equal(code, 0, 'the certificate arrived: the endpoint was reached');
+    assert.equal(r.served.length, 1);
+    assert.match(r.served[0].parseError ?? '', /could not be decoded/);
+    assert.match(r.served[0].thumbprint, /^[0-9A-F]{40}$/);
+    assert.deepEqual(ids(r).filter((id) => id === 'unparseable-certificate'), ['unparseable-certificate']);
+  } finally {
+    await broken.close();
+  }
+});
+
+test('--import runs every valid row, reports bad ones by line, and --export writes a CSV Python reads back', async () => {
+  const list = join(world.pki.dir, 'partners.csv');
+  const exported = join(world.pki.dir, 'results.csv');
+  writeFileSync(list, ['Domain,Type,Port', `"127.0.0.2","DIR","${world.servers.good.port}",`, '"contoso.com","FED","5061",', `127.0.0.5,,${world.servers.expired.port}`, 'bad host,DIR,443', ''].join('\r\n'));
+  let out = '';
+  const errors: string[] = [];
+  const code = await main(['check', '--import', list, '--export', exported, '--json', '--trust', rootFile, '--timeout', '1500'], (t) => {
+    out += t;
+  }, (t) => errors.push(t));
+  assert.equal(code, 1, 'rejected rows make the run incomplete');
+  const doc = JSON.parse(out);
+  assert.deepEqual(doc.results.map((r: EndpointResult) => r.ip), ['127.0.0.2', '127.0.0.5']);
+  assert.deepEqual(doc.importErrors.map((e: { line: number }) => e.line), [3, 5]);
+  assert.match(errors.join(''), /partners\.csv:3: Cannot have both Port and Domain type/);
+  const rows = JSON.parse(
+    execFileSync('python3', ['-c', 'import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))', exported], { encoding: 'utf8' }),
+  ) as string[][];
+  assert.equal(rows.length, 3);
+  assert.ok(rows.every((row) => row.length === rows[0].length));
+  assert.equal(rows[2][rows[0].indexOf('Thumbprint')], world.certs.expired.thumbprint);
+  assert.match(rows[2][rows[0].indexOf('Comment IDs')], /\bexpired\b/);
 });

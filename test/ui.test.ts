@@ -203,6 +203,16 @@ describe('renderer logic', () => {
     assert.match(full, /^Chain is valid: True$/m);
     assert.match(full, /^Get Root Certs here: https:\/\/pki\.contoso\.com\/$/m);
 
+    const revoked = cardText(cardSections({
+      ...first,
+      revocation: {
+        status: 'revoked', method: 'crl', checkedAt: '2026-11-21T10:00:00.000Z', details: 'The CA revoked the certificate.',
+        certificates: [{ index: 0, subject: 'CN=sipfed.contoso.com', status: 'revoked', method: 'crl', reason: 'keyCompromise', revokedAt: '2026-11-01T08:00:00.000Z', details: 'Listed on the CRL.', crlUnreachable: false, ocspUnreachable: false }],
+      },
+    }, view));
+    assert.match(revoked, /^Revocation: Revoked \(CRL/m);
+    assert.match(revoked, /^ {4}CN=sipfed\.contoso\.com: Revoked \(keyCompromise, 2026-11-01 08:00:00 UTC\)\. Listed on the CRL\.$/m);
+
     const refused = cardText(cardSections(REFUSED_RESULT, view));
     assert.match(refused, /^ERROR: Connection refused by 127\.0\.0\.5:5062/m);
     assert.doesNotMatch(refused, /Certificate Response/);
