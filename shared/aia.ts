@@ -184,6 +184,24 @@ export async function fetchMissingIssuers(certs: Uint8Array[], opts: FetchMissin
   return result;
 }
 
+/**
+ * The known issuers (the trust anchors of a run) parsed once per array: a bulk run passes the same
+ * array for every endpoint, and re-parsing a few hundred roots per endpoint would dominate its CPU.
+ */
+const parsedKnownCache = new WeakMap<readonly Uint8Array[], ParsedCert[]>();
+function parsedKnownIssuers(ders: readonly Uint8Array[] | undefined): ParsedCert[] {
+  if (!ders) return [];
+  let parsed = parsedKnownCache.get(ders);
+  if (!parsed) {
+    parsed = ders.flatMap((der) => {
+      const result = parseCertificate(der);
+      return result.ok ? [result.cert] : [];
+    });
+    parsedKnownCache.set(ders, parsed);
+  }
+  return parsed;
+}
+
 async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, result: FetchMissingIssuersResult): Promise<void> {
   const maxFetches = opts.maxFetches ?? 4;
   const served: ParsedCert[] = [];
@@ -196,11 +214,7 @@ async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, res
     result.errors.push('The leaf certificate could not be decoded, so its issuer was not fetched');
     return;
   }
-  const known = [...served];
-  for (const der of opts.knownIssuers ?? []) {
-    const parsed = parseCertificate(der);
-    if (parsed.ok) known.push(parsed.cert);
-  }
+  const known = [...served, ...parsedKnownIssuers(opts.knownIssuers)];
   /** Extra certificates that came in a .p7c: used if a later step needs them, reported only then. */
   const spare: { cert: ParsedCert; url: string }[] = [];
   const visited = new Set<string>();

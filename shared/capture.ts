@@ -30,7 +30,11 @@ export interface Capture {
 export async function captureEndpoint(endpoint: Endpoint, options: CaptureOptions): Promise<Capture> {
   const servername = endpoint.host === endpoint.ip ? null : endpoint.host;
   const common = { ip: endpoint.ip, port: endpoint.port, servername, timeoutMs: options.timeoutMs, signal: options.signal };
-  const [raw, node] = await Promise.all([rawHandshake(common), nodeHandshake(common)]);
+  const rawPromise = rawHandshake(common);
+  // Probe only a server that answered in TLS (a silent or refusing one would cost four more timeouts),
+  // and start as soon as the raw client knows, overlapping Node's handshake.
+  const probePromise = rawPromise.then((raw) => (raw.version !== null && options.probeVersions !== false ? probeVersions(common) : null));
+  const [raw, node, probe] = await Promise.all([rawPromise, nodeHandshake(common), probePromise]);
 
   const tls: TlsInfo = {
     protocol: node.protocol,
@@ -62,9 +66,7 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   if (!tls.cipher && raw.cipherSuite) tls.cipher = raw.cipherSuite;
   tls.acceptableCAs = raw.acceptableCAs.map((der) => distinguishedNameText(der));
 
-  // Probe only a server that answered in TLS: a silent or refusing one would cost four more timeouts.
-  if (raw.version !== null && options.probeVersions !== false) {
-    const probe = await probeVersions(common);
+  if (probe) {
     tls.versions = probe.versions;
     tls.suites = probe.suites;
   }

@@ -130,6 +130,14 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
   return result;
 }
 
+/** The anchors' DER as one stable array per run, so the AIA stage can cache what it parsed from it. */
+const anchorDerCache = new WeakMap<TrustAnchor[], Uint8Array[]>();
+function anchorDers(anchors: TrustAnchor[]): Uint8Array[] {
+  let ders = anchorDerCache.get(anchors);
+  if (!ders) anchorDerCache.set(anchors, (ders = anchors.map((a) => a.der)));
+  return ders;
+}
+
 /**
  * Stages 4 and 5 for certificates however they were obtained (a server, or files for `inspect`):
  * decode, fetch issuers the server did not send (AIA, unless offline), build and judge the chain.
@@ -145,7 +153,7 @@ export async function decodeAndBuildChain(
   result.served = served.map((der) => decodeCertificateCached(der));
   const aia = options.offline
     ? { fetched: [] }
-    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchors.map((a) => a.der) });
+    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors) });
   const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
   const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });
   result.chain = chainItems(outcome);
