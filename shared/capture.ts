@@ -33,7 +33,7 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   const rawPromise = rawHandshake(common);
   // Probe only a server that answered in TLS (a silent or refusing one would cost four more timeouts),
   // and start as soon as the raw client knows, overlapping Node's handshake.
-  const probePromise = rawPromise.then((raw) => (raw.version !== null && options.probeVersions !== false ? probeVersions(common) : null));
+  const probePromise = rawPromise.then((raw) => (raw.version !== null && options.probeVersions !== false ? probeVersions(common, raw) : null));
   const [raw, node, probe] = await Promise.all([rawPromise, nodeHandshake(common), probePromise]);
 
   const tls: TlsInfo = {
@@ -48,11 +48,15 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
 
   let certificates = raw.certificates;
   let certificateSource: Capture['certificateSource'] = raw.certificates.length > 0 ? 'wire' : 'none';
-  if (certificates.length === 0 && node.peerChainDer.length > 0) {
-    // The raw client could not read this server (an exotic extension or suite): Node's view is
-    // second best, so the admin still sees the certificate; the order may not be the wire order.
-    certificates = node.peerChainDer;
-    certificateSource = 'node';
+  if (certificates.length === 0 && node.protocol) {
+    // The raw client could not read this server (an exotic extension or suite) but Node could: its view
+    // is second best, so the admin still sees the certificate; the order may not be the wire order.
+    // Asked for only here, in a second handshake, because collecting it costs every endpoint otherwise.
+    const again = await nodeHandshake({ ...common, wantPeerChain: true });
+    if (again.peerChainDer.length > 0) {
+      certificates = again.peerChainDer;
+      certificateSource = 'node';
+    }
   }
 
   let error: CheckError | null = null;

@@ -15,6 +15,8 @@ export interface NodeHandshakeOptions {
   signal?: AbortSignal;
   /** Roots for the reference trust verdict; Node's bundled roots when absent. */
   ca?: string[];
+  /** Collect Node's view of the peer chain (costly; only needed when the raw client got nothing). */
+  wantPeerChain?: boolean;
 }
 
 export interface NodeHandshakeResult {
@@ -90,7 +92,7 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       result.cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? null;
       result.authorized = socket.authorized;
       result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
-      result.peerChainDer = peerChain(socket);
+      if (opts.wantPeerChain) result.peerChainDer = peerChain(socket);
       // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly for that alert.
       setTimeout(() => finish(null), result.protocol === 'TLSv1.3' ? 150 : 0);
     });

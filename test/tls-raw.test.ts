@@ -378,13 +378,25 @@ describe('version probing', () => {
     assert.equal(probe.results.TLSv1?.error?.code, 'TLS_ALERT');
   });
 
-  it('a closed port stops after the first attempt', async () => {
+  it('a closed port: every version refused, nothing captured', async () => {
     const port = await freePort();
     const probe = await probeVersions({ ip: LOOPBACK, port, servername: null, timeoutMs: TIMEOUT_MS });
     assert.deepEqual(probe.versions, ALL_FALSE);
     assert.equal(probe.best, null);
-    assert.deepEqual(Object.keys(probe.results), ['TLSv1.3']);
-    assert.equal(probe.results['TLSv1.3']?.error?.code, 'CONNECT_REFUSED');
+    for (const version of Object.keys(ALL_FALSE) as TlsVersion[]) assert.equal(probe.results[version]?.error?.code, 'CONNECT_REFUSED');
+  });
+
+  it('reuses a handshake already made with every version offered instead of repeating it', async () => {
+    let connections = 0;
+    const port = await listenTls({ key: leaf.keyPem, cert: bundle(leaf, issuingCa), minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
+    netServers[netServers.length - 1]!.on('connection', () => connections++);
+    const full = await handshake(port);
+    assert.equal(full.version, 'TLSv1.3');
+    connections = 0;
+    const probe = await probeVersions({ ip: LOOPBACK, port, servername: SERVER_NAME, timeoutMs: TIMEOUT_MS }, full);
+    assert.deepEqual(probe.versions, { ...ALL_FALSE, 'TLSv1.2': true, 'TLSv1.3': true });
+    assert.equal(probe.results['TLSv1.3'], full);
+    assert.equal(connections, 3, 'TLS 1.3 was not asked again');
   });
 });
 

@@ -47,9 +47,10 @@ export async function pkijsObjection(certs: ParsedCert[], at: Date): Promise<str
 async function runPkijs(certs: ParsedCert[], at: Date): Promise<string | null> {
   const anchor = certs[certs.length - 1]!;
   const engineInput = new pkijs.CertificateChainValidationEngine({
-    trustedCerts: [pkijs.Certificate.fromBER(new Uint8Array(anchor.der))],
+    // The certificates parsed once in cert.ts: pkijs's engine reads them and does not change them.
+    trustedCerts: [anchor.pkijs],
     // pkijs takes the end-entity certificate as the LAST entry.
-    certs: certs.slice(0, -1).reverse().map((c) => pkijs.Certificate.fromBER(new Uint8Array(c.der))),
+    certs: certs.slice(0, -1).reverse().map((c) => c.pkijs),
     checkDate: at,
   });
   try {
