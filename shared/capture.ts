@@ -34,7 +34,8 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   // Probe only a server that answered in TLS (a silent or refusing one would cost four more timeouts),
   // and start as soon as the raw client knows, overlapping Node's handshake.
   const probePromise = rawPromise.then((raw) => (raw.version !== null && options.probeVersions !== false ? probeVersions(common, raw) : null));
-  const [raw, node, probe] = await Promise.all([rawPromise, nodeHandshake(common), probePromise]);
+  const clientCertRequested = rawPromise.then((raw) => raw.certificateRequested || raw.version === null);
+  const [raw, node, probe] = await Promise.all([rawPromise, nodeHandshake({ ...common, clientCertRequested }), probePromise]);
 
   const tls: TlsInfo = {
     protocol: node.protocol,

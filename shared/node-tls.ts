@@ -17,7 +17,29 @@ export interface NodeHandshakeOptions {
   ca?: string[];
   /** Collect Node's view of the peer chain (costly; only needed when the raw client got nothing). */
   wantPeerChain?: boolean;
+  /**
+   * Whether the server asked for a client certificate, when another handshake finds out first. A TLS 1.3
+   * server rejects the missing certificate only after the handshake, so only then is it worth waiting.
+   */
+  clientCertRequested?: Promise<boolean>;
 }
+
+/** One TLS context per set of roots, shared by every connection: building one per connect is costly. */
+const contexts = new Map<string, tls.SecureContext>();
+function secureContextFor(ca: string[] | undefined): tls.SecureContext {
+  const key = ca ? ca.join('') : '';
+  let context = contexts.get(key);
+  if (!context) {
+    // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
+    context = tls.createSecureContext({ minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0', ca });
+    if (contexts.size > 16) contexts.clear();
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+/** How long to wait after a TLS 1.3 handshake for a server's rejection of our (absent) client certificate. */
+const CLIENT_CERT_ALERT_WAIT_MS = 150;
 
 export interface NodeHandshakeResult {
   protocol: string | null;
@@ -65,10 +87,7 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       port: opts.port,
       servername: opts.servername ?? undefined,
       rejectUnauthorized: false,
-      // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
-      minVersion: 'TLSv1',
-      ciphers: 'ALL:@SECLEVEL=0',
-      ca: opts.ca,
+      secureContext: secureContextFor(opts.ca),
     });
     const finish = (error: CheckError | null) => {
       if (settled) return;
@@ -93,8 +112,10 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       result.authorized = socket.authorized;
       result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
       if (opts.wantPeerChain) result.peerChainDer = peerChain(socket);
-      // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly for that alert.
-      setTimeout(() => finish(null), result.protocol === 'TLSv1.3' ? 150 : 0);
+      // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly
+      // for that alert, unless the raw handshake already showed that no client certificate was asked for.
+      if (result.protocol !== 'TLSv1.3') return finish(null);
+      void (opts.clientCertRequested ?? Promise.resolve(true)).then((requested) => setTimeout(() => finish(null), requested ? CLIENT_CERT_ALERT_WAIT_MS : 0));
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const alert = ALERT_IN_MESSAGE.exec(err.message);
