@@ -5,25 +5,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resultsToCsv, neutraliseFormula, excelDate, EXPORT_COLUMNS } from '../shared/csv-export.ts';
-import type { CertInfo, EndpointResult } from '../shared/types.ts';
-
-function cert(subject: string, extra: Partial<CertInfo> = {}): CertInfo {
-  return {
-    subject, issuer: 'CN=Issuing CA', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-12-01T12:30:00.000Z', serialNumber: '01AB',
-    signatureAlgorithm: 'sha256RSA', signatureAlgorithmOid: '1.2.840.113549.1.1.11', thumbprint: 'AA'.repeat(20), sha256: 'BB'.repeat(32), version: 'V3',
-    publicKey: { algorithm: 'RSA', size: 2048, curve: null }, san: ['sip.contoso.com'], sanEntries: [{ type: 'dns', value: 'sip.contoso.com' }],
-    commonName: 'sip.contoso.com', extensions: [], ekus: ['1.3.6.1.5.5.7.3.1'], keyUsage: null, isCA: false, pathLength: null, selfIssued: false,
-    crlUrls: [], ocspUrls: [], caIssuerUrls: [], subjectKeyId: null, authorityKeyId: null, derBase64: '', parseError: null, ...extra,
-  };
-}
-
-function result(extra: Partial<EndpointResult>): EndpointResult {
-  return {
-    target: 'contoso.com', type: 'FED', host: 'sip.contoso.com', ip: '127.0.0.2', port: 5061, poolMember: false, srv: null, srvRecord: null, poolAddresses: ['127.0.0.2'],
-    error: null, tls: { protocol: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', handshakeMs: 3, handshakeError: null, authorized: true, authorizationError: null },
-    served: [cert('CN=sip.contoso.com')], chain: [], trust: null, servedChain: null, comments: [], rootLinks: [], revocation: null, checkedAt: '2026-11-21T10:00:00.000Z', ...extra,
-  };
-}
+import { fakeCert, fakeResult } from './helpers/fake-results.ts';
 
 test('formula cells are neutralised, numbers are left alone', () => {
   for (const bad of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutraliseFormula(bad)[0], "'");
@@ -33,11 +15,16 @@ test('formula cells are neutralised, numbers are left alone', () => {
 });
 
 test('export: BOM, CRLF, quoting, fixed columns, read back by Python csv', () => {
-  const hostile = cert('=cmd|\' /C calc\'!A0, CN="quoted, name"', { san: ['a.contoso.com', '@evil'] });
+  const hostile = fakeCert({ subject: '=cmd|\' /C calc\'!A0, CN="quoted, name"', san: ['a.contoso.com', '@evil'] });
+  // Only the first row's comment breaks a line inside a cell (the CRLF check below allows just that one).
   const rows = [
-    result({ comments: [{ id: 'expired', severity: 'error', text: 'Line one\nline "two", with comma' }] }),
-    result({ served: [hostile], poolMember: true }),
-    result({ served: [], error: { code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.9:5061.' } }),
+    fakeResult({
+      served: [fakeCert({ notAfter: '2026-12-01T12:30:00.000Z' })],
+      comments: [{ id: 'expired', severity: 'error', text: 'Line one\nline "two", with comma' }],
+    }),
+    fakeResult({ served: [hostile], poolMember: true, comments: [] }),
+    // No comments: the worst severity comes from the error alone.
+    fakeResult({ served: [], comments: [], error: { code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.9:5061.' } }),
   ];
   const csv = resultsToCsv(rows, new Date('2026-11-21T00:00:00Z'));
   assert.ok(csv.startsWith('\uFEFF"Target","Type"'));

@@ -7,82 +7,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent, SaveFileRequest } from '../shared/ipc.ts';
-import type { CertInfo, CheckRequest, EndpointResult, TargetInput } from '../shared/types.ts';
+import type { CheckRequest, EndpointResult, TargetInput } from '../shared/types.ts';
 import { createAppStore, effectiveView, resumableTargets } from '../renderer/store.ts';
 import { remainingTargets, targetKey } from '../renderer/targets.ts';
 import { estimateSecondsLeft, filterRows, formatTimeLeft, nextSort, shortName, sortRows, tableRow } from '../renderer/table.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const browserSkip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}: browser UI tests skipped`;
-const SCREENSHOT_DIR = process.env.UI_SCREENSHOT_DIR;
+import { BrowserSuite, browserSkip, SCREENSHOT_DIR } from './helpers/browser.ts';
+import { fakeCert, fakeResult } from './helpers/fake-results.ts';
 
 // ---------------------------------------------------------------- fixtures
-
-function cert(overrides: Partial<CertInfo> = {}): CertInfo {
-  return {
-    subject: 'CN=sip.contoso.com, O=Contoso Ltd, C=US',
-    issuer: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US',
-    notBefore: '2025-01-15T00:00:00.000Z',
-    notAfter: '2027-02-14T23:59:59.000Z',
-    serialNumber: '0A1B2C3D',
-    signatureAlgorithm: 'sha256RSA',
-    signatureAlgorithmOid: '1.2.840.113549.1.1.11',
-    thumbprint: '3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B',
-    sha256: 'AB'.repeat(32),
-    version: 'V3',
-    publicKey: { algorithm: 'RSA', size: 2048 },
-    san: ['sip.contoso.com'],
-    sanEntries: [{ type: 'dns', value: 'sip.contoso.com' }],
-    commonName: 'sip.contoso.com',
-    extensions: [],
-    ekus: ['1.3.6.1.5.5.7.3.1'],
-    keyUsage: ['digitalSignature'],
-    isCA: false,
-    pathLength: null,
-    selfIssued: false,
-    crlUrls: [],
-    ocspUrls: [],
-    caIssuerUrls: [],
-    subjectKeyId: null,
-    authorityKeyId: null,
-    derBase64: Buffer.from('leaf DER').toString('base64'),
-    parseError: null,
-    ...overrides,
-  };
-}
-
-function result(overrides: Partial<EndpointResult> = {}): EndpointResult {
-  const leaf = cert();
-  return {
-    target: 'sip.contoso.com',
-    type: 'DIR',
-    host: 'sip.contoso.com',
-    ip: '127.0.0.5',
-    port: 443,
-    poolMember: false,
-    srv: null,
-    srvRecord: null,
-    poolAddresses: ['127.0.0.5'],
-    error: null,
-    tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', handshakeMs: 5, handshakeError: null, authorized: true, authorizationError: null },
-    served: [leaf],
-    chain: [{ cert: leaf, source: 'served', valid: true, reason: null }],
-    trust: { trusted: true, store: 'mozilla', root: 'CN=Root', reason: null },
-    servedChain: { missingIssuer: null, notSentIntermediates: [], unusedIndexes: [], inOrder: true, rootSent: false },
-    comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }],
-    rootLinks: [],
-    revocation: null,
-    checkedAt: '2025-06-01T12:00:00.000Z',
-    ...overrides,
-  };
-}
 
 const UNREACHABLE: Partial<EndpointResult> = {
   error: { code: 'CONNECT_REFUSED', message: 'Connection refused.' },
@@ -107,13 +44,13 @@ describe('bulk logic', () => {
       { input: 'dns-fail.contoso.com', type: 'DIR', port: 443 },
     ];
     const results = [
-      result({ target: 'a.contoso.com', port: 5061 }),
-      result({ target: 'B.contoso.com:5061', port: 5061 }),
+      fakeResult({ target: 'a.contoso.com', port: 5061 }),
+      fakeResult({ target: 'B.contoso.com:5061', port: 5061 }),
       // A pool: three results of one SRV target.
-      result({ target: 'contoso.com', type: 'FED', port: 5061 }),
-      result({ target: 'contoso.com', type: 'FED', port: 5061, poolMember: true }),
+      fakeResult({ target: 'contoso.com', type: 'FED', port: 5061 }),
+      fakeResult({ target: 'contoso.com', type: 'FED', port: 5061, poolMember: true }),
       // No address: the result has no port, and still finishes its target.
-      result({ target: 'dns-fail.contoso.com', port: null, ...UNREACHABLE }),
+      fakeResult({ target: 'dns-fail.contoso.com', port: null, ...UNREACHABLE }),
     ];
     assert.deepEqual(remainingTargets(targets, results), [targets[0], targets[4]]);
     assert.equal(targetKey({ input: '[::1]:5061', type: 'DIR', port: null }), 'DIR|[::1]:5061|5061');
@@ -123,10 +60,15 @@ describe('bulk logic', () => {
   test('table rows: severity from the engine\'s comments, filter by category and text, stable sorts with empty values last', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const rows = [
-      result({ target: 'warn.contoso.com', port: 5061, comments: [{ id: 'client-eku-2026', severity: 'warning', text: 'Client Authentication EKU goes away.' }] }),
-      result({ target: 'down.contoso.com', port: 5062, ...UNREACHABLE }),
-      result({ target: 'ok.contoso.com', port: 443, served: [cert({ notAfter: '2026-01-11T00:00:00Z' })] }),
-      result({ target: 'bad.contoso.com', port: 444, comments: [{ id: 'expired', severity: 'error', text: 'The certificate expired.' }, { id: 'x', severity: 'info', text: 'i' }] }),
+      fakeResult({ target: 'warn.contoso.com', port: 5061, comments: [{ id: 'client-eku-2026', severity: 'warning', text: 'Client Authentication EKU goes away.' }] }),
+      fakeResult({ target: 'down.contoso.com', port: 5062, ...UNREACHABLE }),
+      fakeResult({
+        target: 'ok.contoso.com',
+        port: 443,
+        served: [fakeCert({ notAfter: '2026-01-11T00:00:00Z' })],
+        comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }],
+      }),
+      fakeResult({ target: 'bad.contoso.com', port: 444, comments: [{ id: 'expired', severity: 'error', text: 'The certificate expired.' }, { id: 'x', severity: 'info', text: 'i' }] }),
     ].map((r, index) => tableRow(index + 1, index, r, now));
     assert.deepEqual(
       rows.map((row) => [row.category, row.summary]),
@@ -199,7 +141,7 @@ describe('bulk logic', () => {
     await store.getState().startTest();
     assert.equal(effectiveView(store.getState()), 'table', 'more than 10 targets open as a table');
     emit({ kind: 'progress', runId: 'r1', done: 0, total: 12, current: null });
-    for (const i of [0, 1, 2, 5]) emit({ kind: 'result', runId: 'r1', result: result({ target: `h${i}.contoso.com`, port: 5061 }) });
+    for (const i of [0, 1, 2, 5]) emit({ kind: 'result', runId: 'r1', result: fakeResult({ target: `h${i}.contoso.com`, port: 5061 }) });
     emit({ kind: 'progress', runId: 'r1', done: 4, total: 12, current: null });
     await store.getState().cancelTest();
     emit({ kind: 'done', runId: 'r1', cancelled: true, error: null });
@@ -215,7 +157,7 @@ describe('bulk logic', () => {
     assert.equal(store.getState().results.length, 4, 'Resume keeps the results');
     emit({ kind: 'progress', runId: 'r2', done: 0, total: 8, current: null });
     assert.deepEqual([store.getState().run.done, store.getState().run.total], [4, 12], 'progress counts the whole test');
-    for (const i of [3, 4, 6, 7, 8, 9, 10, 11]) emit({ kind: 'result', runId: 'r2', result: result({ target: `h${i}.contoso.com`, port: 5061 }) });
+    for (const i of [3, 4, 6, 7, 8, 9, 10, 11]) emit({ kind: 'result', runId: 'r2', result: fakeResult({ target: `h${i}.contoso.com`, port: 5061 }) });
     emit({ kind: 'progress', runId: 'r2', done: 8, total: 8, current: null });
     emit({ kind: 'done', runId: 'r2', cancelled: false, error: null });
     const state = store.getState();
@@ -239,32 +181,8 @@ describe('bulk logic', () => {
 
 // ---------------------------------------------------------------- browser helpers
 
-let browser: Browser | undefined;
-let workDir = '';
-let rendererDir = '';
-
-async function launch(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-async function buildRenderer(): Promise<string> {
-  const { build } = await import('../scripts/build.ts');
-  return (await build({ parts: ['renderer'], outDir: join(workDir, 'dist') })).rendererDir;
-}
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  assert.ok(browser);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  return { context, page, problems };
-}
+/** The work folder, renderer build and Chromium of whichever browser suite below is running. */
+const suite = new BrowserSuite();
 
 const grid = (page: Page) => page.getByRole('grid', { name: 'Results table' });
 const bodyRows = (page: Page) => grid(page).locator('[role="row"][data-row-key]');
@@ -380,23 +298,15 @@ function installBulkFake(options: { template: EndpointResult; count: number }): 
 }
 
 describe('results table with 10,000 results (fake bridge)', { skip: browserSkip }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-bulk-'));
-    rendererDir = await buildRenderer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    browser = undefined;
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  before(() => suite.start('sfb-ui-bulk-'));
+  after(() => suite.close());
 
   test('only the rows in view are in the DOM; sort, filter, keyboard and the card dialog work; exports hold all rows', async () => {
-    const { context, page, problems } = await newPage();
+    const { context, page, problems } = await suite.newPage({ acceptDownloads: true });
     try {
-      const template = result({ target: 'x', served: [cert()], chain: [] });
+      const template = fakeResult({ target: 'x', served: [fakeCert()], chain: [] });
       await page.addInitScript({ content: `{ const __name = (f) => f; (${installBulkFake.toString()})(${JSON.stringify({ template, count: 10_000 })}); }` });
-      await page.goto(pathToFileURL(join(rendererDir, 'index.html')).href);
+      await page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
       await page.getByLabel('Host', { exact: true }).fill('bulk.contoso.com');
       await page.getByRole('button', { name: 'Test', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Done: 10000 endpoints checked.' }).waitFor();
@@ -526,8 +436,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
   let targets: { ip: string; port: number }[] = [];
 
   before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-bulk-e2e-'));
-    rendererDir = await buildRenderer();
+    await suite.build('sfb-ui-bulk-e2e-');
     const { startWorld } = await import('./helpers/fixtures.ts');
     const { startTlsServer, startSilentServer } = await import('./helpers/servers.ts');
     const { bundle } = await import('./helpers/pki.ts');
@@ -564,21 +473,16 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
     const hanging = silentServers.map((server) => ({ ip: server.host, port: server.port }));
     targets = [...answering.slice(0, 25), ...hanging, ...answering.slice(25)];
 
-    const web = await startWebServer({ port: 0, host: '127.0.0.1', dataDir: join(workDir, 'data'), rendererDir });
+    const web = await startWebServer({ port: 0, host: '127.0.0.1', dataDir: join(suite.workDir, 'data'), rendererDir: suite.rendererDir });
     appUrl = web.url;
     cleanups.push(() => web.close());
-    browser = await launch();
+    await suite.launch();
   });
 
-  after(async () => {
-    await browser?.close();
-    browser = undefined;
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => suite.close(cleanups));
 
   async function importCsv(page: Page, name: string, content: string): Promise<void> {
-    const path = join(workDir, name);
+    const path = join(suite.workDir, name);
     writeFileSync(path, content);
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Import…' }).click();
@@ -593,7 +497,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
   }
 
   test('1,000 rows with bad ones mixed in import into the list quickly; the rejected lines are listed with their numbers', async () => {
-    const { context, page, problems } = await newPage();
+    const { context, page, problems } = await suite.newPage({ acceptDownloads: true });
     try {
       await page.goto(appUrl);
       await page.getByLabel('Host', { exact: true }).waitFor();
@@ -632,7 +536,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
   });
 
   test('60 targets: progress with time left, Cancel keeps the results, Resume runs the rest, then the table sorts, filters and opens cards', async () => {
-    const { context, page, problems } = await newPage();
+    const { context, page, problems } = await suite.newPage({ acceptDownloads: true });
     const startRequests: CheckRequest[] = [];
     page.on('request', (request) => {
       if (request.url().endsWith('/api/startCheck')) startRequests.push((request.postDataJSON() as { args: [CheckRequest] }).args[0]);

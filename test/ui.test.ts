@@ -5,127 +5,24 @@
 // Set UI_SCREENSHOT_DIR to keep 1280x800 screenshots of what the tests saw.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent } from '../shared/ipc.ts';
-import type { CertInfo, EndpointResult } from '../shared/types.ts';
+import type { EndpointResult } from '../shared/types.ts';
 import { cardSections, cardText, formatDate, hostPort, toPem } from '../renderer/format.ts';
 import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const haveChromium = existsSync(CHROMIUM);
-const browserSkip = haveChromium ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): browser UI tests skipped`;
-const SCREENSHOT_DIR = process.env.UI_SCREENSHOT_DIR;
+import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
+import { fakeResult } from './helpers/fake-results.ts';
 
 // CI must have the browser: there a missing Chromium fails instead of skipping.
-test('Chromium is available for the UI tests', { skip: haveChromium || process.env.CI === 'true' ? false : browserSkip || false }, () => {
+test('Chromium is available for the UI tests', { skip: chromiumCheckSkip }, () => {
   assert.ok(haveChromium, `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) for the UI tests`);
 });
 
 // ---------------------------------------------------------------- fixtures
-
-function fakeCert(overrides: Partial<CertInfo> = {}): CertInfo {
-  return {
-    subject: 'CN=sip.contoso.com, O=Contoso Ltd, L=Redmond, S=Washington, C=US',
-    issuer: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US',
-    notBefore: '2025-01-15T00:00:00.000Z',
-    notAfter: '2026-02-14T23:59:59.000Z',
-    serialNumber: '0A1B2C3D4E5F60718293A4B5C6D7E8F9',
-    signatureAlgorithm: 'sha256RSA',
-    signatureAlgorithmOid: '1.2.840.113549.1.1.11',
-    thumbprint: '3F2A9C1D7E5B4A6C8D0E1F2A3B4C5D6E7F809A1B',
-    sha256: 'AB'.repeat(32),
-    version: 'V3',
-    publicKey: { algorithm: 'RSA', size: 2048 },
-    san: ['sip.contoso.com', 'sipfed.contoso.com', 'webconf.contoso.com'],
-    sanEntries: [
-      { type: 'dns', value: 'sip.contoso.com' },
-      { type: 'dns', value: 'sipfed.contoso.com' },
-      { type: 'dns', value: 'webconf.contoso.com' },
-    ],
-    commonName: 'sip.contoso.com',
-    extensions: [
-      { name: 'Key Usage', oid: '2.5.29.15', critical: true, data: 'Digital Signature, Key Encipherment (a0)' },
-      {
-        name: 'Enhanced Key Usage',
-        oid: '2.5.29.37',
-        critical: false,
-        data: 'Server Authentication (1.3.6.1.5.5.7.3.1)\nClient Authentication (1.3.6.1.5.5.7.3.2)',
-      },
-      { name: 'Subject Alternative Name', oid: '2.5.29.17', critical: false, data: 'DNS Name=sip.contoso.com\nDNS Name=sipfed.contoso.com\nDNS Name=webconf.contoso.com' },
-      {
-        name: 'CRL Distribution Points',
-        oid: '2.5.29.31',
-        critical: false,
-        data: '[1]CRL Distribution Point\n     Distribution Point Name:\n          Full Name:\n               URL=http://crl.contoso.com/issuing01.crl',
-      },
-    ],
-    ekus: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
-    keyUsage: ['digitalSignature', 'keyEncipherment'],
-    isCA: false,
-    pathLength: null,
-    selfIssued: false,
-    crlUrls: ['http://crl.contoso.com/issuing01.crl'],
-    ocspUrls: [],
-    caIssuerUrls: ['http://pki.contoso.com/issuing01.crt'],
-    subjectKeyId: '1A 2B 3C',
-    authorityKeyId: '4D 5E 6F',
-    derBase64: Buffer.from('fake certificate DER bytes').toString('base64'),
-    parseError: null,
-    ...overrides,
-  };
-}
-
-const ROOT_CERT = fakeCert({
-  subject: 'CN=Contoso Root CA, O=Contoso Ltd, C=US',
-  issuer: 'CN=Contoso Root CA, O=Contoso Ltd, C=US',
-  commonName: 'Contoso Root CA',
-  thumbprint: '9988776655443322110099887766554433221100',
-  isCA: true,
-  selfIssued: true,
-  san: [],
-  sanEntries: [],
-});
-
-function fakeResult(overrides: Partial<EndpointResult> = {}): EndpointResult {
-  const leaf = fakeCert();
-  return {
-    target: 'sip.contoso.com:5061',
-    type: 'DIR',
-    host: 'sip.contoso.com',
-    ip: '127.0.0.5',
-    port: 5061,
-    poolMember: false,
-    srv: null,
-    srvRecord: null,
-    poolAddresses: ['127.0.0.5'],
-    error: null,
-    tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', handshakeMs: 12, handshakeError: null, authorized: false, authorizationError: null },
-    served: [leaf],
-    chain: [
-      { cert: leaf, source: 'served', valid: true, reason: null },
-      { cert: ROOT_CERT, source: 'user', valid: true, reason: null },
-    ],
-    trust: { trusted: true, store: 'user', root: ROOT_CERT.subject, reason: null },
-    servedChain: { missingIssuer: null, notSentIntermediates: [], unusedIndexes: [], inOrder: true, rootSent: false },
-    comments: [
-      { id: 'cn-match', severity: 'ok', text: 'Common Name Match found.' },
-      { id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' },
-      { id: 'client-eku-2026', severity: 'warning', text: 'Public CAs stop issuing the Client Authentication EKU in 2026: renewals will break federation.' },
-      { id: 'self-test', severity: 'info', text: 'Chain anchored at a root added under Trusted Roots.' },
-      { id: 'sha1-ca', severity: 'error', text: 'The issuing CA is signed with SHA-1: current clients refuse it.' },
-    ],
-    rootLinks: [{ label: 'Get Root Certs here', url: 'https://pki.contoso.com/' }],
-    revocation: null,
-    checkedAt: '2025-06-01T12:00:00.000Z',
-    ...overrides,
-  };
-}
 
 /** Three cards of one SRV target whose name resolves to a pool of three addresses. */
 function fakePoolResults(): EndpointResult[] {
@@ -278,38 +175,8 @@ describe('renderer logic', () => {
 
 // ---------------------------------------------------------------- browser helpers
 
-let browser: Browser | undefined;
-let workDir = '';
-let rendererDir = '';
-
-async function launch(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-async function buildRenderer(): Promise<string> {
-  const { build } = await import('../scripts/build.ts');
-  const out = await build({ parts: ['renderer'], outDir: join(workDir, 'dist') });
-  return out.rendererDir;
-}
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  assert.ok(browser);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  (page as Page & { problems: string[] }).problems = problems;
-  return { context, page };
-}
-
-function pageProblems(page: Page): string[] {
-  return (page as Page & { problems?: string[] }).problems ?? [];
-}
+/** The work folder, renderer build and Chromium of whichever browser suite below is running. */
+const suite = new BrowserSuite();
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOT_DIR) return;
@@ -425,10 +292,10 @@ function installFakeApi(options: FakeOptions): void {
 }
 
 async function openFakeApp(options: FakeOptions): Promise<{ context: BrowserContext; page: Page }> {
-  const opened = await newPage();
+  const opened = await suite.newPage();
   // As source text: tsx wraps inner functions in __name(), which the page lacks.
   await opened.page.addInitScript({ content: `{ const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify(options)}); }` });
-  await opened.page.goto(pathToFileURL(join(rendererDir, 'index.html')).href);
+  await opened.page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
   await opened.page.getByLabel('Host', { exact: true }).waitFor();
   return opened;
 }
@@ -441,16 +308,8 @@ async function calls(page: Page, method: string): Promise<unknown[][]> {
 // ---------------------------------------------------------------- 2. the UI with a fake API
 
 describe('renderer UI with a fake API', { skip: browserSkip }, () => {
-  before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-'));
-    rendererDir = await buildRenderer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    browser = undefined;
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  before(() => suite.start('sfb-ui-'));
+  after(() => suite.close());
 
   test('the controls carry the old tool\'s labels, SRV boxes are exclusive and relabel Host', async () => {
     const { context, page } = await openFakeApp({ results: [], stepMs: 10 });
@@ -688,14 +547,13 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
   let rootCertPath = '';
 
   before(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'sfb-ui-e2e-'));
-    rendererDir = await buildRenderer();
+    await suite.build('sfb-ui-e2e-');
     const { TestPki, bundle } = await import('./helpers/pki.ts');
     const { startTlsServer, startDnsServer, startSilentServer, closedPort } = await import('./helpers/servers.ts');
     const { startWebServer } = await import('../web/server.ts');
 
-    mkdirSync(join(workDir, 'pki'));
-    const pki = new TestPki(join(workDir, 'pki'));
+    mkdirSync(join(suite.workDir, 'pki'));
+    const pki = new TestPki(join(suite.workDir, 'pki'));
     const { root, ca } = pki.hierarchy('UI Test');
     const direct = pki.issue({ cn: 'sip.contoso.test', sans: ['DNS:sip.contoso.test', 'IP:127.0.0.1'], issuer: ca, crlUrl: 'http://127.0.0.1:9/ca.crl' });
     leafThumbprint = direct.thumbprint;
@@ -723,21 +581,16 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
     closedPortNumber = await closedPort('127.0.0.1');
     rootCertPath = root.certPath;
 
-    const web = await startWebServer({ port: 0, host: '127.0.0.1', dataDir: join(workDir, 'data'), rendererDir });
+    const web = await startWebServer({ port: 0, host: '127.0.0.1', dataDir: join(suite.workDir, 'data'), rendererDir: suite.rendererDir });
     app = web;
     cleanups.push(() => web.close());
-    browser = await launch();
+    await suite.launch();
   });
 
-  after(async () => {
-    await browser?.close();
-    browser = undefined;
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => suite.close(cleanups));
 
   async function openApp(): Promise<{ context: BrowserContext; page: Page; starts: () => number }> {
-    const { context, page } = await newPage();
+    const { context, page } = await suite.newPage();
     let startCalls = 0;
     page.on('request', (request) => {
       if (request.url().endsWith('/api/startCheck')) startCalls++;
@@ -845,7 +698,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
     try {
       await trustTestRoot(page);
 
-      const csvPath = join(workDir, 'targets.csv');
+      const csvPath = join(suite.workDir, 'targets.csv');
       writeFileSync(csvPath, `Domain,Type,Port\r\n"127.0.0.1","DIR","${directPort}",\r\n"contoso.test","FED","5061",\r\n`);
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Import…' }).click();
