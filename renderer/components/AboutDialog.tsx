@@ -1,19 +1,12 @@
 // Help > About (Electron menu).
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 import { useApp, useAppStore } from '../context.ts';
 
 export function AboutDialog() {
   const store = useAppStore();
   const open = useApp((s) => s.aboutOpen);
   const info = useApp((s) => s.appInfo);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const dialogRef = useModalDialog(open);
 
   const close = () => store.getState().setAboutOpen(false);
   return (

@@ -1,7 +1,7 @@
 // The full card of one endpoint, over the results table (a row's click or Enter opens it).
 // A native modal <dialog>: Escape closes it, focus stays inside, and the table puts focus back on the row.
 // Show Advanced / Show Root Chain apply as set in the form.
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 import { useApp, useAppStore } from '../context.ts';
 import { ResultCard } from './ResultCard.tsx';
 
@@ -12,16 +12,9 @@ export function ResultDialog() {
   const showAdvanced = useApp((s) => s.form.showAdvanced);
   const showRootChain = useApp((s) => s.form.showRootChain);
   const testPool = useApp((s) => s.run.testPool);
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const index = openKey === null ? -1 : results.findIndex((entry) => entry.key === openKey);
   const entry = index >= 0 ? results[index] : null;
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (entry && !dialog.open) dialog.showModal();
-    if (!entry && dialog.open) dialog.close();
-  }, [entry]);
+  const dialogRef = useModalDialog(entry !== null);
 
   const close = () => store.getState().openResult(null);
   return (

@@ -1,6 +1,6 @@
 // Trusted Roots: internal enterprise CAs the checks trust besides the bundled public roots.
 // A native <dialog> (modal, Escape closes, focus stays inside).
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from './useModalDialog.ts';
 import { useApp, useAppStore } from '../context.ts';
 import { formatDate } from '../format.ts';
 
@@ -10,14 +10,7 @@ export function TrustedRootsDialog() {
   const roots = useApp((s) => s.trustedRoots);
   const error = useApp((s) => s.trustedRootsError);
   const shell = useApp((s) => s.appInfo?.shell ?? null);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const dialogRef = useModalDialog(open);
 
   const actions = store.getState();
   return (

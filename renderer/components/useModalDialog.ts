@@ -1,0 +1,14 @@
+// A native <dialog> shown as a modal while `open` is true: Escape, focus trapping and the backdrop
+// come from the browser. Returns the ref to put on the <dialog>.
+import { useEffect, useRef } from 'react';
+
+export function useModalDialog(open: boolean) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return dialogRef;
+}
