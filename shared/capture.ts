@@ -17,10 +17,8 @@ export interface CaptureOptions {
 }
 
 export interface Capture {
-  /** DER as sent, in the order sent (leaf first). */
+  /** DER as sent, in the order sent (leaf first); Node's view of the chain only when the raw client read nothing. */
   certificates: Uint8Array[];
-  /** 'wire' when read from the Certificate message; 'node' when only Node's reconstructed chain was had. */
-  certificateSource: 'wire' | 'node' | 'none';
   tls: TlsInfo;
   stapledOcsp: Uint8Array | null;
   /** Null when certificates were captured. */
@@ -48,16 +46,12 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   };
 
   let certificates = raw.certificates;
-  let certificateSource: Capture['certificateSource'] = raw.certificates.length > 0 ? 'wire' : 'none';
   if (certificates.length === 0 && node.protocol) {
     // The raw client could not read this server (an exotic extension or suite) but Node could: its view
     // is second best, so the admin still sees the certificate; the order may not be the wire order.
     // Asked for only here, in a second handshake, because collecting it costs every endpoint otherwise.
     const again = await nodeHandshake({ ...common, wantPeerChain: true });
-    if (again.peerChainDer.length > 0) {
-      certificates = again.peerChainDer;
-      certificateSource = 'node';
-    }
+    if (again.peerChainDer.length > 0) certificates = again.peerChainDer;
   }
 
   let error: CheckError | null = null;
@@ -76,5 +70,5 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
     tls.suites = probe.suites;
   }
 
-  return { certificates, certificateSource, tls, stapledOcsp: raw.stapledOcsp, error };
+  return { certificates, tls, stapledOcsp: raw.stapledOcsp, error };
 }
