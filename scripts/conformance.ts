@@ -2,14 +2,15 @@
 // Usage: npm run conformance [-- path/to/x509-limbo.json]
 // Prints one line per testcase whose verdict differs from the expected one, then "limbo: M/N".
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildChain, chainAllowsPurpose, type ChainOutcome } from '../shared/chain.ts';
 import { formatIp, parseCertificate } from '../shared/chain/cert.ts';
 import { matchHostname } from '../shared/hostname.ts';
 import { pemToDer } from '../shared/trust-store.ts';
 import type { SanEntry } from '../shared/types.ts';
 
-export const DEFAULT_LIMBO_PATH = '/work/shared/conformance/x509-limbo.json';
+/** The suite in ../shared beside the repository (where every session and CI has it). */
+export const DEFAULT_LIMBO_PATH = fileURLToPath(new URL('../../shared/conformance/x509-limbo.json', import.meta.url));
 
 interface LimboTestcase {
   id: string;
