@@ -117,8 +117,8 @@ export function fakeElectron(dataDir: string) {
   return { electron, app, state };
 }
 
-/** Loads a built main.cjs with `require('electron')` answered by the stand-in. */
-export function loadMainProcess(mainScript: string, electron: unknown): void {
+/** Loads a built script (main.cjs, preload.cjs) with `require('electron')` answered by the stand-in. */
+export function requireWithElectron(script: string, electron: unknown): void {
   const nodeRequire = createRequire(import.meta.url);
   const Module = nodeRequire('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
   const originalLoad = Module._load;
@@ -126,7 +126,7 @@ export function loadMainProcess(mainScript: string, electron: unknown): void {
     return request === 'electron' ? electron : originalLoad.call(this, request, ...rest);
   };
   try {
-    nodeRequire(mainScript);
+    nodeRequire(script);
   } finally {
     Module._load = originalLoad;
   }
@@ -166,7 +166,7 @@ export interface RunningMainProcess {
 export async function startMainProcess(workDir: string): Promise<RunningMainProcess> {
   const built = await build({ outDir: join(workDir, 'dist') });
   const fake = fakeElectron(join(workDir, 'user-data'));
-  loadMainProcess(built.mainScript, fake.electron);
+  requireWithElectron(built.mainScript, fake.electron);
   fake.state.markReady();
   // whenReady().then(...) registers the API and opens the window on a later turn.
   for (let i = 0; i < 50 && FakeBrowserWindow.created.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
