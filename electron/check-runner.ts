@@ -26,6 +26,8 @@ export function createWorkerRunner(startWorker: () => WorkerChannel): WorkerRunn
   function deliver(message: WorkerToHost): void {
     const job = jobs.get(message?.job);
     if (!job) return;
+    // Messages the worker sent before it saw the cancel: dropped, as the engine drops work after an abort.
+    if (job.hooks.signal?.aborted && message.type !== 'finished') return;
     if (message.type === 'result') {
       job.results.push(message.result);
       job.hooks.onResult?.(message.result);

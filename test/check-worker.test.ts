@@ -147,3 +147,20 @@ test('the main process runner: runChecks over the worker, errors, cancel, and a 
   assert.equal(started.length, 2);
   runner.stop();
 });
+
+test('the runner drops what the worker sent after the run was cancelled, as the engine does', async () => {
+  let deliver: (message: WorkerToHost) => void = () => {};
+  const posted: HostToWorker[] = [];
+  const runner = createWorkerRunner(() => ({ postMessage: (m) => void posted.push(m), onMessage: (l) => void (deliver = l), onExit() {}, kill() {} }));
+  const controller = new AbortController();
+  const seen: unknown[] = [];
+  const run = runner.runChecks(request(tlsServer), { signal: controller.signal, onResult: (r) => seen.push(r), onProgress: (p) => seen.push(p) });
+  controller.abort();
+  assert.deepEqual(posted.map((m) => m.type), ['start', 'cancel']);
+  const job = posted[0].job;
+  deliver({ type: 'progress', job, done: 1, total: 1, current: null });
+  deliver({ type: 'result', job, result: {} as never });
+  deliver({ type: 'finished', job, cancelled: true, error: null });
+  assert.deepEqual(await run, []);
+  assert.deepEqual(seen, []);
+});
