@@ -1,20 +1,26 @@
 // The desktop host: one locked-down window showing the renderer, the CertCheckerApi over IPC, the menu.
-// Checks run here in the main process; they are network-bound and asynchronous, so the UI stays free.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+// Checks run in a separate utility process (check-worker.ts): a bulk run keeps a core busy with
+// certificate crypto, and Electron's main process must never be blocked, or windows, menus and IPC freeze.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers } from '../shared/api-host.ts';
+import { fileURLToPath } from 'node:url';
+import { CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, type HostServices } from '../shared/api-host.ts';
 import { API_CHANNELS, CHECK_EVENT_CHANNEL, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
 import type { ApiMethodName, CheckEvent, MenuAction, MenuEvent } from '../shared/ipc.ts';
+import { createWorkerRunner } from './check-runner.ts';
+import type { WorkerChannel } from './check-worker-protocol.ts';
+import { createTaskbarProgress } from './taskbar-progress.ts';
 
 // The page is served from a private scheme rather than file://, so it has an origin and gets CSP headers.
 const SCHEME = 'app';
 const PAGE_ORIGIN = `${SCHEME}://renderer`;
 const PAGE_URL = `${PAGE_ORIGIN}/index.html`;
-// Built layout: dist/electron/main.cjs beside dist/electron/preload.cjs, the page in dist/renderer.
+// Built layout: dist/electron/main.cjs beside preload.cjs and check-worker.cjs, the page in dist/renderer.
 const RENDERER_DIR = resolve(__dirname, '..', 'renderer');
+const CHECK_WORKER_SCRIPT = join(__dirname, 'check-worker.cjs');
 /** Permissions the page may use: copying to the clipboard. Everything else is refused. */
 const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write']);
 
@@ -26,7 +32,24 @@ let mainWindow: BrowserWindow | null = null;
 /** A target list the system asked us to open (file association, `app list.csv`, dropped on the dock icon). */
 let pendingListPath: string | null = listFileFromArgs(process.argv.slice(1), process.cwd());
 
-const handlers = createApiHandlers({
+/** The check worker, as the channel the runner speaks to. Forked on the first check (after app ready). */
+function startCheckWorker(): WorkerChannel {
+  // No cwd option: a folder inside app.asar cannot be a working directory (electron/electron#41396).
+  const child = utilityProcess.fork(CHECK_WORKER_SCRIPT, [], { serviceName: `${app.getName()} checks` });
+  return {
+    postMessage: (message) => child.postMessage(message),
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => void child.on('exit', listener),
+    kill: () => void child.kill(),
+  };
+}
+
+const checkWorker = createWorkerRunner(startCheckWorker);
+const showTaskbarProgress = createTaskbarProgress((value) => {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setProgressBar(value);
+});
+
+const hostServices: HostServices = {
   dataDir: app.getPath('userData'),
   app: { name: app.getName(), version: app.getVersion(), shell: 'electron' },
   emit(event) {
@@ -48,23 +71,30 @@ const handlers = createApiHandlers({
     const answer = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
     return answer.canceled || !answer.filePath ? null : answer.filePath;
   },
-});
+};
+
+const handlers = createApiHandlers(hostServices, { runChecks: checkWorker.runChecks });
 
 function sendToPage(channel: string, payload: CheckEvent | MenuEvent): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
 }
 
-function showTaskbarProgress(event: CheckEvent): void {
-  if (!mainWindow || mainWindow.isDestroyed()) return;
-  if (event.kind === 'progress') mainWindow.setProgressBar(event.total > 0 ? event.done / event.total : 2); // >1: indeterminate
-  if (event.kind === 'done') mainWindow.setProgressBar(-1);
+/** A path argument as a path: Linux desktop entries pass `file://` URLs for %U. Null for other URLs. */
+function argumentPath(arg: string): string | null {
+  if (!/^[a-z][a-z0-9+.-]+:\/\//i.test(arg)) return arg;
+  try {
+    return fileURLToPath(arg);
+  } catch {
+    return null;
+  }
 }
 
 /** The last argument naming an existing .csv file (Chromium's switches and the app path are skipped). */
 function listFileFromArgs(args: string[], workingDirectory: string): string | null {
   for (const arg of [...args].reverse()) {
-    if (arg.startsWith('-') || !/\.csv$/i.test(arg)) continue;
-    const path = resolve(workingDirectory, arg);
+    const argPath = arg.startsWith('-') ? null : argumentPath(arg);
+    if (argPath === null || !/\.csv$/i.test(argPath)) continue;
+    const path = resolve(workingDirectory, argPath);
     try {
       if (statSync(path).isFile()) return path;
     } catch {
@@ -214,7 +244,10 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => handlers.cancelAll());
+  app.on('before-quit', () => {
+    handlers.cancelAll();
+    checkWorker.stop();
+  });
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
     session.defaultSession.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));

@@ -13,10 +13,22 @@ function subscribe<T>(channel: string, listener: (payload: T) => void): () => vo
   };
 }
 
+/**
+ * Electron rejects a failed invoke with "Error invoking remote method 'check:start': ApiInputError: …";
+ * the user is shown only the handler's own message.
+ */
+function withoutRemotePrefix(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(message.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, ''));
+}
+
 const methods = Object.fromEntries(
   (Object.entries(API_CHANNELS) as [ApiMethodName, string][]).map(([method, channel]) => [
     method,
-    (...args: unknown[]) => ipcRenderer.invoke(channel, ...args),
+    (...args: unknown[]) =>
+      ipcRenderer.invoke(channel, ...args).catch((err: unknown) => {
+        throw withoutRemotePrefix(err);
+      }),
   ]),
 );
 

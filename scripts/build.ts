@@ -1,5 +1,5 @@
 // Builds what the hosts load: the renderer bundle (dist/renderer: index.html, app.js, app.css) and the
-// Electron main and preload scripts (dist/electron/main.cjs, preload.cjs).
+// Electron main, preload and check worker scripts (dist/electron/main.cjs, preload.cjs, check-worker.cjs).
 // `npm run build` (add --dev for an unminified build with source maps); also used by `npm run web` and tests.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
@@ -30,6 +30,8 @@ export interface BuildOutput {
   indexHtml: string;
   mainScript: string;
   preloadScript: string;
+  /** The utility process that runs the engine (electron/check-worker.ts). */
+  workerScript: string;
 }
 
 export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
@@ -50,34 +52,32 @@ export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
     indexHtml: join(outDir, 'renderer', 'index.html'),
     mainScript: join(outDir, 'electron', 'main.cjs'),
     preloadScript: join(outDir, 'electron', 'preload.cjs'),
+    workerScript: join(outDir, 'electron', 'check-worker.cjs'),
+  };
+  const nodeScript = (entry: string, outfile: string): esbuild.BuildOptions => ({
+    ...common,
+    entryPoints: [join(ROOT_DIR, 'electron', entry)],
+    outfile,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+  });
+  // Shared modules may locate data files with import.meta.url, which CommonJS lacks.
+  const withImportMetaUrl: esbuild.BuildOptions = {
+    define: { 'import.meta.url': '__sfbImportMetaUrl' },
+    banner: { js: "const __sfbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
 
   const jobs: Promise<unknown>[] = [];
   if (parts.includes('renderer')) jobs.push(buildRenderer(common, production, output));
   if (parts.includes('electron')) {
     jobs.push(
-      esbuild.build({
-        ...common,
-        entryPoints: [join(ROOT_DIR, 'electron', 'main.ts')],
-        outfile: output.mainScript,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node22',
-        external: ['electron'],
-        // Shared modules may locate data files with import.meta.url, which CommonJS lacks.
-        define: { 'import.meta.url': '__sfbImportMetaUrl' },
-        banner: { js: "const __sfbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-      }),
+      esbuild.build({ ...nodeScript('main.ts', output.mainScript), ...withImportMetaUrl }),
       // The preload runs sandboxed: one self-contained CommonJS file whose only require is 'electron'.
-      esbuild.build({
-        ...common,
-        entryPoints: [join(ROOT_DIR, 'electron', 'preload.ts')],
-        outfile: output.preloadScript,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node22',
-        external: ['electron'],
-      }),
+      esbuild.build(nodeScript('preload.ts', output.preloadScript)),
+      // The engine, in its own process; it requires no 'electron', so tests can fork it with plain Node.
+      esbuild.build({ ...nodeScript('check-worker.ts', output.workerScript), ...withImportMetaUrl }),
     );
   }
   await Promise.all(jobs);

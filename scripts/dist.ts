@@ -9,7 +9,7 @@
 // `npm run dist -- --check` needs no network at all: it builds dist/, loads and schema-validates the
 // configuration with electron-builder's own loader, packages the app for Linux with a stand-in Electron
 // binary (the real file selection, asar packing and hooks; no fuses, no installer) and audits app.asar:
-// main, preload and renderer present, nothing else (no sources, tests, source maps or node_modules).
+// main, preload, check worker and renderer present, nothing else (no sources, tests, source maps or node_modules).
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +30,7 @@ export const REQUIRED_PACKAGED_FILES = [
   'package.json',
   'dist/electron/main.cjs',
   'dist/electron/preload.cjs',
+  'dist/electron/check-worker.cjs',
   'dist/renderer/index.html',
   'dist/renderer/app.js',
   'dist/renderer/app.css',
@@ -115,7 +116,7 @@ export function checkBuilderConfig(config: Configuration, pkg: PackageJson, root
   expect(config.directories?.output && !/^\.?\/?dist\/?$/.test(config.directories.output), 'directories.output must not be dist/ (esbuild writes there)');
 
   const files = filePatterns(config.files);
-  for (const pattern of ['package.json', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/**/*', '!**/*.map', '!node_modules/**/*']) {
+  for (const pattern of ['package.json', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/check-worker.cjs', 'dist/renderer/**/*', '!**/*.map', '!node_modules/**/*']) {
     expect(files.includes(pattern), `files must contain "${pattern}"`);
   }
   const extraIncludes = files.filter((f) => !f.startsWith('!') && f !== 'package.json' && !f.startsWith('dist/electron/') && !f.startsWith('dist/renderer/'));
@@ -316,6 +317,7 @@ export async function runCheck(): Promise<CheckReport> {
   const built = await buildBundles({ logLevel: 'warning' });
   problems.push(...auditBundleRequires(readFileSync(built.mainScript, 'utf8'), 'dist/electron/main.cjs'));
   problems.push(...auditBundleRequires(readFileSync(built.preloadScript, 'utf8'), 'dist/electron/preload.cjs'));
+  problems.push(...auditBundleRequires(readFileSync(built.workerScript, 'utf8'), 'dist/electron/check-worker.cjs'));
 
   const workDir = await mkdtemp(join(tmpdir(), 'sfb-dist-check-'));
   const guard = blockNetwork();

@@ -44,7 +44,7 @@ function runDistScript(args: string[], env: NodeJS.ProcessEnv = process.env, tim
   return { ...result, ms: Date.now() - started };
 }
 
-test('npm run dist -- --check: the packaged app holds main, preload, renderer and package.json, nothing else', { timeout: 300_000 }, () => {
+test('npm run dist -- --check: the packaged app holds main, preload, check worker, renderer and package.json, nothing else', { timeout: 300_000 }, () => {
   const run = runDistScript(['--check']);
   assert.equal(run.status, 0, `dist --check failed:\n${run.stdout}\n${run.stderr}`);
   assert.match(run.stdout, /dist check passed/);

@@ -1,5 +1,6 @@
 // The desktop app, driven by Playwright: the window opens, the page sees exactly the contract as
-// window.certChecker, and nothing of Node (require, process) leaks into the renderer.
+// window.certChecker, nothing of Node (require, process) leaks into the renderer, and a real check of a
+// loopback TLS server runs through the window in the check worker (a utility process).
 // Electron's binary is downloaded lazily and cannot be fetched on machines without a route to its host:
 // there this test is skipped (also in CI).
 import { test } from 'node:test';
@@ -10,7 +11,9 @@ import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import { build } from '../scripts/build.ts';
 import { electronBinaryPath } from '../scripts/start.ts';
-import { API_CHANNELS } from '../shared/ipc.ts';
+import { API_CHANNELS, type CheckEvent } from '../shared/ipc.ts';
+import { TestPki } from './helpers/pki.ts';
+import { startTlsServer } from './helpers/servers.ts';
 
 const binary = electronBinaryPath();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
@@ -65,4 +68,34 @@ test('the desktop window exposes only the contract to a sandboxed page', { timeo
   });
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.match(page.url(), /^app:\/\/renderer\//);
+
+  // A real check through the window: the page asks, the worker checks, the events come back to the page.
+  const pki = new TestPki();
+  const { ca } = pki.hierarchy('DesktopApp');
+  const leaf = pki.issue({ cn: 'sip.desktop.test', sans: ['DNS:sip.desktop.test', 'IP:127.0.0.1'], issuer: ca });
+  const tlsServer = await startTlsServer({ host: '127.0.0.1', certPem: leaf.certPem + ca.certPem, keyPem: leaf.keyPem });
+  t.after(() => tlsServer.close());
+  const run = await page.evaluate(async (port) => {
+    const api = window.certChecker!;
+    const events: CheckEvent[] = [];
+    api.onCheckEvent((event) => events.push(event));
+    const { runId } = await api.startCheck({
+      targets: [{ input: `127.0.0.1:${port}`, type: 'DIR', port: null }],
+      options: { dnsServer: null, testPool: false, timeoutMs: 5000, offline: true },
+    });
+    const deadline = Date.now() + 30_000;
+    while (!events.some((e) => e.kind === 'done' && e.runId === runId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    return { runId, events: events.filter((e) => e.runId === runId) };
+  }, tlsServer.port);
+  assert.deepEqual(run.events.at(-1), { kind: 'done', runId: run.runId, cancelled: false, error: null });
+  const results = run.events.flatMap((e) => (e.kind === 'result' ? [e.result] : []));
+  assert.equal(results.length, 1);
+  assert.deepEqual(results[0].served.map((c) => c.thumbprint), [leaf.thumbprint, ca.thumbprint]);
+  assert.ok(run.events.some((e) => e.kind === 'progress'), 'progress events reach the page');
+  // The engine ran in its own utility process, not in the main process.
+  const processes = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().map((m) => ({ type: m.type, names: [m.name ?? '', m.serviceName ?? ''] })));
+  assert.ok(
+    processes.some((p) => p.type === 'Utility' && p.names.some((name) => name.endsWith(' checks'))),
+    `no check worker among ${JSON.stringify(processes)}`,
+  );
 });

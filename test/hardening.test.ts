@@ -2,172 +2,44 @@
 // allowlist) and web-server.test.ts (headers, Host/Origin checks) cover:
 // 1. the built Electron main process (dist/electron/main.cjs) loaded with a stand-in `electron` module, so it
 //    runs without Electron's binary: window options, IPC sender checks, malformed IPC arguments, refused
-//    navigation, new windows, webviews and permissions, the app:// protocol, and .csv files opened with the app;
+//    navigation, new windows, webviews and permissions, the app:// protocol, and .csv files opened with the app
+//    (paths and file:// URLs); checks through the worker are in electron-checks.test.ts;
 // 2. the Content-Security-Policy enforced by Chromium on the real page (through the web server): inline script,
 //    eval, inline handlers and foreign scripts do not run and are reported as violations.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../scripts/build.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/api-host.ts';
 import { API_CHANNELS, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
 import type { RunningWebServer } from '../web/server.ts';
+import { FakeWebContents, PAGE_URL, startMainProcess, type FakeBrowserWindow, type RunningMainProcess } from './helpers/electron-stand-in.ts';
 
-const PAGE_URL = 'app://renderer/index.html';
 const LIST_CSV = 'Domain,Type,Port\r\nsip.contoso.com,DIR,5061\r\ncontoso.com,FED,\r\n';
-
-// ---------------------------------------------------------------- a stand-in for the electron module
-
-type Handler = (...args: any[]) => any;
-
-class FakeWebContents extends EventEmitter {
-  loading = false;
-  sent: { channel: string; payload: unknown }[] = [];
-  windowOpenHandler: Handler | null = null;
-  send(channel: string, payload: unknown) {
-    this.sent.push({ channel, payload });
-  }
-  isLoading() {
-    return this.loading;
-  }
-  setWindowOpenHandler(handler: Handler) {
-    this.windowOpenHandler = handler;
-  }
-}
-
-class FakeBrowserWindow extends EventEmitter {
-  static created: FakeBrowserWindow[] = [];
-  webContents = new FakeWebContents();
-  loadedUrl: string | null = null;
-  constructor(public options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
-    super();
-    FakeBrowserWindow.created.push(this);
-  }
-  loadURL(url: string) {
-    this.loadedUrl = url;
-    return Promise.resolve();
-  }
-  isDestroyed() {
-    return false;
-  }
-  isMinimized() {
-    return false;
-  }
-  show() {}
-  focus() {}
-  restore() {}
-  setProgressBar() {}
-}
-
-function fakeElectron(dataDir: string) {
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const state = {
-    markReady,
-    ipcHandlers: new Map<string, Handler>(),
-    protocolHandlers: new Map<string, Handler>(),
-    privilegedSchemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
-    permissionRequestHandler: null as Handler | null,
-    permissionCheckHandler: null as Handler | null,
-    openedExternally: [] as string[],
-    openDialogs: 0,
-    sandboxEnabled: false,
-  };
-  const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
-    getPath: (name: string) => (name === 'userData' ? dataDir : join(dataDir, name)),
-    setPath() {},
-    getName: () => 'SfB Certificate Checker',
-    getVersion: () => '0.0.0-test',
-    enableSandbox: () => void (state.sandboxEnabled = true),
-    requestSingleInstanceLock: () => true,
-    quit() {},
-    whenReady: () => ready,
-  });
-  const electron = {
-    app,
-    BrowserWindow: FakeBrowserWindow,
-    dialog: {
-      async showOpenDialog() {
-        state.openDialogs++;
-        return { canceled: true, filePaths: [] };
-      },
-      async showSaveDialog() {
-        return { canceled: true };
-      },
-    },
-    ipcMain: { handle: (channel: string, handler: Handler) => void state.ipcHandlers.set(channel, handler) },
-    Menu: { buildFromTemplate: (template: unknown) => ({ template }), setApplicationMenu() {} },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: typeof state.privilegedSchemes) => void state.privilegedSchemes.push(...schemes),
-      handle: (scheme: string, handler: Handler) => void state.protocolHandlers.set(scheme, handler),
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (handler: Handler) => void (state.permissionRequestHandler = handler),
-        setPermissionCheckHandler: (handler: Handler) => void (state.permissionCheckHandler = handler),
-      },
-    },
-    shell: { openExternal: async (url: string) => void state.openedExternally.push(url) },
-  };
-  return { electron, app, state };
-}
-
-/** Loads a built main.cjs with `require('electron')` answered by the stand-in. */
-function loadMainProcess(mainScript: string, electron: unknown): void {
-  const nodeRequire = createRequire(import.meta.url);
-  const Module = nodeRequire('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
-  const originalLoad = Module._load;
-  Module._load = function (request: string, ...rest: unknown[]) {
-    return request === 'electron' ? electron : originalLoad.call(this, request, ...rest);
-  };
-  try {
-    nodeRequire(mainScript);
-  } finally {
-    Module._load = originalLoad;
-  }
-}
 
 describe('Electron main process (built main.cjs, stand-in electron module)', () => {
   let workDir: string;
-  let fake: ReturnType<typeof fakeElectron>;
+  let main: RunningMainProcess;
+  let fake: RunningMainProcess['fake'];
   let win: FakeBrowserWindow;
 
   before(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'sfb-hardening-'));
-    const built = await build({ outDir: join(workDir, 'dist') });
-    fake = fakeElectron(join(workDir, 'user-data'));
-    loadMainProcess(built.mainScript, fake.electron);
-    fake.state.markReady();
-    // whenReady().then(...) registers the API and opens the window on a later turn.
-    for (let i = 0; i < 50 && FakeBrowserWindow.created.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    win = FakeBrowserWindow.created[0];
-    assert.ok(win, 'the main process opened no window');
+    main = await startMainProcess(workDir);
+    ({ fake, win } = main);
   });
 
-  after(() => {
-    fake?.app.emit('before-quit');
+  after(async () => {
+    await main?.quit();
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  /** An IPC event as Electron would deliver it. */
-  function ipcEvent(overrides: { sender?: unknown; frame?: { parent: unknown; url: string } | null } = {}) {
-    return {
-      sender: overrides.sender ?? win.webContents,
-      senderFrame: overrides.frame === undefined ? { parent: null, url: PAGE_URL } : overrides.frame,
-    };
-  }
-
-  async function invoke(channel: string, event: unknown, ...args: unknown[]): Promise<any> {
-    const handler = fake.state.ipcHandlers.get(channel);
-    assert.ok(handler, `no handler for ${channel}`);
-    return handler(event, ...args);
-  }
+  const ipcEvent = (overrides?: Parameters<RunningMainProcess['ipcEvent']>[0]) => main.ipcEvent(overrides) as { senderFrame: unknown };
+  const invoke = (channel: string, event: unknown, ...args: unknown[]) => main.invoke(channel, event, ...args);
 
   test('the window is sandboxed and isolated, and the page is loaded from app://', () => {
     assert.equal(fake.state.sandboxEnabled, true);
@@ -309,8 +181,13 @@ describe('Electron main process (built main.cjs, stand-in electron module)', () 
     assert.deepEqual((await invoke(API_CHANNELS.importList, ipcEvent())).rows, expectedRows);
 
     // Arguments that are not existing .csv files are ignored.
-    fake.app.emit('second-instance', {}, ['app', join(workDir, 'missing.csv'), '--x=y.csv', join(workDir, 'dist')], workDir);
+    fake.app.emit('second-instance', {}, ['app', join(workDir, 'missing.csv'), '--x=y.csv', join(workDir, 'dist'), 'https://example.com/list.csv'], workDir);
     assert.equal(menuEvents().length, before + 1);
+
+    // Linux desktop entries pass %U: a file:// URL (percent-encoded), whatever the working directory.
+    fake.app.emit('second-instance', {}, ['sfb-cert-checker', pathToFileURL(listPath).href], tmpdir());
+    assert.equal(menuEvents().length, before + 2);
+    assert.deepEqual((await invoke(API_CHANNELS.importList, ipcEvent())).rows, expectedRows);
   });
 });
 
