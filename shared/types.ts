@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'PROTOCOL_ERROR'
   | 'NO_CERTIFICATE'
   | 'CANCELLED'
+  /** The runtime's own TLS library (OpenSSL or Electron's BoringSSL) refused what we asked of it. */
+  | 'TLS_LIBRARY_REFUSED'
   | 'INTERNAL';
 
 /** An SRV answer, as returned and after RFC 2782 ordering. */
