@@ -1,6 +1,7 @@
 // TLS 1.3 finite-field Diffie-Hellman key shares (RFC 7919 groups, RFC 8446 4.2.8.1), on BigInt:
 // Electron's BoringSSL has no FFDHE, and a few hardened servers accept nothing else.
 import { randomBytes } from 'node:crypto';
+import { bigIntToBytes, bytesToBigInt, modPow } from './bigint.ts';
 import { NamedGroup } from './constants.ts';
 import type { KeyShare } from './key-exchange.ts';
 
@@ -58,27 +59,9 @@ const GROUPS = new Map<number, FfdheGroup>(
 
 export const FFDHE_GROUPS: readonly number[] = [...GROUPS.keys()];
 
-function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length ? BigInt(`0x${Buffer.from(bytes).toString('hex')}`) : 0n;
-}
-
-function toBytes(value: bigint, length: number): Uint8Array {
-  return new Uint8Array(Buffer.from(value.toString(16).padStart(length * 2, '0'), 'hex'));
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  base %= modulus;
-  for (; exponent > 0n; exponent >>= 1n) {
-    if (exponent & 1n) result = (result * base) % modulus;
-    base = (base * base) % modulus;
-  }
-  return result;
-}
-
 function randomExponent(bits: number): bigint {
   const bytes = randomBytes(Math.ceil(bits / 8));
-  const exponent = toBigInt(bytes) & ((1n << BigInt(bits)) - 1n);
+  const exponent = bytesToBigInt(bytes) & ((1n << BigInt(bits)) - 1n);
   return exponent | (1n << BigInt(bits - 1)); // full length, never 0 or 1
 }
 
@@ -87,16 +70,16 @@ export function ffdheShare(group: number, fixedPrivateKey?: Uint8Array): KeyShar
   const params = GROUPS.get(group);
   if (!params) return null;
   const { prime, length } = params;
-  const exponent = fixedPrivateKey ? toBigInt(fixedPrivateKey) : randomExponent(params.exponentBits);
+  const exponent = fixedPrivateKey ? bytesToBigInt(fixedPrivateKey) : randomExponent(params.exponentBits);
   return {
     group,
-    publicKey: toBytes(modPow(2n, exponent, prime), length),
+    publicKey: bigIntToBytes(modPow(2n, exponent, prime), length),
     sharedSecret(peerPublicKey) {
       if (peerPublicKey.length !== length) return null;
-      const peer = toBigInt(peerPublicKey);
+      const peer = bytesToBigInt(peerPublicKey);
       // RFC 7919 5.1: 1 < y < p-1 rules out the values that would give away the secret.
       if (peer <= 1n || peer >= prime - 1n) return null;
-      return toBytes(modPow(peer, exponent, prime), length);
+      return bigIntToBytes(modPow(peer, exponent, prime), length);
     },
   };
 }
