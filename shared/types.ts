@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'PROTOCOL_ERROR'
   | 'NO_CERTIFICATE'
   | 'CANCELLED'
+  /** The runtime's own TLS library (OpenSSL or Electron's BoringSSL) refused what we asked of it. */
+  | 'TLS_LIBRARY_REFUSED'
   | 'INTERNAL';
 
 /** An SRV answer, as returned and after RFC 2782 ordering. */
@@ -216,7 +218,7 @@ export interface TlsInfo {
   handshakeMs: number | null;
   /** Set when certificates arrived but the handshake then failed (client certificate demanded, alert). */
   handshakeError: CheckError | null;
-  /** The normal client's own trust verdict (OpenSSL with the bundled roots), for reference. */
+  /** The normal client's own trust verdict (the runtime's TLS library, OpenSSL or Electron's BoringSSL, with the bundled roots), for reference. */
   authorized: boolean | null;
   authorizationError: string | null;
   /** Filled by the version probe (deep TLS). */

@@ -66,6 +66,9 @@ export const NamedGroup = {
   secp521r1: 25,
   x25519: 29,
   x448: 30,
+  ffdhe2048: 256,
+  ffdhe3072: 257,
+  ffdhe4096: 258,
 } as const;
 
 export const GROUP_NAMES: Record<number, string> = {
