@@ -1,4 +1,7 @@
 // Results as text, in the old tool's layout, for the command line and the app's "Copy" button. Pure.
+// Every line is escaped (safe-text.ts): certificate fields and server messages come from strangers,
+// and a terminal obeys the escape sequences in them.
+import { escapeControls } from './safe-text.ts';
 import type { CertInfo, ChainItem, EndpointResult } from './types.ts';
 import { hostPort } from './target.ts';
 
@@ -51,6 +54,12 @@ function builtChainExtra(item: ChainItem): string[] {
 
 /** One endpoint's block. */
 export function endpointText(result: EndpointResult, options: TextReportOptions): string {
+  return endpointLines(result, options)
+    .map((line) => escapeControls(line))
+    .join('\n');
+}
+
+function endpointLines(result: EndpointResult, options: TextReportOptions): string[] {
   const lines: string[] = [RULE];
   if (result.srv) {
     const record = result.srvRecord;
@@ -64,7 +73,7 @@ export function endpointText(result: EndpointResult, options: TextReportOptions)
   if (result.ip) lines.push(`Checking IP Address: ${hostPort(result.ip, result.port)}${result.poolMember ? ' (other pool member)' : ''}`);
   if (result.error) {
     lines.push(`ERROR: ${result.error.message} [${result.error.code}]`);
-    return lines.join('\n');
+    return lines;
   }
   const leaf = result.served[0];
   if (leaf) {
@@ -94,7 +103,7 @@ export function endpointText(result: EndpointResult, options: TextReportOptions)
   if (result.comments.length) {
     lines.push('Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`));
   }
-  return lines.join('\n');
+  return lines;
 }
 
 export function resultsText(results: EndpointResult[], options: TextReportOptions): string {
