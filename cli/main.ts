@@ -15,6 +15,7 @@ import { parseTargetList } from '../shared/csv-import.ts';
 import { resultsToCsv } from '../shared/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/safe-text.ts';
+import { decodeTextFile } from '../shared/text-file.ts';
 
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
@@ -116,7 +117,7 @@ class Cli {
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;
       if (values.import) {
-        const list = parseTargetList(values.import, new TextDecoder().decode(readFile(values.import)));
+        const list = parseTargetList(values.import, decodeTextFile(readFile(values.import)));
         targets.push(...list.rows);
         importErrors = list.importErrors;
         for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);

@@ -4,6 +4,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { CertInfo } from './types.ts';
+import { decodeTextFile } from './text-file.ts';
 
 export interface ReadCertificatesResult {
   /** Each certificate's DER, in file order. */
@@ -150,11 +151,9 @@ function readDer(bytes: Uint8Array, what: string, result: ReadCertificatesResult
 // ---- Text (PEM) input ------------------------------------------------------------------------
 
 function decodeText(bytes: Uint8Array): string | null {
-  // Windows tools sometimes write UTF-16 with a byte-order mark.
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  const text = new TextDecoder('utf-8').decode(bytes);
-  return text.includes('\u0000') ? null : text;
+  const text = decodeTextFile(bytes);
+  // A NUL in UTF-8 text means binary that is not DER: not a text file at all.
+  return bytes[0] !== 0xff && bytes[0] !== 0xfe && text.includes('\u0000') ? null : text;
 }
 
 function readPem(text: string, what: string, result: ReadCertificatesResult): boolean {
