@@ -52,9 +52,12 @@ function certificateProblems(cert: ParsedCert, index: number, path: CandidatePat
 
 /** The certificate on its own: dates, extensions, encoding. */
 function ownProblems(cert: ParsedCert, at: Date): string[] {
-  const problems: string[] = [];
-  if (at < cert.notBefore) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
-  if (at > cert.notAfter) problems.push(`Expired on ${day(cert.notAfter)}`);
+  // A malformed time is a fault of its own (OpenSSL: "format error in certificate's notBefore field").
+  const problems: string[] = [...cert.validityProblems];
+  if (cert.validityProblems.length === 0) {
+    if (at < cert.notBefore) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
+    if (at > cert.notAfter) problems.push(`Expired on ${day(cert.notAfter)}`);
+  }
   for (const ext of cert.extensions) {
     if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) problems.push(`Unsupported critical extension ${ext.oid}`);
   }
