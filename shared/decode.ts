@@ -6,7 +6,7 @@ import { AsnParser } from '@peculiar/asn1-schema';
 import { Certificate, Name } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import type { CertInfo, ExtensionInfo, InvalidDate } from './types.ts';
-import { serialHex, toBytes } from './decode/bytes.ts';
+import { parseDer, serialHex, toBytes } from './decode/bytes.ts';
 import { decodeExtension, type ExtensionFacts } from './decode/extensions.ts';
 import { firstCommonName, formatName } from './decode/names.ts';
 import { SIGNATURE_ALGORITHM_NAMES } from './decode/oids.ts';
@@ -117,12 +117,11 @@ function decodeWithHashes(bytes: Uint8Array, sha256: string): CertInfo {
   };
   try {
     if (bytes.length === 0) throw new Error('it is empty');
-    const parsed = asn1js.fromBER(bytes);
-    if (parsed.offset === -1) throw new Error(parsed.result.error || 'it is not valid DER');
+    const root = parseDer(bytes);
     // Read the raw names before the schema mapping walks the same tree (one parse for both).
-    const names = rawFields(parsed.result);
+    const names = rawFields(root);
     if (!names) throw new Error('it does not have the structure of an X.509 certificate');
-    const certificate = AsnParser.fromASN(parsed.result, Certificate);
+    const certificate = AsnParser.fromASN(root, Certificate);
     const tbs = certificate.tbsCertificate;
     const { extensions, facts } = decodeExtensions(certificate);
     const san = facts.san ?? [];

@@ -32,6 +32,7 @@ const FINDING_RULES: readonly Rule[] = [
 const CHAIN_EXPLAINING_IDS = new Set([
   'unparseable-certificate',
   'invalid-validity-date',
+  'serial-invalid',
   'expired',
   'not-yet-valid',
   'expired-intermediate',

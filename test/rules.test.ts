@@ -1,7 +1,7 @@
 // The comment rules on real certificates: every rule id fires where it should and stays quiet where it should not.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERALIZED_TIME, UTC_TIME, patchTbs, time, validity } from './helpers/der-patch.ts';
+import { GENERALIZED_TIME, UTC_TIME, patchTbs, time, tlv, validity } from './helpers/der-patch.ts';
 import { TestPki, daysFromNow, opensslDate, type IssuedCert, type IssueOptions } from './helpers/pki.ts';
 import { contextFor, failedResult, info, makeResult, type ResultSpec } from './helpers/results.ts';
 import { RULES, evaluateRules, sortComments, type RuleContext } from '../shared/rules.ts';
@@ -130,6 +130,7 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'pool-mismatch': 'warning',
     'srv-target-name': 'error',
     'unparseable-certificate': 'error',
+    'serial-invalid': 'error',
   };
   for (const [id, severity] of Object.entries(expected)) {
     const rule = RULES.find((candidate) => candidate.id === id);
@@ -230,6 +231,14 @@ test('invalid-validity-date: a Not Before that names no time is an error with th
   assert.match(comment.text, /reissue/);
   absent(comments, 'valid', 'chain-not-trusted', 'expired', 'not-yet-valid');
   absent(run(goodSpec()), 'invalid-validity-date');
+});
+
+test('serial-invalid: an empty serial number on the path is an error', () => {
+  const broken: IssuedCert = { ...good, der: patchTbs(good.der, { serial: tlv(0x02, new Uint8Array(0)) }, ca.keyPem) };
+  const comments = run({ served: [broken, ca], path: [broken, ca, root], host: 'sip.contoso.com', trusted: false, store: 'user', trustReason: 'The serial number is empty' });
+  assert.match(only(comments, 'serial-invalid').text, /^"sip\.contoso\.com" \(server certificate\) has an empty serial number/);
+  absent(comments, 'valid', 'chain-not-trusted');
+  absent(run(goodSpec()), 'serial-invalid');
 });
 
 // ---------------------------------------------------------------- names

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { decodeCertificate } from '../shared/decode.ts';
 import { buildChain } from '../shared/chain.ts';
 import { inspectCertificates } from '../shared/inspect.ts';
-import { TestPki, type IssuedCert } from './helpers/pki.ts';
-import { GENERALIZED_TIME, UTC_TIME, patchTbs, time, validity } from './helpers/der-patch.ts';
+import type { IssuedCert, TestPki } from './helpers/pki.ts';
+import { GENERALIZED_TIME, UTC_TIME, patchTbs, patchableChain, time, validity } from './helpers/der-patch.ts';
 
 let pki: TestPki;
 let root: IssuedCert;
@@ -20,9 +20,7 @@ const AT = new Date('2027-06-01T00:00:00Z');
 const LATER = time(GENERALIZED_TIME, '20991231235959Z');
 
 before(() => {
-  pki = new TestPki();
-  ({ root, ca } = pki.hierarchy('Dates'));
-  leaf = pki.issue({ cn: 'dates.contoso.com', sans: ['DNS:dates.contoso.com'], issuer: ca });
+  ({ pki, root, ca, leaf } = patchableChain('Dates', 'dates.contoso.com'));
 });
 
 /** The leaf with this notBefore, signed again by its CA. */

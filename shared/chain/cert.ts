@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { parseDer } from '../decode/bytes.ts';
 import { readValidityTimes, validityProblemText } from '../decode/time.ts';
 import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from './names.ts';
 
@@ -168,10 +169,12 @@ function decodeSafely(der: Uint8Array): ParseResult {
 }
 
 function decode(der: Uint8Array): ParsedCert {
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+  // One parse, with bounds that admit thousands of RDNs (pkijs's own fromBER keeps asn1js's 10,000 elements).
+  const root = parseDer(new Uint8Array(der));
+  const cert = new pkijs.Certificate({ schema: root });
   // pkijs keeps the TBS bytes as received; names and key are taken raw too, so that comparisons
   // and signature checks see exactly what was signed.
-  const raw = rawElements(der);
+  const raw = rawElements(root);
   const validity = readValidityTimes(raw.validity);
   const subject = parseName(raw.subject);
   const issuer = parseName(raw.issuer);
@@ -235,10 +238,9 @@ function decode(der: Uint8Array): ParsedCert {
  * The raw DER of the fields we compare or hash (issuer, subject, key, both algorithm identifiers),
  * read from the bytes as received rather than re-encoded.
  */
-function rawElements(der: Uint8Array): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array; validity: asn1js.AsnType | undefined } {
-  const decoded = asn1js.fromBER(der);
-  const [tbs, outerSignature] = decoded.result instanceof asn1js.Sequence ? decoded.result.valueBlock.value : [];
-  if (decoded.offset === -1 || !(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
+function rawElements(root: asn1js.AsnType): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array; validity: asn1js.AsnType | undefined } {
+  const [tbs, outerSignature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
+  if (!(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
   const fields = tbs.valueBlock.value;
   const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0;
   const at = (index: number) => {

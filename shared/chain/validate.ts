@@ -66,6 +66,8 @@ function ownProblems(cert: ParsedCert, at: Date): string[] {
     // Extensions path validation reads must decode; the others only matter to the strict profile.
     if (PATH_EXTENSIONS.has(oid)) problems.push(`The ${extensionName(oid)} extension is malformed`);
   }
+  // DER needs at least one content byte; OpenSSL will not load the certificate at all.
+  if (cert.serial.length === 0) problems.push('The serial number is empty');
   if (!cert.signatureAlgorithmsAgree) problems.push('The signature algorithm named inside the certificate differs from the one it is signed with');
   if (cert.signatureUnusedBits !== 0) problems.push('The signature value is malformed');
   return problems;

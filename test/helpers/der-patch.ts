@@ -3,6 +3,7 @@
 // fault is the one the test wants.
 import { sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { TestPki, type IssuedCert } from './pki.ts';
 
 /** DER tag-length-value. */
 export function tlv(tag: number, content: Uint8Array): Buffer {
@@ -46,4 +47,19 @@ export function patchTbs(der: Uint8Array, replace: Partial<Record<keyof typeof T
 /** A validity SEQUENCE of two raw Time elements. */
 export function validity(notBefore: Uint8Array, notAfter: Uint8Array): Buffer {
   return tlv(0x30, Buffer.concat([notBefore, notAfter]));
+}
+
+export interface PatchableChain {
+  pki: TestPki;
+  root: IssuedCert;
+  ca: IssuedCert;
+  /** A leaf for `cn` (with that DNS SAN) issued by `ca`: patch it and sign again with ca.keyPem. */
+  leaf: IssuedCert;
+}
+
+/** A root, an issuing CA and a leaf whose fields tests replace. */
+export function patchableChain(prefix: string, cn: string): PatchableChain {
+  const pki = new TestPki();
+  const { root, ca } = pki.hierarchy(prefix);
+  return { pki, root, ca, leaf: pki.issue({ cn, sans: [`DNS:${cn}`], issuer: ca }) };
 }
