@@ -105,9 +105,10 @@ function certCoreFields(cert: CertInfo, subjectLabel: string, issuerLabel: strin
   return [
     { kind: 'field', label: subjectLabel, value: cert.subject },
     { kind: 'field', label: issuerLabel, value: cert.issuer },
-    { kind: 'field', label: 'Not Before', value: formatDate(cert.notBefore) },
-    { kind: 'field', label: 'Not After', value: formatDate(cert.notAfter) },
-    { kind: 'field', label: 'Serial Number', value: cert.serialNumber },
+    // Empty only when the field names no time (the comment invalid-validity-date says which text it holds).
+    { kind: 'field', label: 'Not Before', value: formatDate(cert.notBefore) || '(not a valid time: see Comments)' },
+    { kind: 'field', label: 'Not After', value: formatDate(cert.notAfter) || '(not a valid time: see Comments)' },
+    { kind: 'field', label: 'Serial Number', value: cert.serialNumber || '(empty: see Comments)' },
     { kind: 'field', label: 'Signature Algorithm', value: cert.signatureAlgorithm },
     { kind: 'field', label: 'Thumbprint', value: cert.thumbprint },
     { kind: 'field', label: 'Version', value: cert.version },

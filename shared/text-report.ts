@@ -11,6 +11,8 @@ export interface TextReportOptions {
 }
 
 const RULE = '+'.repeat(82);
+/** A decoded certificate has an empty date only when the field names no time (rule invalid-validity-date). */
+const NO_VALID_TIME = '(not a valid time: see the comments)';
 
 function certFields(cert: CertInfo, indent = ''): string[] {
   if (cert.parseError) return [`${indent}Certificate could not be read: ${cert.parseError}`, `${indent}Thumbprint: ${cert.thumbprint}`];
@@ -18,9 +20,9 @@ function certFields(cert: CertInfo, indent = ''): string[] {
   return [
     `Subject: ${cert.subject}`,
     `Issuer: ${cert.issuer}`,
-    `Not Before: ${cert.notBefore}`,
-    `Not After: ${cert.notAfter}`,
-    `Serial Number: ${cert.serialNumber}`,
+    `Not Before: ${cert.notBefore || NO_VALID_TIME}`,
+    `Not After: ${cert.notAfter || NO_VALID_TIME}`,
+    `Serial Number: ${cert.serialNumber || '(empty: see the comments)'}`,
     `Signature Algorithm: ${cert.signatureAlgorithm}`,
     `Thumbprint: ${cert.thumbprint}`,
     `Version: ${cert.version}`,

@@ -22,6 +22,8 @@ test('formula cells are neutralised, numbers are left alone', () => {
   assert.equal(spreadsheetCell('-30'), '-30');
   assert.equal(spreadsheetCell('CN=x'), 'CN=x');
   assert.match(resultsToCsv([fakeResult({ served: [fakeCert({ subject: '\u0000=3+3' })] })]), /"'\\x00=3\+3"/, 'the export uses it');
+  // A Not After that named no valid time (invalid-validity-date) is an empty cell, never "NaN".
+  assert.doesNotMatch(resultsToCsv([fakeResult({ served: [fakeCert({ notAfter: '' })] })]), /NaN/);
   assert.equal(excelDate('2026-12-01T12:30:00.000Z'), '2026-12-01 12:30:00');
 });
 

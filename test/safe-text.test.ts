@@ -27,14 +27,16 @@ test('escapeControls writes controls out and keeps only the line breaks asked fo
   assert.match(quoteExcerpt('a'.repeat(200)), /… \(200 characters\)$/);
 });
 
-test('the text report and the card text escape every field but keep their own lines', () => {
-  const cert = fakeCert({ subject: `CN=${HOSTILE}`, san: [`x\ny.contoso.com`] });
+test('the text report and the card text escape every field, keep their own lines, and say when a date or serial is missing', () => {
+  const cert = fakeCert({ subject: `CN=${HOSTILE}`, san: [`x\ny.contoso.com`], notBefore: '', serialNumber: '' });
   const result = fakeResult({ served: [cert], comments: [{ id: 'expired', severity: 'error', text: `bad ${HOSTILE}` }] });
   for (const text of [resultsText([result], { advanced: true, rootChain: true }), cardText(cardSections(result, { showAdvanced: true, showRootChain: true, testPool: true }))]) {
     assert.doesNotMatch(text, RAW_CONTROL);
     assert.match(text, /^Subject: CN=\\x1b\[2J\\x1b\]0;owned\\x07\\r\\x1b\[32mOK: trusted\\x1b\[0m\\u202e$/m);
     assert.doesNotMatch(text, /^y\.contoso\.com/m, 'a line break inside a field cannot start a line of its own');
     assert.ok(text.split('\n').length > 10, 'the report keeps its own line breaks');
+    assert.match(text, /^Not Before: \(not a valid time: see (the comments|Comments)\)$/m, 'a field that names no time is said so');
+    assert.match(text, /^Serial Number: \(empty: see (the comments|Comments)\)$/m);
   }
 });
 
