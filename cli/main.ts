@@ -14,6 +14,8 @@ import { resultsText } from '../shared/text-report.ts';
 import { parseTargetList } from '../shared/csv-import.ts';
 import { resultsToCsv } from '../shared/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
+import { escapeControls } from '../shared/safe-text.ts';
+import { decodeTextFile } from '../shared/text-file.ts';
 
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
@@ -115,7 +117,7 @@ class Cli {
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;
       if (values.import) {
-        const list = parseTargetList(values.import, new TextDecoder().decode(readFile(values.import)));
+        const list = parseTargetList(values.import, decodeTextFile(readFile(values.import)));
         targets.push(...list.rows);
         importErrors = list.importErrors;
         for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
@@ -170,7 +172,14 @@ function readFile(file: string): Uint8Array {
   }
 }
 
-export async function main(argv: string[], out: Writer = (t) => process.stdout.write(t), err: Writer = (t) => process.stderr.write(t)): Promise<number> {
+/** Everything the CLI prints may quote a certificate, a server or a CSV file: the terminal must not obey it. */
+function escaping(write: Writer): Writer {
+  return (text) => write(escapeControls(text, { keepNewlines: true }));
+}
+
+export async function main(argv: string[], rawOut: Writer = (t) => process.stdout.write(t), rawErr: Writer = (t) => process.stderr.write(t)): Promise<number> {
+  const out = escaping(rawOut);
+  const err = escaping(rawErr);
   try {
     return await new Cli(out, err).run(argv);
   } catch (error) {

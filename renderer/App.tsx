@@ -7,6 +7,7 @@ import { TargetList } from './components/TargetList.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
+import { decodeTextFile } from '../shared/text-file.ts';
 
 const CERT_FILE = /\.(cer|crt|pem|der|p7b)$/i;
 
@@ -41,7 +42,7 @@ function useFileDrop(): boolean {
       const state = store.getState();
       const certs = files.filter((file) => CERT_FILE.test(file.name));
       for (const file of files) {
-        if (/\.csv$/i.test(file.name) || file.type === 'text/csv') await state.importDroppedList(file.name, await file.text());
+        if (/\.csv$/i.test(file.name) || file.type === 'text/csv') await state.importDroppedList(file.name, decodeTextFile(new Uint8Array(await file.arrayBuffer())));
         else if (!CERT_FILE.test(file.name)) state.notify('error', `${file.name} is not a .csv list: drop a file with the columns Domain,Type,Port.`);
       }
       if (certs.length) {

@@ -3,6 +3,7 @@
 // Events: GET /api/events (Server-Sent Events, one JSON CheckEvent per data line).
 // What needs a native dialog in Electron is done here with file inputs and downloads.
 import type { ApiMethodName, ApiMethods, CertCheckerApi, CheckEvent, ImportedList, SaveFileRequest, TrustedRoot } from '../shared/ipc.ts';
+import { decodeTextFile } from '../shared/text-file.ts';
 
 type Call = <M extends ApiMethodName>(method: M, ...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
 
@@ -117,7 +118,7 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
     async importList(): Promise<ImportedList | null> {
       const [file] = await pickFiles('.csv,text/csv', false);
       if (!file) return null;
-      return call('parseList', file.name, await file.text());
+      return call('parseList', file.name, decodeTextFile(new Uint8Array(await file.arrayBuffer())));
     },
     parseList: (fileName, content) => call('parseList', fileName, content),
     async saveFile(request) {

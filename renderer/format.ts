@@ -3,6 +3,7 @@
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
 import type { CertInfo, ChainItem, EndpointResult, Severity, TlsVersion, TrustStoreName } from '../shared/types.ts';
 import { TLS_VERSIONS } from '../shared/types.ts';
+import { escapeControls } from '../shared/safe-text.ts';
 
 export type Tone = 'normal' | 'blue' | 'error' | 'muted';
 
@@ -104,9 +105,10 @@ function certCoreFields(cert: CertInfo, subjectLabel: string, issuerLabel: strin
   return [
     { kind: 'field', label: subjectLabel, value: cert.subject },
     { kind: 'field', label: issuerLabel, value: cert.issuer },
-    { kind: 'field', label: 'Not Before', value: formatDate(cert.notBefore) },
-    { kind: 'field', label: 'Not After', value: formatDate(cert.notAfter) },
-    { kind: 'field', label: 'Serial Number', value: cert.serialNumber },
+    // Empty only when the field names no time (the comment invalid-validity-date says which text it holds).
+    { kind: 'field', label: 'Not Before', value: formatDate(cert.notBefore) || '(not a valid time: see Comments)' },
+    { kind: 'field', label: 'Not After', value: formatDate(cert.notAfter) || '(not a valid time: see Comments)' },
+    { kind: 'field', label: 'Serial Number', value: cert.serialNumber || '(empty: see Comments)' },
     { kind: 'field', label: 'Signature Algorithm', value: cert.signatureAlgorithm },
     { kind: 'field', label: 'Thumbprint', value: cert.thumbprint },
     { kind: 'field', label: 'Version', value: cert.version },
@@ -299,7 +301,8 @@ function lineText(line: CardLine): string | null {
     case 'field':
       return `${line.label}: ${line.value}`;
     case 'block':
-      return `${line.label}:\n${line.text.replace(/^/gm, '    ')}`;
+      // The block's own line breaks stay; each line is escaped like every other.
+      return [`${line.label}:`, ...line.text.split('\n').map((text) => `    ${text}`)].map((text) => escapeControls(text)).join('\n');
     case 'comment':
       return `- [${SEVERITY_LABEL[line.severity]}] ${line.text}`;
     case 'link':
@@ -320,7 +323,8 @@ export function cardText(sections: CardSection[]): string {
     if (section.title) out.push(section.title);
     for (const line of section.lines) {
       const text = lineText(line);
-      if (text !== null) out.push(text);
+      // Certificate fields come from strangers: a pasted control character must not act in a terminal or editor.
+      if (text !== null) out.push(line.kind === 'block' ? text : escapeControls(text));
     }
   }
   return out.join('\n') + '\n';

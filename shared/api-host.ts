@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { basename, join } from 'node:path';
 import { readCertificates } from './certfile.ts';
 import { parseTargetList } from './csv-import.ts';
+import { decodeTextFile } from './text-file.ts';
 import { decodeCertificate } from './decode.ts';
 import { runChecks } from './engine.ts';
 import type { ApiHandlers, AppInfo, CheckEvent, ImportedList, SaveFileRequest, SaveFileResult, TrustedRoot } from './ipc.ts';
@@ -253,7 +254,7 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
       const paths = await host.showOpenDialog({ title: 'Import target list', filters: LIST_FILE_FILTERS, multiple: false });
       if (!paths || paths.length === 0) return null;
       const [file] = await readPickedFiles(paths.slice(0, 1));
-      return parseTargetList(file.name, decodeText(file.bytes));
+      return parseTargetList(file.name, decodeTextFile(file.bytes));
     },
 
     parseList(rawFileName: unknown, rawContent: unknown): ImportedList {
@@ -437,12 +438,6 @@ function safeFileName(name: string): string {
   return cleaned || 'export';
 }
 
-/** UTF-16 lists (Excel's "Unicode text") carry a BOM; everything else is read as UTF-8. */
-function decodeText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
-}
 
 function describeRoot(der: Uint8Array): TrustedRoot | null {
   try {

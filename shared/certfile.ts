@@ -4,6 +4,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { CertInfo } from './types.ts';
+import { decodeTextFile } from './text-file.ts';
+import { isDerLimitError, parseDer } from './decode/bytes.ts';
 
 export interface ReadCertificatesResult {
   /** Each certificate's DER, in file order. */
@@ -79,7 +81,7 @@ function looksLikePfx(node: Node): boolean {
 
 /** The certificates of a PKCS#7 SignedData, byte for byte as stored (re-encoding could change thumbprints). */
 function certificatesFromPkcs7(der: Uint8Array): Uint8Array[] {
-  const contentInfo = pkijs.ContentInfo.fromBER(der.slice());
+  const contentInfo = new pkijs.ContentInfo({ schema: parseDer(der.slice()) });
   if (contentInfo.contentType !== OID_PKCS7_SIGNED_DATA) {
     throw new Error('it is a PKCS#7 message without signed data');
   }
@@ -110,14 +112,20 @@ function readDer(bytes: Uint8Array, what: string, result: ReadCertificatesResult
   // Usually one element; some tools concatenate several DER certificates.
   while (offset < bytes.length) {
     const view = bytes.subarray(offset);
-    const parsed = asn1js.fromBER(view);
-    if (parsed.offset === -1) {
+    let node: Node;
+    try {
+      node = parseDer(view);
+    } catch (error) {
+      // Past the size or element bounds: say so, rather than "not a certificate file".
+      if (isDerLimitError(error)) {
+        result.errors.push(`${what} could not be read: ${describeError(error)}.`);
+        return true;
+      }
       if (offset === 0) return false;
       result.errors.push(`${what} has unreadable data after its certificates.`);
       return found;
     }
-    const element = view.subarray(0, parsed.offset);
-    const node = parsed.result;
+    const element = view.subarray(0, node.valueBeforeDecodeView.byteLength);
     if (looksLikeCertificate(node)) {
       result.certificates.push(element.slice());
       found = true;
@@ -142,7 +150,7 @@ function readDer(bytes: Uint8Array, what: string, result: ReadCertificatesResult
       return found;
     }
     if (firstOnly) return found;
-    offset += parsed.offset;
+    offset += element.byteLength;
   }
   return found;
 }
@@ -150,11 +158,9 @@ function readDer(bytes: Uint8Array, what: string, result: ReadCertificatesResult
 // ---- Text (PEM) input ------------------------------------------------------------------------
 
 function decodeText(bytes: Uint8Array): string | null {
-  // Windows tools sometimes write UTF-16 with a byte-order mark.
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  const text = new TextDecoder('utf-8').decode(bytes);
-  return text.includes('\u0000') ? null : text;
+  const text = decodeTextFile(bytes);
+  // A NUL in UTF-8 text means binary that is not DER: not a text file at all.
+  return bytes[0] !== 0xff && bytes[0] !== 0xfe && text.includes('\u0000') ? null : text;
 }
 
 function readPem(text: string, what: string, result: ReadCertificatesResult): boolean {

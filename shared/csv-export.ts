@@ -5,6 +5,7 @@
 import Papa from 'papaparse';
 import type { EndpointResult } from './types.ts';
 import { TLS_VERSIONS } from './types.ts';
+import { spreadsheetCell } from './safe-text.ts';
 import { commentSummary, daysLeft, worstSeverity } from './summary.ts';
 
 const EKU_NAMES: Record<string, string> = {
@@ -17,14 +18,6 @@ export function excelDate(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 19).replace('T', ' ');
-}
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
-
-/** A leading quote makes Excel show the text instead of running it as a formula. */
-export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 type Column = [header: string, value: (r: EndpointResult, now: Date) => string | number | null];
@@ -71,7 +64,7 @@ export function resultsToCsv(results: EndpointResult[], now: Date = new Date()):
   const rows = results.map((r) =>
     EXPORT_COLUMNS.map(([, value]) => {
       const v = value(r, now);
-      return v === null || v === undefined ? '' : neutraliseFormula(String(v));
+      return v === null || v === undefined ? '' : spreadsheetCell(String(v));
     }),
   );
   const body = Papa.unparse({ fields: EXPORT_COLUMNS.map(([header]) => header), data: rows }, { quotes: true, newline: '\r\n', escapeFormulae: false });

@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import { AsnParser } from '@peculiar/asn1-schema';
 import { Certificate, Name } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
-import type { CertInfo, ExtensionInfo } from './types.ts';
-import { serialHex, toBytes } from './decode/bytes.ts';
+import type { CertInfo, ExtensionInfo, InvalidDate } from './types.ts';
+import { parseDer, serialHex, toBytes } from './decode/bytes.ts';
 import { decodeExtension, type ExtensionFacts } from './decode/extensions.ts';
 import { firstCommonName, formatName } from './decode/names.ts';
 import { SIGNATURE_ALGORITHM_NAMES } from './decode/oids.ts';
 import { describePublicKey } from './decode/public-key.ts';
+import { readValidityTimes, validityProblemText, type ValidityTimes } from './decode/time.ts';
 
 export { extensionName } from './decode/extensions.ts';
 export { formatName } from './decode/names.ts';
@@ -39,13 +40,11 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-function isoDate(date: Date, which: string): string {
-  if (Number.isNaN(date.getTime())) throw new Error(`its ${which} date is not a valid time`);
-  return date.toISOString();
-}
-
-/** The DER of the issuer and subject names, straight from the parsed tree (for the self-issued test). */
-function rawNames(root: asn1js.AsnType): { issuer: Uint8Array; subject: Uint8Array } | null {
+/**
+ * The DER of the issuer and subject names (for the self-issued test) and the validity times read
+ * strictly, straight from the parsed tree.
+ */
+function rawFields(root: asn1js.AsnType): { issuer: Uint8Array; subject: Uint8Array; validity: ValidityTimes } | null {
   if (!(root instanceof asn1js.Sequence)) return null;
   const tbs = root.valueBlock.value[0];
   if (!(tbs instanceof asn1js.Sequence)) return null;
@@ -56,7 +55,14 @@ function rawNames(root: asn1js.AsnType): { issuer: Uint8Array; subject: Uint8Arr
   const issuer = fields[offset + 2];
   const subject = fields[offset + 4];
   if (!issuer || !subject) return null;
-  return { issuer: issuer.valueBeforeDecodeView, subject: subject.valueBeforeDecodeView };
+  return { issuer: issuer.valueBeforeDecodeView, subject: subject.valueBeforeDecodeView, validity: readValidityTimes(fields[offset + 3]) };
+}
+
+function invalidDates(validity: ValidityTimes): InvalidDate[] {
+  return (['notBefore', 'notAfter'] as const).flatMap((field) => {
+    const text = validityProblemText(field, validity[field]);
+    return text === null ? [] : [{ field, text }];
+  });
 }
 
 function emptyCertInfo(hashes: { thumbprint: string; sha256: string; derBase64: string }, parseError: string): CertInfo {
@@ -111,12 +117,11 @@ function decodeWithHashes(bytes: Uint8Array, sha256: string): CertInfo {
   };
   try {
     if (bytes.length === 0) throw new Error('it is empty');
-    const parsed = asn1js.fromBER(bytes);
-    if (parsed.offset === -1) throw new Error(parsed.result.error || 'it is not valid DER');
+    const root = parseDer(bytes);
     // Read the raw names before the schema mapping walks the same tree (one parse for both).
-    const names = rawNames(parsed.result);
+    const names = rawFields(root);
     if (!names) throw new Error('it does not have the structure of an X.509 certificate');
-    const certificate = AsnParser.fromASN(parsed.result, Certificate);
+    const certificate = AsnParser.fromASN(root, Certificate);
     const tbs = certificate.tbsCertificate;
     const { extensions, facts } = decodeExtensions(certificate);
     const san = facts.san ?? [];
@@ -124,8 +129,10 @@ function decodeWithHashes(bytes: Uint8Array, sha256: string): CertInfo {
     return {
       subject: formatName(tbs.subject),
       issuer: formatName(tbs.issuer),
-      notBefore: isoDate(tbs.validity.notBefore.getTime(), 'start'),
-      notAfter: isoDate(tbs.validity.notAfter.getTime(), 'end'),
+      // Empty when the field names no time: never the date asn1js would make of it.
+      notBefore: names.validity.notBefore.date?.toISOString() ?? '',
+      notAfter: names.validity.notAfter.date?.toISOString() ?? '',
+      invalidDates: invalidDates(names.validity),
       serialNumber: serialHex(toBytes(tbs.serialNumber)),
       signatureAlgorithm: signatureAlgorithmName(signatureOid),
       signatureAlgorithmOid: signatureOid,

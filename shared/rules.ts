@@ -31,6 +31,8 @@ const FINDING_RULES: readonly Rule[] = [
 /** Rules whose finding explains why a chain is not trusted (so chain-not-trusted need not). */
 const CHAIN_EXPLAINING_IDS = new Set([
   'unparseable-certificate',
+  'invalid-validity-date',
+  'serial-invalid',
   'expired',
   'not-yet-valid',
   'expired-intermediate',

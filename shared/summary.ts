@@ -10,11 +10,12 @@ export function worstSeverity(result: Pick<EndpointResult, 'comments' | 'error'>
   return null;
 }
 
-/** Whole days from `now` until Not After (negative once expired); null without a certificate. */
+/** Whole days from `now` until Not After (negative once expired); null without a certificate or a valid Not After. */
 export function daysLeft(result: Pick<EndpointResult, 'served'>, now: Date): number | null {
   const leaf = result.served[0];
   if (!leaf || leaf.parseError) return null;
-  return Math.floor((new Date(leaf.notAfter).getTime() - now.getTime()) / 86_400_000);
+  const notAfter = new Date(leaf.notAfter).getTime();
+  return Number.isNaN(notAfter) ? null : Math.floor((notAfter - now.getTime()) / 86_400_000);
 }
 
 /** The comments that need action (errors and warnings), as one short line for a table cell. */

@@ -1,4 +1,7 @@
 // Results as text, in the old tool's layout, for the command line and the app's "Copy" button. Pure.
+// Every line is escaped (safe-text.ts): certificate fields and server messages come from strangers,
+// and a terminal obeys the escape sequences in them.
+import { escapeControls } from './safe-text.ts';
 import type { CertInfo, ChainItem, EndpointResult } from './types.ts';
 import { hostPort } from './target.ts';
 
@@ -8,6 +11,8 @@ export interface TextReportOptions {
 }
 
 const RULE = '+'.repeat(82);
+/** A decoded certificate has an empty date only when the field names no time (rule invalid-validity-date). */
+const NO_VALID_TIME = '(not a valid time: see the comments)';
 
 function certFields(cert: CertInfo, indent = ''): string[] {
   if (cert.parseError) return [`${indent}Certificate could not be read: ${cert.parseError}`, `${indent}Thumbprint: ${cert.thumbprint}`];
@@ -15,9 +20,9 @@ function certFields(cert: CertInfo, indent = ''): string[] {
   return [
     `Subject: ${cert.subject}`,
     `Issuer: ${cert.issuer}`,
-    `Not Before: ${cert.notBefore}`,
-    `Not After: ${cert.notAfter}`,
-    `Serial Number: ${cert.serialNumber}`,
+    `Not Before: ${cert.notBefore || NO_VALID_TIME}`,
+    `Not After: ${cert.notAfter || NO_VALID_TIME}`,
+    `Serial Number: ${cert.serialNumber || '(empty: see the comments)'}`,
     `Signature Algorithm: ${cert.signatureAlgorithm}`,
     `Thumbprint: ${cert.thumbprint}`,
     `Version: ${cert.version}`,
@@ -51,6 +56,12 @@ function builtChainExtra(item: ChainItem): string[] {
 
 /** One endpoint's block. */
 export function endpointText(result: EndpointResult, options: TextReportOptions): string {
+  return endpointLines(result, options)
+    .map((line) => escapeControls(line))
+    .join('\n');
+}
+
+function endpointLines(result: EndpointResult, options: TextReportOptions): string[] {
   const lines: string[] = [RULE];
   if (result.srv) {
     const record = result.srvRecord;
@@ -64,7 +75,7 @@ export function endpointText(result: EndpointResult, options: TextReportOptions)
   if (result.ip) lines.push(`Checking IP Address: ${hostPort(result.ip, result.port)}${result.poolMember ? ' (other pool member)' : ''}`);
   if (result.error) {
     lines.push(`ERROR: ${result.error.message} [${result.error.code}]`);
-    return lines.join('\n');
+    return lines;
   }
   const leaf = result.served[0];
   if (leaf) {
@@ -94,7 +105,7 @@ export function endpointText(result: EndpointResult, options: TextReportOptions)
   if (result.comments.length) {
     lines.push('Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`));
   }
-  return lines.join('\n');
+  return lines;
 }
 
 export function resultsText(results: EndpointResult[], options: TextReportOptions): string {

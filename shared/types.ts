@@ -91,6 +91,12 @@ export interface ExtensionInfo {
   data: string;
 }
 
+export interface InvalidDate {
+  field: 'notBefore' | 'notAfter';
+  /** The sentence naming the field and quoting its text (escaped). */
+  text: string;
+}
+
 /** A decoded certificate (stage 4 output). Fields are empty strings when parseError is set. */
 export interface CertInfo {
   subject: string;
@@ -132,6 +138,11 @@ export interface CertInfo {
   authorityKeyId: string | null;
   /** The certificate itself, base64 DER, so the renderer can save it as .cer or .pem. */
   derBase64: string;
+  /**
+   * Validity times that break RFC 5280 4.1.2.5 (unreadable, month 13, fractions, offsets), for the rule
+   * invalid-validity-date. notBefore/notAfter are then '' unless the text names one unambiguous instant.
+   */
+  invalidDates?: InvalidDate[];
   /** Set when the certificate would not parse; the other fields are then empty. */
   parseError: string | null;
 }

@@ -4,13 +4,26 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resultsToCsv, neutraliseFormula, excelDate, EXPORT_COLUMNS } from '../shared/csv-export.ts';
+import { resultsToCsv, excelDate, EXPORT_COLUMNS } from '../shared/csv-export.ts';
+import { spreadsheetCell } from '../shared/safe-text.ts';
 import { fakeCert, fakeResult } from './helpers/fake-results.ts';
 
 test('formula cells are neutralised, numbers are left alone', () => {
-  for (const bad of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutraliseFormula(bad)[0], "'");
-  assert.equal(neutraliseFormula('-30'), '-30');
-  assert.equal(neutraliseFormula('CN=x'), 'CN=x');
+  for (const bad of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) assert.equal(spreadsheetCell(bad)[0], "'");
+  // What LibreOffice and Excel still read as a formula: a NUL or other control first, spaces first, full-width signs.
+  for (const bad of ['\u0000=3+3', '\u0001\u0002=WEBSERVICE("http://x")', '  =HYPERLINK("http://x")', '\u0000 @SUM(A1)', '\uff1d3+3', '\uff0b1', '\uff0d1', '\uff20SUM(A1)', '\u001b=1']) {
+    const cell = spreadsheetCell(bad);
+    assert.equal(cell[0], "'", JSON.stringify(bad));
+    assert.doesNotMatch(cell, /[\u0000-\u0009\u000b-\u001f]/, 'controls are escaped');
+  }
+  assert.equal(spreadsheetCell('\u0000=3+3'), "'\\x00=3+3");
+  assert.equal(spreadsheetCell('a\u0000b'), 'a\\x00b');
+  assert.equal(spreadsheetCell('line one\nline two'), 'line one\nline two');
+  assert.equal(spreadsheetCell('-30'), '-30');
+  assert.equal(spreadsheetCell('CN=x'), 'CN=x');
+  assert.match(resultsToCsv([fakeResult({ served: [fakeCert({ subject: '\u0000=3+3' })] })]), /"'\\x00=3\+3"/, 'the export uses it');
+  // A Not After that named no valid time (invalid-validity-date) is an empty cell, never "NaN".
+  assert.doesNotMatch(resultsToCsv([fakeResult({ served: [fakeCert({ notAfter: '' })] })]), /NaN/);
   assert.equal(excelDate('2026-12-01T12:30:00.000Z'), '2026-12-01 12:30:00');
 });
 

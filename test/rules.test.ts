@@ -1,6 +1,7 @@
 // The comment rules on real certificates: every rule id fires where it should and stays quiet where it should not.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { GENERALIZED_TIME, UTC_TIME, patchTbs, time, tlv, validity } from './helpers/der-patch.ts';
 import { TestPki, daysFromNow, opensslDate, type IssuedCert, type IssueOptions } from './helpers/pki.ts';
 import { contextFor, failedResult, info, makeResult, type ResultSpec } from './helpers/results.ts';
 import { RULES, evaluateRules, sortComments, type RuleContext } from '../shared/rules.ts';
@@ -125,9 +126,11 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'chain-order': 'warning',
     'extra-cert': 'warning',
     'expired-intermediate': 'error',
+    'invalid-validity-date': 'error',
     'pool-mismatch': 'warning',
     'srv-target-name': 'error',
     'unparseable-certificate': 'error',
+    'serial-invalid': 'error',
   };
   for (const [id, severity] of Object.entries(expected)) {
     const rule = RULES.find((candidate) => candidate.id === id);
@@ -217,6 +220,25 @@ test('expired-intermediate: an expired CA on the path, or an expired cross certi
   absent(cross, 'extra-cert', 'valid');
 
   absent(run(goodSpec()), 'expired-intermediate');
+});
+
+test('invalid-validity-date: a Not Before that names no time is an error with the raw text, never another date', () => {
+  const times = validity(time(UTC_TIME, 'abcdefghijklZ'), time(GENERALIZED_TIME, '20991231235959Z'));
+  const broken: IssuedCert = { ...good, der: patchTbs(good.der, { validity: times }, ca.keyPem) };
+  const comments = run({ served: [broken, ca], path: [broken, ca, root], host: 'sip.contoso.com', trusted: false, store: 'user', trustReason: 'The Not Before date is not valid' });
+  const comment = only(comments, 'invalid-validity-date');
+  assert.match(comment.text, /^"sip\.contoso\.com" \(server certificate\): The Not Before date "abcdefghijklZ" is not a valid UTCTime/);
+  assert.match(comment.text, /reissue/);
+  absent(comments, 'valid', 'chain-not-trusted', 'expired', 'not-yet-valid');
+  absent(run(goodSpec()), 'invalid-validity-date');
+});
+
+test('serial-invalid: an empty serial number on the path is an error', () => {
+  const broken: IssuedCert = { ...good, der: patchTbs(good.der, { serial: tlv(0x02, new Uint8Array(0)) }, ca.keyPem) };
+  const comments = run({ served: [broken, ca], path: [broken, ca, root], host: 'sip.contoso.com', trusted: false, store: 'user', trustReason: 'The serial number is empty' });
+  assert.match(only(comments, 'serial-invalid').text, /^"sip\.contoso\.com" \(server certificate\) has an empty serial number/);
+  absent(comments, 'valid', 'chain-not-trusted');
+  absent(run(goodSpec()), 'serial-invalid');
 });
 
 // ---------------------------------------------------------------- names

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { parseDer } from '../decode/bytes.ts';
+import { readValidityTimes, validityProblemText } from '../decode/time.ts';
 import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from './names.ts';
 
 export const OID = {
@@ -93,8 +95,15 @@ export interface ParsedCert {
   /** Short label for sentences: the CN, else the whole DN. */
   label: string;
   selfIssued: boolean;
+  /**
+   * Read strictly from the bytes (decode/time.ts). A field that names no time fails closed:
+   * notBefore becomes the latest and notAfter the earliest date there is, so no "is it in its
+   * validity period" test passes; validityProblems then says why.
+   */
   notBefore: Date;
   notAfter: Date;
+  /** Validity times that break RFC 5280 4.1.2.5: the certificate is invalid for path validation. */
+  validityProblems: string[];
   tbs: Uint8Array;
   signature: Uint8Array;
   /** Unused bits in the signature BIT STRING: anything but 0 is malformed (and makes the DER malleable). */
@@ -118,6 +127,9 @@ export interface ParsedCert {
   subjectKeyId: string | null;
   authorityKeyId: { critical: boolean; keyId: string | null; hasIssuer: boolean; hasSerial: boolean } | null;
 }
+
+/** The largest time a Date holds (ECMAScript: 8.64e15 ms either side of 1970). */
+const MAX_DATE_MS = 8.64e15;
 
 export type ParseResult = { ok: true; cert: ParsedCert } | { ok: false; error: string };
 
@@ -157,10 +169,13 @@ function decodeSafely(der: Uint8Array): ParseResult {
 }
 
 function decode(der: Uint8Array): ParsedCert {
-  const cert = pkijs.Certificate.fromBER(new Uint8Array(der));
+  // One parse, with bounds that admit thousands of RDNs (pkijs's own fromBER keeps asn1js's 10,000 elements).
+  const root = parseDer(new Uint8Array(der));
+  const cert = new pkijs.Certificate({ schema: root });
   // pkijs keeps the TBS bytes as received; names and key are taken raw too, so that comparisons
   // and signature checks see exactly what was signed.
-  const raw = rawElements(der);
+  const raw = rawElements(root);
+  const validity = readValidityTimes(raw.validity);
   const subject = parseName(raw.subject);
   const issuer = parseName(raw.issuer);
   const subjectKey = canonicalName(subject);
@@ -181,8 +196,9 @@ function decode(der: Uint8Array): ParsedCert {
     issuerDn: formatName(issuer),
     label: commonNameOf(subject) ?? (formatName(subject) || '(empty subject)'),
     selfIssued: subjectKey === issuerKey,
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
+    notBefore: validity.notBefore.date ?? new Date(MAX_DATE_MS),
+    notAfter: validity.notAfter.date ?? new Date(-MAX_DATE_MS),
+    validityProblems: (['notBefore', 'notAfter'] as const).flatMap((field) => validityProblemText(field, validity[field]) ?? []),
     tbs: new Uint8Array(cert.tbsView),
     signature: new Uint8Array(cert.signatureValue.valueBlock.valueHexView),
     signatureUnusedBits: cert.signatureValue.valueBlock.unusedBits,
@@ -222,10 +238,9 @@ function decode(der: Uint8Array): ParsedCert {
  * The raw DER of the fields we compare or hash (issuer, subject, key, both algorithm identifiers),
  * read from the bytes as received rather than re-encoded.
  */
-function rawElements(der: Uint8Array): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array } {
-  const decoded = asn1js.fromBER(der);
-  const [tbs, outerSignature] = decoded.result instanceof asn1js.Sequence ? decoded.result.valueBlock.value : [];
-  if (decoded.offset === -1 || !(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
+function rawElements(root: asn1js.AsnType): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array; validity: asn1js.AsnType | undefined } {
+  const [tbs, outerSignature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
+  if (!(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
   const fields = tbs.valueBlock.value;
   const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0;
   const at = (index: number) => {
@@ -234,7 +249,14 @@ function rawElements(der: Uint8Array): { tbsSignature: Uint8Array; outerSignatur
     return new Uint8Array(field.valueBeforeDecodeView);
   };
   // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
-  return { tbsSignature: at(1), outerSignature: new Uint8Array(outerSignature.valueBeforeDecodeView), issuer: at(2), subject: at(4), spki: at(5) };
+  return {
+    tbsSignature: at(1),
+    outerSignature: new Uint8Array(outerSignature.valueBeforeDecodeView),
+    issuer: at(2),
+    subject: at(4),
+    spki: at(5),
+    validity: fields[3 + (hasVersion ? 1 : 0)],
+  };
 }
 
 /** Fills the parsed field for one extension; false when its value is malformed. */

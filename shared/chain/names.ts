@@ -1,5 +1,6 @@
 // Distinguished names: parsed from DER, compared the RFC 5280 7.1 way, printed the way Windows prints them.
 import * as asn1js from 'asn1js';
+import { parseDer } from '../decode/bytes.ts';
 // The same keys and quoting as the decoded subject and issuer, so names compare as text everywhere.
 import { attributeKey, quoteNameValue } from '../decode/names.ts';
 
@@ -20,9 +21,9 @@ function toHex(bytes: ArrayBuffer | Uint8Array): string {
 
 /** Parses a DER Name; throws on malformed input (callers catch). */
 export function parseName(der: ArrayBuffer | Uint8Array): ParsedName {
-  const decoded = asn1js.fromBER(der instanceof Uint8Array ? der : new Uint8Array(der));
-  if (decoded.offset === -1 || !(decoded.result instanceof asn1js.Sequence)) throw new Error('Name is not a DER SEQUENCE');
-  return decoded.result.valueBlock.value.map((rdn) => {
+  const decoded = parseDer(der);
+  if (!(decoded instanceof asn1js.Sequence)) throw new Error('Name is not a DER SEQUENCE');
+  return decoded.valueBlock.value.map((rdn) => {
     if (!(rdn instanceof asn1js.Set)) throw new Error('RDN is not a SET');
     return rdn.valueBlock.value.map((atv) => {
       const [type, value] = atv instanceof asn1js.Sequence ? atv.valueBlock.value : [];

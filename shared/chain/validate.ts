@@ -52,9 +52,12 @@ function certificateProblems(cert: ParsedCert, index: number, path: CandidatePat
 
 /** The certificate on its own: dates, extensions, encoding. */
 function ownProblems(cert: ParsedCert, at: Date): string[] {
-  const problems: string[] = [];
-  if (at < cert.notBefore) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
-  if (at > cert.notAfter) problems.push(`Expired on ${day(cert.notAfter)}`);
+  // A malformed time is a fault of its own (OpenSSL: "format error in certificate's notBefore field").
+  const problems: string[] = [...cert.validityProblems];
+  if (cert.validityProblems.length === 0) {
+    if (at < cert.notBefore) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
+    if (at > cert.notAfter) problems.push(`Expired on ${day(cert.notAfter)}`);
+  }
   for (const ext of cert.extensions) {
     if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) problems.push(`Unsupported critical extension ${ext.oid}`);
   }
@@ -63,6 +66,8 @@ function ownProblems(cert: ParsedCert, at: Date): string[] {
     // Extensions path validation reads must decode; the others only matter to the strict profile.
     if (PATH_EXTENSIONS.has(oid)) problems.push(`The ${extensionName(oid)} extension is malformed`);
   }
+  // DER needs at least one content byte; OpenSSL will not load the certificate at all.
+  if (cert.serial.length === 0) problems.push('The serial number is empty');
   if (!cert.signatureAlgorithmsAgree) problems.push('The signature algorithm named inside the certificate differs from the one it is signed with');
   if (cert.signatureUnusedBits !== 0) problems.push('The signature value is malformed');
   return problems;

@@ -46,11 +46,36 @@ export function serialHex(content: Uint8Array): string {
   return (negative ? '-' : '') + hex(magnitude.subarray(start)).toUpperCase();
 }
 
-/** Parse one DER element; throws when the bytes are not exactly one well-formed element. */
+/**
+ * Bounds for one parse. asn1js's default of 10,000 elements rejects a valid certificate with 3,000
+ * subject RDNs (4 elements each); these allow ten times that while keeping memory bounded.
+ */
+export const MAX_DER_BYTES = 4 * 1024 * 1024;
+export const MAX_DER_NODES = 100_000;
+const ASN1JS_NODE_LIMIT_ERROR = 'Maximum ASN.1 node count exceeded';
+
+/** Input past MAX_DER_BYTES or MAX_DER_NODES: too big to read, rather than malformed. */
+class DerLimitError extends Error {}
+
+export function isDerLimitError(error: unknown): boolean {
+  return error instanceof DerLimitError;
+}
+
+/**
+ * Parse the first DER element of `bytes` (its bytes are the result's valueBeforeDecodeView);
+ * throws a sentence for the admin when they are malformed or past the bounds above.
+ */
 export function parseDer(bytes: ArrayBuffer | ArrayBufferView): asn1js.AsnType {
   const view = toBytes(bytes);
-  const parsed = asn1js.fromBER(view);
-  if (parsed.offset === -1) throw new Error(parsed.result.error || 'malformed ASN.1');
+  if (view.length > MAX_DER_BYTES) {
+    throw new DerLimitError(`it is ${Math.ceil(view.length / 1024)} KB, more than the ${MAX_DER_BYTES / 1024 / 1024} MB this tool reads (a certificate is a few KB)`);
+  }
+  const parsed = asn1js.fromBER(view, { maxNodes: MAX_DER_NODES });
+  if (parsed.offset === -1) {
+    const error = parsed.result.error;
+    if (error === ASN1JS_NODE_LIMIT_ERROR) throw new DerLimitError(`it has more than ${MAX_DER_NODES.toLocaleString('en-US')} ASN.1 elements, more than this tool reads (a certificate has a few hundred)`);
+    throw new Error(error || 'malformed ASN.1');
+  }
   return parsed.result;
 }
 

@@ -1,7 +1,7 @@
 // What happened on the wire around the certificates: nothing received, unreadable, handshake faults,
 // revocation. (Client certificate requests: protocol.ts.)
 import type { Rule } from './types.ts';
-import { hasCertificates } from './facts.ts';
+import { describe, hasCertificates, pathCertificates } from './facts.ts';
 
 export const notCheckedRule: Rule = {
   id: 'not-checked',
@@ -38,6 +38,24 @@ export const unparseableCertificateRule: Rule = {
           'Clients will reject it too. Check what is bound to this port, and re-import or reissue the certificate.',
       },
     ];
+  },
+};
+
+export const serialInvalidRule: Rule = {
+  id: 'serial-invalid',
+  severity: 'error',
+  description: 'A certificate on the chain has an empty serial number (an INTEGER with no bytes), which clients cannot read.',
+  check({ result }) {
+    // The decoder writes an INTEGER with no content octets as ""; any real serial has at least one hex digit.
+    return pathCertificates(result)
+      .filter((pc) => pc.cert.serialNumber === '')
+      .map((pc) => ({
+        id: 'serial-invalid',
+        severity: 'error' as const,
+        text:
+          `${describe(pc)} has an empty serial number: the INTEGER holds no bytes, which DER forbids. ` +
+          'OpenSSL cannot even load such a certificate, so it is not trusted here either. Ask the CA that issued it for a new certificate.',
+      }));
   },
 };
 
@@ -118,4 +136,4 @@ export const ocspUnreachableRule: Rule = {
   },
 };
 
-export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, handshakeFailedRule, revokedRule, crlUnreachableRule, ocspUnreachableRule];
+export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, serialInvalidRule, handshakeFailedRule, revokedRule, crlUnreachableRule, ocspUnreachableRule];

@@ -109,23 +109,52 @@ export const expiredIntermediateRule: Rule = {
 };
 
 /**
+ * The path's certificates plus the parseable ones the server sends off the path (a client may try
+ * them: a stale cross-certificate is exactly that case), leaf first, each once.
+ */
+function pathAndServedCertificates(result: Parameters<typeof pathCertificates>[0]): PathCert[] {
+  const candidates = pathCertificates(result);
+  const seen = new Set(candidates.map((pc) => certKey(pc.cert)));
+  for (const cert of result.served) {
+    if (cert.parseError || seen.has(certKey(cert))) continue;
+    seen.add(certKey(cert));
+    candidates.push({ cert, sent: true, role: cert.selfIssued ? 'root' : 'intermediate' });
+  }
+  return candidates;
+}
+
+/**
  * CA certificates past their Not After date: those on the path, plus CA certificates the server sends
  * even when they are not on the path (a stale cross-certificate is exactly that case).
  */
 export function expiredCaCertificates(result: Parameters<typeof pathCertificates>[0], now: Date): PathCert[] {
-  const candidates: PathCert[] = pathCertificates(result).filter((pc) => pc.role !== 'server certificate');
-  const seen = new Set(candidates.map((pc) => certKey(pc.cert)));
+  const onPath = new Set(pathCertificates(result).map((pc) => certKey(pc.cert)));
   const leafKey = certKey(result.served[0]);
-  result.served.forEach((cert, index) => {
-    if (index === 0 || cert.parseError || seen.has(certKey(cert)) || certKey(cert) === leafKey) return;
-    if (!cert.isCA && !cert.selfIssued) return;
-    seen.add(certKey(cert));
-    candidates.push({ cert, sent: true, role: cert.selfIssued ? 'root' : 'intermediate' });
-  });
-  return candidates.filter((pc) => {
+  return pathAndServedCertificates(result).filter((pc) => {
+    if (certKey(pc.cert) === leafKey) return false;
+    if (!onPath.has(certKey(pc.cert)) && !pc.cert.isCA && !pc.cert.selfIssued) return false;
     const notAfter = parseDate(pc.cert.notAfter);
     return notAfter !== null && notAfter.getTime() < now.getTime();
   });
 }
 
-export const VALIDITY_RULES: readonly Rule[] = [expiredRule, notYetValidRule, expiresSoonRule, expiredIntermediateRule];
+export const invalidValidityDateRule: Rule = {
+  id: 'invalid-validity-date',
+  severity: 'error',
+  description: 'A certificate on the chain (or one the server sends) has a Not Before or Not After date that is not a valid RFC 5280 time.',
+  check({ result }) {
+    if (!usableLeaf(result)) return [];
+    return pathAndServedCertificates(result)
+      .filter((pc) => pc.cert.invalidDates?.length)
+      .map((pc) => ({
+        id: 'invalid-validity-date',
+        severity: 'error' as const,
+        text:
+          `${describe(pc)}: ${pc.cert.invalidDates!.map((d) => d.text.replace(/\.$/, '')).join('; ')}. ` +
+          'Clients reject such a certificate (OpenSSL: "format error in certificate\'s notBefore field"), so it is not trusted here either, and no date is shown for a field that names none. ' +
+          'The CA that issued it wrote a broken certificate: ask it to reissue the certificate, then assign the new one on the server.',
+      }));
+  },
+};
+
+export const VALIDITY_RULES: readonly Rule[] = [invalidValidityDateRule, expiredRule, notYetValidRule, expiresSoonRule, expiredIntermediateRule];
