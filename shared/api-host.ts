@@ -41,6 +41,7 @@ export const LIMITS = {
   dnsServerLength: 100,
   timeoutMs: { min: 100, max: 120_000 },
   concurrency: { min: 1, max: 64 },
+  maxEndpointsPerTarget: { min: 1, max: 10_000 },
   extraRoots: 1000,
   pemLength: 1_000_000,
   /** One list or certificate file, and all certificate files of one call together. */
@@ -377,6 +378,10 @@ export function validateCheckRequest(value: unknown): CheckRequest {
   if (offline !== undefined) options.offline = offline;
   if (raw.concurrency !== undefined) {
     options.concurrency = requireInteger(raw.concurrency, 'options.concurrency', LIMITS.concurrency.min, LIMITS.concurrency.max);
+  }
+  if (raw.maxEndpointsPerTarget !== undefined) {
+    const { min, max } = LIMITS.maxEndpointsPerTarget;
+    options.maxEndpointsPerTarget = requireInteger(raw.maxEndpointsPerTarget, 'options.maxEndpointsPerTarget', min, max);
   }
   return { targets, options };
 }

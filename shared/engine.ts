@@ -27,6 +27,9 @@ import { checkError } from './errors.ts';
 import { fetchMissingIssuers } from './aia.ts';
 import { checkRevocation } from './revocation.ts';
 import { setMaxListeners } from 'node:events';
+import { createLimiter, type Limiter } from './limiter.ts';
+
+export { createLimiter } from './limiter.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
@@ -39,24 +42,6 @@ export interface RunHooks {
 export function anchorsFor(options: Pick<CheckOptions, 'extraRootsPem'>): TrustAnchor[] {
   const userRootsDer = (options.extraRootsPem ?? []).flatMap((pem) => readCertificates(new TextEncoder().encode(pem)).certificates);
   return loadTrustAnchors({ userRootsDer, includeSystem: true });
-}
-
-/** A fixed-size pool: at most `limit` tasks at once. */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    // A finishing task hands its slot straight to the next waiter, so the count never exceeds the limit.
-    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
-    else active++;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 /** Chain facts the comment rules read, from the builder's outcome. */
@@ -182,10 +167,17 @@ export async function checkTarget(
   target: Target,
   anchors: TrustAnchor[],
   options: CheckOptions,
-  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  limit: Limiter,
   signal?: AbortSignal,
 ): Promise<EndpointResult[]> {
-  const resolution = await resolveTarget(target, { dnsServer: options.dnsServer, testPool: options.testPool, timeoutMs: options.timeoutMs, signal });
+  const resolution = await resolveTarget(target, {
+    dnsServer: options.dnsServer,
+    testPool: options.testPool,
+    timeoutMs: options.timeoutMs,
+    signal,
+    limit,
+    maxEndpoints: options.maxEndpointsPerTarget,
+  });
   const results = await Promise.all(
     resolution.checks.map((planned) =>
       planned.kind === 'failure'
@@ -193,6 +185,8 @@ export async function checkTarget(
         : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
     ),
   );
+  // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
+  if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
   judge(results, target, anchors);
   return results;
 }

@@ -56,6 +56,12 @@ export interface SrvRecord {
   target: string;
 }
 
+/** DNS named more endpoints for a target than the run tests: the first `limit` of `found` were tested. */
+export interface EndpointCap {
+  limit: number;
+  found: number;
+}
+
 /** One address:port to test (stage 2 output). */
 export interface Endpoint {
   /** Target.input this endpoint came from. */
@@ -254,6 +260,8 @@ export interface EndpointResult {
   revocation: RevocationStatus | null;
   /** ISO 8601: when the check ran (the time validity was judged at). */
   checkedAt: string;
+  /** On a target's first result when DNS named more endpoints than the cap. */
+  endpointCap?: EndpointCap | null;
 }
 
 /** What the user asks the engine to check. */
@@ -283,6 +291,8 @@ export interface CheckOptions {
   offline?: boolean;
   /** How many endpoints are checked at once in a bulk run. */
   concurrency?: number;
+  /** Most endpoints one target expands to (SRV targets times pool addresses); default 64. */
+  maxEndpointsPerTarget?: number;
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

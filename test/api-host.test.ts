@@ -124,6 +124,7 @@ test('malformed check requests are rejected with a clear ApiInputError', (t) => 
     [{ targets: [target], options: { ...options, extraRootsPem: 'PEM' } }, /extraRootsPem must be an array/],
     [{ targets: [target], options: { ...options, extraRootsPem: [42] } }, /extraRootsPem\[0\] must be a string/],
     [{ targets: [target], options: { ...options, concurrency: 1000 } }, /concurrency must be a whole number from 1 to 64/],
+    [{ targets: [target], options: { ...options, maxEndpointsPerTarget: 0 } }, /maxEndpointsPerTarget must be a whole number from 1 to 10000/],
   ];
   for (const [request, message] of bad) {
     assert.throws(() => handlers.startCheck(request as CheckRequest), (err: unknown) => err instanceof ApiInputError && message.test(err.message), `should reject ${JSON.stringify(request)?.slice(0, 120)}`);

@@ -126,6 +126,7 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'extra-cert': 'warning',
     'expired-intermediate': 'error',
     'pool-mismatch': 'warning',
+    'endpoint-cap': 'info',
     'srv-target-name': 'error',
     'unparseable-certificate': 'error',
   };
@@ -488,6 +489,15 @@ test('pool-mismatch: members with different certificates, reported on every memb
   absent(run(first, { pool: [first] }), 'pool-mismatch');
   const down = failedResult({ code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.3:5061.' }, { ip: '127.0.0.3' });
   absent(run(first, { pool: [first, down] }), 'pool-mismatch');
+});
+
+test('endpoint-cap: said once, on the result that carries the cap', () => {
+  const capped = makeResult(goodSpec(good, { ip: '127.0.0.2' }));
+  capped.endpointCap = { limit: 64, found: 3000 };
+  const comment = only(run(capped), 'endpoint-cap');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /DNS named 3000 endpoints .*only the first 64/);
+  absent(run(goodSpec()), 'endpoint-cap');
 });
 
 // ---------------------------------------------------------------- connection
