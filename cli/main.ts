@@ -19,7 +19,7 @@ import { writeJsonDocument, writeNdjson } from './json-output.ts';
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
                  [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline]
-                 [--max-endpoints N] [--json | --ndjson]
+                 [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
@@ -33,6 +33,9 @@ const USAGE = `Usage:
   --timeout     per-step timeout in ms (DNS query, connect, handshake; default ${DEFAULT_OPTIONS.timeoutMs})
   --trust       a .cer/.crt/.pem/.p7b file of extra trusted roots (internal enterprise CAs)
   --offline     no network fetches beyond the check itself (no AIA, CRL or OCSP)
+  --allow-private-fetch  fetch AIA, CRL and OCSP URLs on loopback and private addresses for every server
+                (default: only when the server checked is on such an address itself)
+  --public-fetch-only    never fetch certificate URLs on loopback and private addresses
   --import      a target list in the old tool's format (header Domain,Type,Port)
   --export      write the results as CSV for Excel (one row per endpoint)
   --concurrency how many endpoints are checked at once (default ${DEFAULT_OPTIONS.concurrency})
@@ -75,6 +78,8 @@ class Cli {
         import: { type: 'string' },
         export: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        'allow-private-fetch': { type: 'boolean', default: false },
+        'public-fetch-only': { type: 'boolean', default: false },
         'save-chain': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -106,6 +111,8 @@ class Cli {
       this.out(USAGE + '\n');
       return 0;
     }
+    if (values['allow-private-fetch'] && values['public-fetch-only']) throw new UsageError('--allow-private-fetch and --public-fetch-only contradict each other: choose one.');
+    const internalFetches = values['allow-private-fetch'] ? 'allow' : values['public-fetch-only'] ? 'refuse' : 'auto';
     if (values.json && values.ndjson) throw new UsageError('--json and --ndjson are two forms of the same output: choose one.');
     const report: Report = { advanced: values.advanced, rootChain: values.chain, format: values.json ? 'json' : values.ndjson ? 'ndjson' : 'text' };
     if (command === 'check') {
@@ -119,6 +126,7 @@ class Cli {
         extraRootsPem: Cli.trustPems(values.trust),
         concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
         offline: values.offline,
+        internalFetches,
         maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
       };
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
@@ -142,7 +150,7 @@ class Cli {
         if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
         return read.certificates;
       });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust) });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
       this.print([result], report);
       return 0;

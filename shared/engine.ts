@@ -26,6 +26,7 @@ import { rootLinks } from './root-links.ts';
 import { checkError } from './errors.ts';
 import { fetchMissingIssuers } from './aia.ts';
 import { checkRevocation } from './revocation.ts';
+import { createFetchGuard, type FetchGuard } from './fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
 
@@ -107,11 +108,14 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
   result.error = capture.error;
   if (capture.certificates.length === 0) return result;
 
-  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal);
+  // The certificate's URLs may lead into the admin's network only when this server is in it too.
+  const guard = createFetchGuard({ mode: options.internalFetches, targetAddress: endpoint.ip });
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal, guard);
   if (!options.offline) {
-    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt) });
+    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt), guard });
     result.revocation = { ...report.overall, certificates: report.perCert };
   }
+  if (guard.refused.length) result.refusedFetches = guard.refused;
   return result;
 }
 
@@ -132,13 +136,16 @@ export async function decodeAndBuildChain(
   result: EndpointResult,
   served: Uint8Array[],
   anchors: TrustAnchor[],
-  options: Pick<CheckOptions, 'offline' | 'timeoutMs'>,
+  options: Pick<CheckOptions, 'offline' | 'timeoutMs' | 'internalFetches'>,
   signal?: AbortSignal,
+  // Certificates from files have no server: their URLs lead into the admin's network only when allowed.
+  guard: FetchGuard = createFetchGuard({ mode: options.internalFetches, targetAddress: null }),
 ): Promise<Uint8Array[]> {
   result.served = served.map((der) => decodeCertificateCached(der));
   const aia = options.offline
     ? { fetched: [] }
-    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors) });
+    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors), guard });
+  if (guard.refused.length) result.refusedFetches = guard.refused;
   const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
   const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });
   result.chain = chainItems(outcome);

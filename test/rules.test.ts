@@ -127,6 +127,7 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'expired-intermediate': 'error',
     'pool-mismatch': 'warning',
     'endpoint-cap': 'info',
+    'internal-fetch-refused': 'info',
     'srv-target-name': 'error',
     'unparseable-certificate': 'error',
   };
@@ -489,6 +490,18 @@ test('pool-mismatch: members with different certificates, reported on every memb
   absent(run(first, { pool: [first] }), 'pool-mismatch');
   const down = failedResult({ code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.3:5061.' }, { ip: '127.0.0.3' });
   absent(run(first, { pool: [first, down] }), 'pool-mismatch');
+});
+
+test('internal-fetch-refused: lists each refused URL with the address it led to', () => {
+  const result = makeResult(goodSpec());
+  result.refusedFetches = [
+    { purpose: 'CRL', url: 'http://crl.contoso.local/ca.crl', address: '10.0.0.5' },
+    { purpose: 'OCSP', url: 'http://127.0.0.1:8080/', address: '127.0.0.1' },
+  ];
+  const comment = only(run(result), 'internal-fetch-refused');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /CRL http:\/\/crl\.contoso\.local\/ca\.crl \(10\.0\.0\.5\), OCSP http:\/\/127\.0\.0\.1:8080\/ \(127\.0\.0\.1\)/);
+  absent(run(goodSpec()), 'internal-fetch-refused');
 });
 
 test('endpoint-cap: said once, on the result that carries the cap', () => {
