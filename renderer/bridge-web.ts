@@ -93,10 +93,15 @@ function download(request: SaveFileRequest): void {
 export function createWebBridge(baseUrl = ''): CertCheckerApi {
   const call = makeCall(baseUrl);
   const listeners = new Set<(event: CheckEvent) => void>();
-  /** Runs this page started and has not seen end. */
+  /** Runs this page started and has not seen end; and the last runs that ended (a short run may end before startCheck answers). */
   const following = new Set<string>();
+  const ended: string[] = [];
   const deliver = (event: CheckEvent) => {
-    if (event.kind === 'done') following.delete(event.runId);
+    if (event.kind === 'done') {
+      following.delete(event.runId);
+      ended.push(event.runId);
+      if (ended.length > 16) ended.shift();
+    }
     for (const listener of listeners) listener(event);
   };
 
@@ -127,7 +132,7 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
       // Results are pushed over the event stream: make sure it is connected before the run starts.
       await eventsReady;
       const started = await call('startCheck', request);
-      following.add(started.runId);
+      if (!ended.includes(started.runId)) following.add(started.runId);
       return started;
     },
     cancelCheck: (runId) => call('cancelCheck', runId),

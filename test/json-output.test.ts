@@ -1,4 +1,5 @@
-// --json and --ndjson are written one result at a time, so no single string holds every result.
+// CLI output and options: --json and --ndjson are written one result at a time, so no single string
+// holds every result; option conflicts are usage errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -50,4 +51,11 @@ test('the CLI streams --json and --ndjson, and refuses both at once', async () =
   } finally {
     rmSync(pki.dir, { recursive: true, force: true });
   }
+});
+
+test('contradicting or out-of-range options are usage errors', async () => {
+  const codeOf = (...argv: string[]) => main(['check', '127.0.0.1:9', ...argv], () => {}, () => {});
+  assert.equal(await codeOf('--allow-private-fetch', '--public-fetch-only'), 2);
+  assert.equal(await codeOf('--max-endpoints', '0'), 2);
+  assert.equal(await codeOf('--max-endpoints', 'many'), 2);
 });
