@@ -159,8 +159,16 @@ class Lookups {
 
   /** The system resolver as applications see it (hosts file included), for names DNS does not know. */
   private async systemAddresses(host: string): Promise<string[] | CheckError> {
+    // The slot is held until getaddrinfo really returns, however long after the caller gave up on it.
+    const answer = new Promise<dns.LookupAddress[]>((resolve, reject) => {
+      void systemLookupSlots(() => {
+        const lookup = dns.promises.lookup(host, { all: true, order: 'ipv4first' });
+        lookup.then(resolve, reject);
+        return lookup.catch(() => []);
+      });
+    });
     try {
-      const found = await systemLookupSlots(() => bounded(dns.promises.lookup(host, { all: true, order: 'ipv4first' }), this.options.timeoutMs, this.options.signal, () => {}));
+      const found = await bounded(answer, this.options.timeoutMs, this.options.signal, () => {});
       return [...new Set(found.map((a) => a.address))];
     } catch (err) {
       return dnsError(err, 'A', host, '');

@@ -37,17 +37,6 @@ export class EventStream {
 
   constructor(private readonly limits: EventStreamLimits = DEFAULT_EVENT_STREAM_LIMITS) {}
 
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
-  /** Bytes queued for all clients together: what a stalled page costs the server. */
-  get backlogBytes(): number {
-    let total = 0;
-    for (const client of this.clients) total += client.writableLength;
-    return total;
-  }
-
   /** Answer GET /api/events (the caller has checked Host and Origin). */
   open(req: IncomingMessage, res: ServerResponse): void {
     if (this.clients.size >= this.limits.maxClients) {
