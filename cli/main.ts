@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { UsageError, parsePort, parseTargetType } from '../shared/target.ts';
-import { parseDnsServer } from '../shared/dns.ts';
+import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/dns.ts';
 import { runChecks } from '../shared/engine.ts';
 import { inspectCertificates } from '../shared/inspect.ts';
 import { certFileName, readCertificates, toPem } from '../shared/certfile.ts';
@@ -16,12 +16,14 @@ import { resultsToCsv } from '../shared/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/safe-text.ts';
 import { decodeTextFile } from '../shared/text-file.ts';
+import { writeJsonDocument, writeNdjson } from './json-output.ts';
 
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
-                 [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline] [--json]
+                 [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline]
+                 [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
-  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json]
+  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
@@ -33,16 +35,22 @@ const USAGE = `Usage:
   --timeout     per-step timeout in ms (DNS query, connect, handshake; default ${DEFAULT_OPTIONS.timeoutMs})
   --trust       a .cer/.crt/.pem/.p7b file of extra trusted roots (internal enterprise CAs)
   --offline     no network fetches beyond the check itself (no AIA, CRL or OCSP)
+  --allow-private-fetch  fetch AIA, CRL and OCSP URLs on loopback and private addresses for every server
+                (default: only when the server checked is on such an address itself)
+  --public-fetch-only    never fetch certificate URLs on loopback and private addresses
   --import      a target list in the old tool's format (header Domain,Type,Port)
   --export      write the results as CSV for Excel (one row per endpoint)
   --concurrency how many endpoints are checked at once (default ${DEFAULT_OPTIONS.concurrency})
   --save-chain  write every certificate of each built chain (root and intermediates too) to DIR,
                 as .cer (DER: Windows opens it with a double-click) and .pem
+  --max-endpoints  most endpoints one target expands to (SRV targets times addresses; default ${DEFAULT_MAX_ENDPOINTS_PER_TARGET})
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
+  --ndjson      print one JSON result per line instead of text
 
 Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error.`;
 
 type Writer = (text: string) => void;
+type Report = { advanced: boolean; rootChain: boolean; format: 'text' | 'json' | 'ndjson' };
 
 class Cli {
   constructor(
@@ -65,11 +73,15 @@ class Cli {
         timeout: { type: 'string' },
         trust: { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
+        ndjson: { type: 'boolean', default: false },
+        'max-endpoints': { type: 'string' },
         host: { type: 'string' },
         concurrency: { type: 'string' },
         import: { type: 'string' },
         export: { type: 'string' },
         offline: { type: 'boolean', default: false },
+        'allow-private-fetch': { type: 'boolean', default: false },
+        'public-fetch-only': { type: 'boolean', default: false },
         'save-chain': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -101,7 +113,10 @@ class Cli {
       this.out(USAGE + '\n');
       return 0;
     }
-    const report = { advanced: values.advanced, rootChain: values.chain };
+    if (values['allow-private-fetch'] && values['public-fetch-only']) throw new UsageError('--allow-private-fetch and --public-fetch-only contradict each other: choose one.');
+    const internalFetches = values['allow-private-fetch'] ? 'allow' : values['public-fetch-only'] ? 'refuse' : 'auto';
+    if (values.json && values.ndjson) throw new UsageError('--json and --ndjson are two forms of the same output: choose one.');
+    const report: Report = { advanced: values.advanced, rootChain: values.chain, format: values.json ? 'json' : values.ndjson ? 'ndjson' : 'text' };
     if (command === 'check') {
       if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
       const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
@@ -113,6 +128,8 @@ class Cli {
         extraRootsPem: Cli.trustPems(values.trust),
         concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
         offline: values.offline,
+        internalFetches,
+        maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
       };
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;
@@ -125,7 +142,7 @@ class Cli {
       const results = await runChecks({ targets, options });
       if (values.export) writeFileSync(values.export, resultsToCsv(results));
       if (values['save-chain']) this.saveChains(results, values['save-chain']);
-      this.print(results, values.json, report, importErrors);
+      this.print(results, report, importErrors);
       return results.every((r) => r.error === null) && !importErrors?.length ? 0 : 1;
     }
     if (command === 'inspect') {
@@ -135,9 +152,9 @@ class Cli {
         if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
         return read.certificates;
       });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust) });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
-      this.print([result], values.json, report);
+      this.print([result], report);
       return 0;
     }
     throw new UsageError(`Unknown command "${command}": use check or inspect.`);
@@ -159,8 +176,10 @@ class Cli {
     }
   }
 
-  private print(results: EndpointResult[], json: boolean, report: { advanced: boolean; rootChain: boolean }, importErrors?: ImportError[]) {
-    this.out(json ? JSON.stringify(importErrors ? { results, importErrors } : { results }, null, 2) + '\n' : resultsText(results, report));
+  private print(results: EndpointResult[], report: Report, importErrors?: ImportError[]) {
+    if (report.format === 'json') writeJsonDocument(this.out, results, importErrors);
+    else if (report.format === 'ndjson') writeNdjson(this.out, results);
+    else this.out(resultsText(results, report));
   }
 }
 

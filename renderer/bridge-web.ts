@@ -1,6 +1,9 @@
 // CertCheckerApi for a plain browser: the same methods as the Electron preload, over local HTTP
 // to `npm run web`. Requests: POST /api/<method> {"args":[...]} -> {"ok":true,"value"} | {"ok":false,"error"}.
-// Events: GET /api/events (Server-Sent Events, one JSON CheckEvent per data line).
+// Events: GET /api/events (Server-Sent Events, one JSON CheckEvent per data line). A page that fell
+// behind is dropped by the server and reconnects; the server replays what it missed, or sends `gap`
+// when that is no longer kept: the runs this page follows are then stopped and reported cancelled,
+// so Resume checks the targets whose results did not arrive.
 // What needs a native dialog in Electron is done here with file inputs and downloads.
 import type { ApiMethodName, ApiMethods, CertCheckerApi, CheckEvent, ImportedList, SaveFileRequest, TrustedRoot } from '../shared/ipc.ts';
 import { decodeTextFile } from '../shared/text-file.ts';
@@ -91,6 +94,17 @@ function download(request: SaveFileRequest): void {
 export function createWebBridge(baseUrl = ''): CertCheckerApi {
   const call = makeCall(baseUrl);
   const listeners = new Set<(event: CheckEvent) => void>();
+  /** Runs this page started and has not seen end; and the last runs that ended (a short run may end before startCheck answers). */
+  const following = new Set<string>();
+  const ended: string[] = [];
+  const deliver = (event: CheckEvent) => {
+    if (event.kind === 'done') {
+      following.delete(event.runId);
+      ended.push(event.runId);
+      if (ended.length > 16) ended.shift();
+    }
+    for (const listener of listeners) listener(event);
+  };
 
   const events = new EventSource(`${baseUrl}/api/events`);
   const eventsReady = new Promise<void>((resolve) => {
@@ -105,14 +119,22 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
       return;
     }
     if (!event || typeof event !== 'object' || typeof event.kind !== 'string') return;
-    for (const listener of listeners) listener(event);
+    deliver(event);
+  });
+  events.addEventListener('gap', () => {
+    for (const runId of [...following]) {
+      void call('cancelCheck', runId).catch(() => undefined);
+      deliver({ kind: 'done', runId, cancelled: true, error: null });
+    }
   });
 
   return {
     async startCheck(request) {
       // Results are pushed over the event stream: make sure it is connected before the run starts.
       await eventsReady;
-      return call('startCheck', request);
+      const started = await call('startCheck', request);
+      if (!ended.includes(started.runId)) following.add(started.runId);
+      return started;
     },
     cancelCheck: (runId) => call('cancelCheck', runId),
     async importList(): Promise<ImportedList | null> {

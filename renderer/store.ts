@@ -56,6 +56,8 @@ export interface FormState {
   dnsServer: string;
   srvType: SrvType | null;
   testPool: boolean;
+  /** Fetch AIA/CRL/OCSP from internal addresses even for public servers (default: only for internal ones). */
+  allowInternalFetches: boolean;
   showAdvanced: boolean;
   showRootChain: boolean;
 }
@@ -198,7 +200,7 @@ export function createAppStore(api: CertCheckerApi): AppStore {
   };
 
   const store = createStore<AppState>()((set, get) => ({
-    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, showAdvanced: false, showRootChain: false },
+    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, allowInternalFetches: false, showAdvanced: false, showRootChain: false },
     fieldError: null,
     queue: [],
     selectedIds: [],
@@ -448,6 +450,7 @@ export function createAppStore(api: CertCheckerApi): AppStore {
       targets,
       options: { dnsServer: dnsServer === '' ? null : dnsServer, testPool: state.form.testPool, timeoutMs: DEFAULT_TIMEOUT_MS },
     };
+    if (state.form.allowInternalFetches) request.options.internalFetches = 'allow';
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     pendingResults = [];

@@ -7,7 +7,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parseCertificate, type ParsedCert } from './chain/cert.ts';
 import { verifyCertificateSignature } from './chain/signature.ts';
-import { boundedFetch, isHttpUrl } from './http-fetch.ts';
+import { boundedFetch, isHttpUrl, type FetchFailure } from './http-fetch.ts';
+import type { FetchGuard } from './fetch-policy.ts';
 
 export interface FetchMissingIssuersOptions {
   timeoutMs: number;
@@ -20,6 +21,8 @@ export interface FetchMissingIssuersOptions {
    * fetched (servers rightly do not send the root, and fetching it every time would be waste).
    */
   knownIssuers?: Uint8Array[];
+  /** Which addresses the downloads may connect to (and where refusals are noted); without one, any. */
+  guard?: FetchGuard;
 }
 
 export interface FetchMissingIssuersResult {
@@ -124,7 +127,7 @@ export function couldHaveIssued(candidate: ParsedCert, child: ParsedCert): boole
   return true;
 }
 
-type Download = { ok: true; certificates: Uint8Array[] } | { ok: false; error: string };
+type Download = { ok: true; certificates: Uint8Array[] } | FetchFailure;
 
 const downloadCache = new Map<string, { expiresAt: number; download: Promise<Download> }>();
 
@@ -133,12 +136,13 @@ export function clearAiaCache(): void {
   downloadCache.clear();
 }
 
-function cachedDownload(url: string, timeoutMs: number): Promise<Download> {
-  const cached = downloadCache.get(url);
+function cachedDownload(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<Download> {
+  const key = `${guard?.key ?? 'any-address'} ${url}`;
+  const cached = downloadCache.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.download;
   // The shared download runs without any one caller's signal: another caller may still want it.
-  const entry = { expiresAt: Number.POSITIVE_INFINITY, download: download(url, timeoutMs) };
-  downloadCache.set(url, entry);
+  const entry = { expiresAt: Number.POSITIVE_INFINITY, download: download(url, timeoutMs, guard) };
+  downloadCache.set(key, entry);
   if (downloadCache.size > MAX_CACHE_ENTRIES) downloadCache.delete(downloadCache.keys().next().value!);
   void entry.download.then((result) => {
     if (!result.ok) entry.expiresAt = Date.now() + FAILURE_CACHE_MS;
@@ -146,9 +150,9 @@ function cachedDownload(url: string, timeoutMs: number): Promise<Download> {
   return entry.download;
 }
 
-async function download(url: string, timeoutMs: number): Promise<Download> {
-  const response = await boundedFetch(url, { timeoutMs, maxBytes: AIA_MAX_BYTES });
-  if (!response.ok) return { ok: false, error: response.error };
+async function download(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<Download> {
+  const response = await boundedFetch(url, { timeoutMs, maxBytes: AIA_MAX_BYTES, guard });
+  if (!response.ok) return response;
   if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}` };
   const read = readIssuerCertificates(response.bytes);
   if (read.error !== null) return { ok: false, error: read.error };
@@ -252,8 +256,9 @@ async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, res
         return;
       }
       attempts++;
-      const downloaded = await untilAborted(cachedDownload(url, opts.timeoutMs), opts.signal, { ok: false, error: 'cancelled' } as Download);
+      const downloaded = await untilAborted(cachedDownload(url, opts.timeoutMs, opts.guard), opts.signal, { ok: false, error: 'cancelled' } as Download);
       if (!downloaded.ok) {
+        if (downloaded.refusedAddress) opts.guard?.noteRefused({ purpose: 'AIA', url, address: downloaded.refusedAddress });
         result.errors.push(`Could not fetch the issuer of ${current.label} from ${url}: ${downloaded.error}`);
         continue;
       }

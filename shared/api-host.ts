@@ -10,7 +10,10 @@ import { decodeTextFile } from './text-file.ts';
 import { decodeCertificate } from './decode.ts';
 import { runChecks } from './engine.ts';
 import type { ApiHandlers, AppInfo, CheckEvent, ImportedList, SaveFileRequest, SaveFileResult, TrustedRoot } from './ipc.ts';
-import { TARGET_TYPES, type CheckOptions, type CheckRequest, type EndpointResult, type TargetInput, type TargetType } from './types.ts';
+import { TARGET_TYPES, type CheckOptions, type CheckRequest, type EndpointResult, type InternalFetchMode, type TargetInput, type TargetType } from './types.ts';
+import { isInternalAddress } from './fetch-policy.ts';
+
+const INTERNAL_FETCH_MODES: readonly InternalFetchMode[] = ['auto', 'allow', 'refuse'];
 
 /** The page policy both hosts send: nothing but our own script, style and data: images; no framing. */
 export const CONTENT_SECURITY_POLICY =
@@ -42,6 +45,7 @@ export const LIMITS = {
   dnsServerLength: 100,
   timeoutMs: { min: 100, max: 120_000 },
   concurrency: { min: 1, max: 64 },
+  maxEndpointsPerTarget: { min: 1, max: 10_000 },
   extraRoots: 1000,
   pemLength: 1_000_000,
   /** One list or certificate file, and all certificate files of one call together. */
@@ -379,6 +383,14 @@ export function validateCheckRequest(value: unknown): CheckRequest {
   if (raw.concurrency !== undefined) {
     options.concurrency = requireInteger(raw.concurrency, 'options.concurrency', LIMITS.concurrency.min, LIMITS.concurrency.max);
   }
+  if (raw.internalFetches !== undefined) {
+    if (!INTERNAL_FETCH_MODES.includes(raw.internalFetches as InternalFetchMode)) throw new ApiInputError(`options.internalFetches must be one of ${INTERNAL_FETCH_MODES.join(', ')}.`);
+    options.internalFetches = raw.internalFetches as InternalFetchMode;
+  }
+  if (raw.maxEndpointsPerTarget !== undefined) {
+    const { min, max } = LIMITS.maxEndpointsPerTarget;
+    options.maxEndpointsPerTarget = requireInteger(raw.maxEndpointsPerTarget, 'options.maxEndpointsPerTarget', min, max);
+  }
   return { targets, options };
 }
 
@@ -422,11 +434,18 @@ function decodeBase64(text: string, name: string): Uint8Array {
 }
 
 /** The URL normalised, when it is http(s); null for anything else (javascript:, file:, garbage). */
+/**
+ * The URL as the browser may be sent to it: http(s) only (never file: or javascript:), and never an
+ * internal address, so a link from a certificate cannot point the admin's browser into their network.
+ */
 function httpUrl(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > LIMITS.urlLength) return null;
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host.endsWith('.localhost') || isInternalAddress(host)) return null;
+    return url.href;
   } catch {
     return null;
   }

@@ -26,7 +26,11 @@ import { rootLinks } from './root-links.ts';
 import { checkError } from './errors.ts';
 import { fetchMissingIssuers } from './aia.ts';
 import { checkRevocation } from './revocation.ts';
+import { createFetchGuard, type FetchGuard } from './fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
+import { createLimiter, type Limiter } from './limiter.ts';
+
+export { createLimiter } from './limiter.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
@@ -39,24 +43,6 @@ export interface RunHooks {
 export function anchorsFor(options: Pick<CheckOptions, 'extraRootsPem'>): TrustAnchor[] {
   const userRootsDer = (options.extraRootsPem ?? []).flatMap((pem) => readCertificates(new TextEncoder().encode(pem)).certificates);
   return loadTrustAnchors({ userRootsDer, includeSystem: true });
-}
-
-/** A fixed-size pool: at most `limit` tasks at once. */
-export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    // A finishing task hands its slot straight to the next waiter, so the count never exceeds the limit.
-    if (active >= limit) await new Promise<void>((go) => waiting.push(go));
-    else active++;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
 }
 
 /** Chain facts the comment rules read, from the builder's outcome. */
@@ -122,11 +108,14 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
   result.error = capture.error;
   if (capture.certificates.length === 0) return result;
 
-  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal);
+  // The certificate's URLs may lead into the admin's network only when this server is in it too.
+  const guard = createFetchGuard({ mode: options.internalFetches, targetAddress: endpoint.ip });
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal, guard);
   if (!options.offline) {
-    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt) });
+    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt), guard });
     result.revocation = { ...report.overall, certificates: report.perCert };
   }
+  if (guard.refused.length) result.refusedFetches = guard.refused;
   return result;
 }
 
@@ -147,13 +136,16 @@ export async function decodeAndBuildChain(
   result: EndpointResult,
   served: Uint8Array[],
   anchors: TrustAnchor[],
-  options: Pick<CheckOptions, 'offline' | 'timeoutMs'>,
+  options: Pick<CheckOptions, 'offline' | 'timeoutMs' | 'internalFetches'>,
   signal?: AbortSignal,
+  // Certificates from files have no server: their URLs lead into the admin's network only when allowed.
+  guard: FetchGuard = createFetchGuard({ mode: options.internalFetches, targetAddress: null }),
 ): Promise<Uint8Array[]> {
   result.served = served.map((der) => decodeCertificateCached(der));
   const aia = options.offline
     ? { fetched: [] }
-    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors) });
+    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors), guard });
+  if (guard.refused.length) result.refusedFetches = guard.refused;
   const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
   const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });
   result.chain = chainItems(outcome);
@@ -182,10 +174,17 @@ export async function checkTarget(
   target: Target,
   anchors: TrustAnchor[],
   options: CheckOptions,
-  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  limit: Limiter,
   signal?: AbortSignal,
 ): Promise<EndpointResult[]> {
-  const resolution = await resolveTarget(target, { dnsServer: options.dnsServer, testPool: options.testPool, timeoutMs: options.timeoutMs, signal });
+  const resolution = await resolveTarget(target, {
+    dnsServer: options.dnsServer,
+    testPool: options.testPool,
+    timeoutMs: options.timeoutMs,
+    signal,
+    limit,
+    maxEndpoints: options.maxEndpointsPerTarget,
+  });
   const results = await Promise.all(
     resolution.checks.map((planned) =>
       planned.kind === 'failure'
@@ -193,6 +192,8 @@ export async function checkTarget(
         : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
     ),
   );
+  // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
+  if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
   judge(results, target, anchors);
   return results;
 }

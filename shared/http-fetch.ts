@@ -1,9 +1,13 @@
 // A small HTTP(S) client for CRLs, OCSP and AIA issuer downloads: node:http directly rather than
 // global fetch so that the size limit is enforced while the body streams in, redirects are
 // re-checked one by one, and a hostile server can neither hang the check nor fill memory.
+// Every connection, the first and each redirect's, goes through the caller's FetchGuard (after DNS).
 // Runs in the main process only. Never rejects.
+import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import net, { type LookupFunction } from 'node:net';
+import { refusalText, type FetchGuard } from './fetch-policy.ts';
 
 export interface BoundedFetchOptions {
   /** Total time for the whole exchange, redirects included. */
@@ -16,11 +20,14 @@ export interface BoundedFetchOptions {
   method?: 'GET' | 'POST';
   body?: Uint8Array;
   contentType?: string;
+  /** Which addresses may be connected to; without one, any. */
+  guard?: FetchGuard;
 }
 
-export type BoundedFetchResult =
-  | { ok: true; status: number; bytes: Uint8Array; finalUrl: string; contentType: string | null }
-  | { ok: false; error: string };
+/** A failed fetch; refusedAddress when the guard refused the address, so no connection was made. */
+export type FetchFailure = { ok: false; error: string; refusedAddress?: string };
+
+export type BoundedFetchResult = { ok: true; status: number; bytes: Uint8Array; finalUrl: string; contentType: string | null } | FetchFailure;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -62,7 +69,7 @@ async function fetchFollowingRedirects(url: string, opts: BoundedFetchOptions): 
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) return { ok: false, error: `timed out after ${opts.timeoutMs} ms` };
-    const response = await requestOnce(parsed, { method, body, contentType: opts.contentType, timeoutMs: remaining, totalTimeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal });
+    const response = await requestOnce(parsed, { method, body, contentType: opts.contentType, timeoutMs: remaining, totalTimeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, guard: opts.guard });
     if (!response.ok) return response;
     if (REDIRECT_STATUSES.has(response.status) && response.location) {
       if (hop >= maxRedirects) return { ok: false, error: `too many redirects (more than ${maxRedirects})` };
@@ -82,9 +89,7 @@ async function fetchFollowingRedirects(url: string, opts: BoundedFetchOptions): 
   }
 }
 
-type HopResult =
-  | { ok: true; status: number; bytes: Uint8Array; contentType: string | null; location: string | null }
-  | { ok: false; error: string };
+type HopResult = { ok: true; status: number; bytes: Uint8Array; contentType: string | null; location: string | null } | FetchFailure;
 
 interface HopOptions {
   method: 'GET' | 'POST';
@@ -94,6 +99,24 @@ interface HopOptions {
   totalTimeoutMs: number;
   maxBytes: number;
   signal: AbortSignal | undefined;
+  guard: FetchGuard | undefined;
+}
+
+const REFUSED_ADDRESS = 'EREFUSEDADDRESS';
+
+/** DNS for one connection, refusing it when any address the name has is one the guard refuses. */
+function guardedLookup(guard: FetchGuard): LookupFunction {
+  return (hostname, options, callback) => {
+    const resolve = guard.lookup ?? (dns.lookup as LookupFunction);
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as dns.LookupAddress[];
+      const refused = list.find((entry) => guard.refuses(entry.address));
+      if (refused) return callback(Object.assign(new Error(refusalText(hostname, refused.address)), { code: REFUSED_ADDRESS, address: refused.address }), '', 0);
+      if (options.all) callback(null, list);
+      else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
+    });
+  };
 }
 
 function requestOnce(url: URL, opts: HopOptions): Promise<HopResult> {
@@ -118,9 +141,15 @@ function requestOnce(url: URL, opts: HopOptions): Promise<HopResult> {
       headers['Content-Length'] = String(opts.body.byteLength);
     }
     const client = url.protocol === 'https:' ? https : http;
+    const literal = url.hostname.replace(/^\[|\]$/g, '');
+    if (opts.guard && net.isIP(literal) && opts.guard.refuses(literal)) {
+      finish({ ok: false, error: refusalText(literal, literal), refusedAddress: literal });
+      return;
+    }
+    const lookup = opts.guard ? guardedLookup(opts.guard) : undefined;
     try {
       // agent: false gives each request its own socket, closed with it: nothing lingers after a check.
-      request = client.request(url, { method: opts.method, headers, agent: false }, (response) => {
+      request = client.request(url, { method: opts.method, headers, agent: false, lookup }, (response) => {
         const status = response.statusCode ?? 0;
         const location = typeof response.headers.location === 'string' ? response.headers.location : null;
         const contentType = response.headers['content-type'] ?? null;
@@ -148,7 +177,9 @@ function requestOnce(url: URL, opts: HopOptions): Promise<HopResult> {
         response.on('error', (error) => finish({ ok: false, error: describeNetworkError(error) }));
         response.on('aborted', () => finish({ ok: false, error: 'the server closed the connection mid-response' }));
       });
-      request.on('error', (error) => finish({ ok: false, error: describeNetworkError(error) }));
+      request.on('error', (error: Error & { code?: string; address?: string }) =>
+        finish(error.code === REFUSED_ADDRESS ? { ok: false, error: error.message, refusedAddress: error.address } : { ok: false, error: describeNetworkError(error) }),
+      );
       request.end(opts.body ? Buffer.from(opts.body) : undefined);
     } catch (error) {
       finish({ ok: false, error: describeNetworkError(error as Error) });

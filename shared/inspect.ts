@@ -1,6 +1,6 @@
 // Offline inspection: certificates from files instead of a server, through the same decode, chain
 // and comment stages. Name checks run only when the admin names the host the certificate is for.
-import type { EndpointResult, Target } from './types.ts';
+import type { EndpointResult, InternalFetchMode, Target } from './types.ts';
 import { anchorsFor, decodeAndBuildChain, emptyResult, judge } from './engine.ts';
 
 export interface InspectOptions {
@@ -10,6 +10,8 @@ export interface InspectOptions {
   /** Fetch issuers the files lack from their AIA URLs (default: no network). */
   offline?: boolean;
   timeoutMs?: number;
+  /** Fetches to internal addresses (no server to judge by: 'auto' refuses them). */
+  internalFetches?: InternalFetchMode;
 }
 
 /** Judge certificates given in the order a server would send them (leaf first). */
@@ -18,7 +20,7 @@ export async function inspectCertificates(certificates: Uint8Array[], options: I
   const target: Target = { input: host ?? '(certificate file)', type: 'DIR', host: host ?? '', port: null, isIp: host === null };
   const result = emptyResult({ target: target.input, type: 'DIR', host: target.host, ip: null, port: null, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
   const anchors = anchorsFor(options);
-  await decodeAndBuildChain(result, certificates, anchors, { offline: options.offline ?? true, timeoutMs: options.timeoutMs ?? 5000 });
+  await decodeAndBuildChain(result, certificates, anchors, { offline: options.offline ?? true, timeoutMs: options.timeoutMs ?? 5000, internalFetches: options.internalFetches });
   judge([result], target, anchors);
   return result;
 }

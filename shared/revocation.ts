@@ -13,6 +13,7 @@ import { canonicalName, formatName, parseName } from './chain/names.ts';
 import { verifyCertificateSignature, type SignatureResult } from './chain/signature.ts';
 import { certificateUrls, couldHaveIssued, untilAborted } from './aia.ts';
 import { boundedFetch, isHttpUrl } from './http-fetch.ts';
+import type { FetchGuard } from './fetch-policy.ts';
 
 export interface RevocationInput {
   /** Leaf first, as built: leaf, intermediates, root. */
@@ -23,6 +24,8 @@ export interface RevocationInput {
   signal?: AbortSignal;
   offline?: boolean;
   now?: Date;
+  /** Which addresses the downloads may connect to (and where refusals are noted); without one, any. */
+  guard?: FetchGuard;
 }
 
 export interface RevocationReport {
@@ -235,9 +238,19 @@ function verdictText(verdict: RevocationVerdict): string {
   return `revoked${verdict.revokedAt ? ` on ${verdict.revokedAt.toISOString()}` : ''}${verdict.reason ? ` (${verdict.reason})` : ''}`;
 }
 
-function downloadNote(kind: string, url: string, failure: { error: string; unreachable: boolean }): string {
+function downloadNote(kind: string, url: string, failure: DownloadFailure): string {
   if (failure.error === 'cancelled') return `${kind} ${url} not checked (cancelled)`;
+  if (failure.refusedAddress) return `${kind} ${url} ${failure.error}`;
   return failure.unreachable ? `${kind} ${url} unreachable (${failure.error})` : `${kind} ${url} not usable (${failure.error})`;
+}
+
+function noteRefusal(input: RevocationInput, purpose: 'CRL' | 'OCSP', url: string, failure: DownloadFailure): void {
+  if (failure.refusedAddress) input.guard?.noteRefused({ purpose, url, address: failure.refusedAddress });
+}
+
+/** A failed fetch as a download failure: a refused one was never unreachable, it was not tried. */
+function fetchFailure(response: { error: string; refusedAddress?: string }): DownloadFailure {
+  return { ok: false, error: response.error, unreachable: !response.refusedAddress, refusedAddress: response.refusedAddress };
 }
 
 /** Splits a certificate's locations into the http(s) ones we fetch and notes about the others. */
@@ -276,11 +289,13 @@ interface ParsedCrl {
   size: number;
 }
 
-type CrlDownload = { ok: true; crl: ParsedCrl } | { ok: false; error: string; unreachable: boolean };
+/** A failed download; unreachable when no answer came, refusedAddress when the guard did not let it connect. */
+type DownloadFailure = { ok: false; error: string; unreachable: boolean; refusedAddress?: string };
+type CrlDownload = { ok: true; crl: ParsedCrl } | DownloadFailure;
 
 const crlCache = new Map<string, { expiresAt: number; size: number; download: Promise<CrlDownload> }>();
 
-type OcspDownload = { ok: true; bytes: Uint8Array } | { ok: false; error: string; unreachable: boolean };
+type OcspDownload = { ok: true; bytes: Uint8Array } | DownloadFailure;
 
 const ocspCache = new Map<string, { expiresAt: number; download: Promise<OcspDownload> }>();
 
@@ -295,8 +310,9 @@ async function checkCrl(urls: string[], cert: ParsedCert, issuer: ParsedCert, in
   if (urls.length === 0) return { verdict: null, unreachable: false, notes: ['the certificate names no CRL distribution point'] };
   let unreachable = fetchable.length > 0;
   for (const url of fetchable) {
-    const downloaded = await untilAborted(cachedCrl(url, input.timeoutMs), input.signal, { ok: false, error: 'cancelled', unreachable: false } as CrlDownload);
+    const downloaded = await untilAborted(cachedCrl(url, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as CrlDownload);
     if (!downloaded.ok) {
+      noteRefusal(input, 'CRL', url, downloaded);
       notes.push(downloadNote('CRL', url, downloaded));
       if (!downloaded.unreachable) unreachable = false;
       continue;
@@ -331,11 +347,12 @@ function judgeCrl(crl: ParsedCrl, cert: ParsedCert, issuer: ParsedCert, now: Dat
   return { status: 'revoked', revokedAt: entry.revokedAt, reason: entry.reason };
 }
 
-function cachedCrl(url: string, timeoutMs: number): Promise<CrlDownload> {
-  const cached = crlCache.get(url);
+function cachedCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<CrlDownload> {
+  const key = `${guard?.key ?? 'any-address'} ${url}`;
+  const cached = crlCache.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.download;
-  const entry = { expiresAt: Number.POSITIVE_INFINITY, size: 0, download: downloadCrl(url, timeoutMs) };
-  crlCache.set(url, entry);
+  const entry = { expiresAt: Number.POSITIVE_INFINITY, size: 0, download: downloadCrl(url, timeoutMs, guard) };
+  crlCache.set(key, entry);
   void entry.download.then((result) => {
     if (!result.ok) {
       entry.expiresAt = Date.now() + FAILURE_CACHE_MS;
@@ -360,9 +377,9 @@ function evictCrls(): void {
   }
 }
 
-async function downloadCrl(url: string, timeoutMs: number): Promise<CrlDownload> {
-  const response = await boundedFetch(url, { timeoutMs, maxBytes: CRL_MAX_BYTES });
-  if (!response.ok) return { ok: false, error: response.error, unreachable: true };
+async function downloadCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<CrlDownload> {
+  const response = await boundedFetch(url, { timeoutMs, maxBytes: CRL_MAX_BYTES, guard });
+  if (!response.ok) return fetchFailure(response);
   if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}`, unreachable: true };
   const parsed = await parseCrl(response.bytes);
   return typeof parsed === 'string' ? { ok: false, error: parsed, unreachable: false } : { ok: true, crl: parsed };
@@ -457,8 +474,9 @@ async function checkOcsp(urls: string[], cert: ParsedCert, issuer: ParsedCert, i
   let unreachable = fetchable.length > 0;
   let answer: RevocationVerdict | null = null;
   for (const url of fetchable) {
-    const downloaded = await untilAborted(cachedOcsp(url, request, input.timeoutMs), input.signal, { ok: false, error: 'cancelled', unreachable: false } as OcspDownload);
+    const downloaded = await untilAborted(cachedOcsp(url, request, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as OcspDownload);
     if (!downloaded.ok) {
+      noteRefusal(input, 'OCSP', url, downloaded);
       notes.push(downloadNote('OCSP', url, downloaded));
       if (!downloaded.unreachable) unreachable = false;
       continue;
@@ -477,11 +495,11 @@ async function checkOcsp(urls: string[], cert: ParsedCert, issuer: ParsedCert, i
   return { verdict: answer, unreachable, notes };
 }
 
-function cachedOcsp(url: string, request: Uint8Array, timeoutMs: number): Promise<OcspDownload> {
-  const key = `${url} ${Buffer.from(request).toString('base64')}`;
+function cachedOcsp(url: string, request: Uint8Array, timeoutMs: number, guard: FetchGuard | undefined): Promise<OcspDownload> {
+  const key = `${guard?.key ?? 'any-address'} ${url} ${Buffer.from(request).toString('base64')}`;
   const cached = ocspCache.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.download;
-  const entry = { expiresAt: Number.POSITIVE_INFINITY, download: downloadOcsp(url, request, timeoutMs) };
+  const entry = { expiresAt: Number.POSITIVE_INFINITY, download: downloadOcsp(url, request, timeoutMs, guard) };
   ocspCache.set(key, entry);
   if (ocspCache.size > MAX_OCSP_CACHE_ENTRIES) ocspCache.delete(ocspCache.keys().next().value!);
   void entry.download.then((result) => {
@@ -490,9 +508,9 @@ function cachedOcsp(url: string, request: Uint8Array, timeoutMs: number): Promis
   return entry.download;
 }
 
-async function downloadOcsp(url: string, request: Uint8Array, timeoutMs: number): Promise<OcspDownload> {
-  const response = await boundedFetch(url, { timeoutMs, maxBytes: OCSP_MAX_BYTES, method: 'POST', body: request, contentType: 'application/ocsp-request' });
-  if (!response.ok) return { ok: false, error: response.error, unreachable: true };
+async function downloadOcsp(url: string, request: Uint8Array, timeoutMs: number, guard: FetchGuard | undefined): Promise<OcspDownload> {
+  const response = await boundedFetch(url, { timeoutMs, maxBytes: OCSP_MAX_BYTES, method: 'POST', body: request, contentType: 'application/ocsp-request', guard });
+  if (!response.ok) return fetchFailure(response);
   if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}`, unreachable: true };
   return { ok: true, bytes: response.bytes };
 }

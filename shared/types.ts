@@ -58,6 +58,26 @@ export interface SrvRecord {
   target: string;
 }
 
+/**
+ * AIA, CRL and OCSP fetches to internal addresses (loopback, private, link-local, unique-local):
+ * 'auto' allows them only when the checked server is itself internal; 'allow' always; 'refuse' never.
+ */
+export type InternalFetchMode = 'auto' | 'allow' | 'refuse';
+
+/** A certificate URL not fetched because it leads to an internal address. */
+export interface RefusedFetch {
+  purpose: 'AIA' | 'CRL' | 'OCSP';
+  url: string;
+  /** The internal address the URL (or a redirect from it) led to. */
+  address: string;
+}
+
+/** DNS named more endpoints for a target than the run tests: the first `limit` of `found` were tested. */
+export interface EndpointCap {
+  limit: number;
+  found: number;
+}
+
 /** One address:port to test (stage 2 output). */
 export interface Endpoint {
   /** Target.input this endpoint came from. */
@@ -267,6 +287,10 @@ export interface EndpointResult {
   revocation: RevocationStatus | null;
   /** ISO 8601: when the check ran (the time validity was judged at). */
   checkedAt: string;
+  /** On a target's first result when DNS named more endpoints than the cap. */
+  endpointCap?: EndpointCap | null;
+  /** Certificate URLs not fetched because they lead into the admin's network (see InternalFetchMode). */
+  refusedFetches?: RefusedFetch[];
 }
 
 /** What the user asks the engine to check. */
@@ -296,6 +320,10 @@ export interface CheckOptions {
   offline?: boolean;
   /** How many endpoints are checked at once in a bulk run. */
   concurrency?: number;
+  /** Most endpoints one target expands to (SRV targets times pool addresses); default 64. */
+  maxEndpointsPerTarget?: number;
+  /** AIA/CRL/OCSP fetches to internal addresses; default 'auto'. */
+  internalFetches?: InternalFetchMode;
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

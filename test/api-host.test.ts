@@ -124,6 +124,8 @@ test('malformed check requests are rejected with a clear ApiInputError', (t) => 
     [{ targets: [target], options: { ...options, extraRootsPem: 'PEM' } }, /extraRootsPem must be an array/],
     [{ targets: [target], options: { ...options, extraRootsPem: [42] } }, /extraRootsPem\[0\] must be a string/],
     [{ targets: [target], options: { ...options, concurrency: 1000 } }, /concurrency must be a whole number from 1 to 64/],
+    [{ targets: [target], options: { ...options, internalFetches: 'sometimes' } }, /internalFetches must be one of auto, allow, refuse/],
+    [{ targets: [target], options: { ...options, maxEndpointsPerTarget: 0 } }, /maxEndpointsPerTarget must be a whole number from 1 to 10000/],
   ];
   for (const [request, message] of bad) {
     assert.throws(() => handlers.startCheck(request as CheckRequest), (err: unknown) => err instanceof ApiInputError && message.test(err.message), `should reject ${JSON.stringify(request)?.slice(0, 120)}`);
@@ -186,6 +188,10 @@ test('openExternal opens only http(s) links the engine produced in this session'
     const result = fakeResult([
       { label: 'Get Root Certs here', url: DIGICERT_PAGE },
       { label: 'Old FTP link', url: 'ftp://ftp.example.com/root.cer' },
+      { label: 'Issuer certificate (AIA): loopback', url: 'http://127.0.0.1:8080/ca.crt' },
+      { label: 'Issuer certificate (AIA): private', url: 'http://10.1.2.3/ca.crt' },
+      { label: 'Issuer certificate (AIA): unique-local', url: 'http://[fd00::5]/ca.crt' },
+      { label: 'Issuer certificate (AIA): localhost', url: 'http://localhost/ca.crt' },
     ]);
     hooks.onResult?.(result);
     return [result];
@@ -200,6 +206,9 @@ test('openExternal opens only http(s) links the engine produced in this session'
   await h.done(runId);
   assert.deepEqual(await handlers.openExternal(DIGICERT_PAGE), { opened: true });
   assert.deepEqual(await handlers.openExternal('ftp://ftp.example.com/root.cer'), { opened: false }, 'engine-produced but not http(s)');
+  for (const url of ['http://127.0.0.1:8080/ca.crt', 'http://10.1.2.3/ca.crt', 'http://[fd00::5]/ca.crt', 'http://localhost/ca.crt']) {
+    assert.deepEqual(await handlers.openExternal(url), { opened: false }, `engine-produced but internal: ${url}`);
+  }
   assert.deepEqual(await handlers.openExternal('https://www.digicert.com/other'), { opened: false });
   assert.deepEqual(h.opened, [DIGICERT_PAGE]);
 });

@@ -1,9 +1,10 @@
-// Engine mechanics that need no network.
+// Engine mechanics, with no network beyond loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLimiter, runChecks } from '../shared/engine.ts';
 import { UsageError } from '../shared/target.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
+import { startDnsServer } from './helpers/servers.ts';
 
 test('the concurrency limiter never runs more than its limit at once', async () => {
   const limit = createLimiter(3);
@@ -28,4 +29,21 @@ test('a cancelled run stops and keeps what finished', async () => {
   controller.abort();
   const results = await runChecks({ targets: [{ input: '127.0.0.1:9', type: 'DIR' }], options: { ...DEFAULT_OPTIONS, timeoutMs: 500 } }, { signal: controller.signal });
   assert.deepEqual(results, []);
+});
+
+test('a target DNS expands past maxEndpointsPerTarget is tested up to the cap, and the first result says so', async () => {
+  const dns = await startDnsServer({
+    records: {
+      srv: { '_sipfederationtls._tcp.wide.test': [{ priority: 0, weight: 0, port: 9, target: 'pool.wide.test' }] },
+      a: { 'pool.wide.test': ['127.0.3.1', '127.0.3.2', '127.0.3.3', '127.0.3.4', '127.0.3.5'] },
+    },
+  });
+  try {
+    const options = { ...DEFAULT_OPTIONS, dnsServer: dns.address, timeoutMs: 1500, offline: true, maxEndpointsPerTarget: 3 };
+    const results = await runChecks({ targets: [{ input: 'wide.test', type: 'FED' }], options });
+    assert.deepEqual(results.map((r) => r.ip), ['127.0.3.1', '127.0.3.2', '127.0.3.3']);
+    assert.deepEqual(results.map((r) => r.comments.some((c) => c.id === 'endpoint-cap')), [true, false, false]);
+  } finally {
+    await dns.close();
+  }
 });

@@ -128,6 +128,8 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'expired-intermediate': 'error',
     'invalid-validity-date': 'error',
     'pool-mismatch': 'warning',
+    'endpoint-cap': 'info',
+    'internal-fetch-refused': 'info',
     'srv-target-name': 'error',
     'unparseable-certificate': 'error',
     'serial-invalid': 'error',
@@ -510,6 +512,27 @@ test('pool-mismatch: members with different certificates, reported on every memb
   absent(run(first, { pool: [first] }), 'pool-mismatch');
   const down = failedResult({ code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.3:5061.' }, { ip: '127.0.0.3' });
   absent(run(first, { pool: [first, down] }), 'pool-mismatch');
+});
+
+test('internal-fetch-refused: lists each refused URL with the address it led to', () => {
+  const result = makeResult(goodSpec());
+  result.refusedFetches = [
+    { purpose: 'CRL', url: 'http://crl.contoso.local/ca.crl', address: '10.0.0.5' },
+    { purpose: 'OCSP', url: 'http://127.0.0.1:8080/', address: '127.0.0.1' },
+  ];
+  const comment = only(run(result), 'internal-fetch-refused');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /CRL http:\/\/crl\.contoso\.local\/ca\.crl \(10\.0\.0\.5\), OCSP http:\/\/127\.0\.0\.1:8080\/ \(127\.0\.0\.1\)/);
+  absent(run(goodSpec()), 'internal-fetch-refused');
+});
+
+test('endpoint-cap: said once, on the result that carries the cap', () => {
+  const capped = makeResult(goodSpec(good, { ip: '127.0.0.2' }));
+  capped.endpointCap = { limit: 64, found: 3000 };
+  const comment = only(run(capped), 'endpoint-cap');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /DNS named 3000 endpoints .*only the first 64/);
+  absent(run(goodSpec()), 'endpoint-cap');
 });
 
 // ---------------------------------------------------------------- connection

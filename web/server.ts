@@ -12,13 +12,13 @@ import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, DEFAULT_OUT_DIR, ROOT_DIR } from '../scripts/build.ts';
-import { ApiInputError, CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, NotAvailableError } from '../shared/api-host.ts';
-import { API_CHANNELS, type ApiMethodName, type AppInfo, type CheckEvent } from '../shared/ipc.ts';
+import { ApiInputError, CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, NotAvailableError, type ApiHostDependencies } from '../shared/api-host.ts';
+import { API_CHANNELS, type ApiMethodName, type AppInfo } from '../shared/ipc.ts';
+import { EventStream, type EventStreamLimits } from './event-stream.ts';
 
 export const DEFAULT_WEB_PORT = 17800;
 /** Large enough for a 20 MB list or certificate bundle as base64 JSON. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-const MAX_EVENT_CLIENTS = 16;
 const KEEPALIVE_MS = 15_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -31,6 +31,10 @@ export interface WebServerOptions {
   dataDir?: string;
   /** The built renderer to serve; default: build it into dist/renderer first. */
   rendererDir?: string;
+  /** Memory budget of the event stream (tests make it small). */
+  eventLimits?: EventStreamLimits;
+  /** Replace the engine (tests drive events without a network). */
+  engine?: ApiHostDependencies['runChecks'];
 }
 
 export interface RunningWebServer {
@@ -60,25 +64,24 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The web UI listens on loopback only (127.0.0.1, ::1, localhost), not ${host}.`);
   const rendererDir = await realpath(options.rendererDir ?? (await build({ parts: ['renderer'], outDir: DEFAULT_OUT_DIR })).rendererDir);
 
-  const eventClients = new Set<ServerResponse>();
-  const broadcast = (event: CheckEvent) => {
-    const frame = `data: ${JSON.stringify(event)}\n\n`;
-    for (const client of eventClients) client.write(frame);
-  };
-  const handlers = createApiHandlers({
-    dataDir: options.dataDir ?? defaultDataDir(),
-    app: readAppInfo(),
-    emit: broadcast,
-    // The page opens the link itself (window.open) once the allowlist says yes; nothing to do here.
-    openExternal: () => {},
-  });
+  const events = new EventStream(options.eventLimits);
+  const handlers = createApiHandlers(
+    {
+      dataDir: options.dataDir ?? defaultDataDir(),
+      app: readAppInfo(),
+      emit: (event) => events.broadcast(event),
+      // The page opens the link itself (window.open) once the allowlist says yes; nothing to do here.
+      openExternal: () => {},
+    },
+    { runChecks: options.engine },
+  );
 
   let allowedHosts = new Set<string>();
   const server = createServer((req, res) => {
     setCommonHeaders(res);
     if (!isOwnRequest(req, allowedHosts)) return sendJson(res, 403, { ok: false, error: 'Forbidden: this server only answers its own page on loopback.' });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path === '/api/events') return openEventStream(req, res, eventClients);
+    if (path === '/api/events') return req.method === 'GET' ? events.open(req, res) : sendJson(res, 405, { ok: false, error: 'Use GET for /api/events.' });
     if (path.startsWith('/api/')) return void handleApiCall(req, res, path.slice('/api/'.length), handlers);
     return void serveStatic(req, res, rendererDir, path);
   });
@@ -94,9 +97,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  const keepalive = setInterval(() => {
-    for (const client of eventClients) client.write(': keepalive\n\n');
-  }, KEEPALIVE_MS);
+  const keepalive = setInterval(() => events.keepalive(), KEEPALIVE_MS);
   keepalive.unref();
 
   const urlHost = host === '::1' ? '[::1]' : host;
@@ -107,8 +108,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       new Promise<void>((resolveClose) => {
         clearInterval(keepalive);
         handlers.cancelAll();
-        for (const client of eventClients) client.end();
-        eventClients.clear();
+        events.closeAll();
         server.close(() => resolveClose());
         server.closeAllConnections();
       }),
@@ -142,16 +142,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function openEventStream(req: IncomingMessage, res: ServerResponse, clients: Set<ServerResponse>): void {
-  if (req.method !== 'GET') return sendJson(res, 405, { ok: false, error: 'Use GET for /api/events.' });
-  if (clients.size >= MAX_EVENT_CLIENTS) return sendJson(res, 503, { ok: false, error: 'Too many open event streams.' });
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
-  res.write(': connected\n\n');
-  clients.add(res);
-  req.socket.setTimeout(0);
-  res.on('close', () => clients.delete(res));
 }
 
 async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: string, handlers: ReturnType<typeof createApiHandlers>): Promise<void> {

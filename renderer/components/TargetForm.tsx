@@ -103,6 +103,10 @@ export function TargetForm() {
           <input type="checkbox" checked={form.testPool} onChange={(e) => setForm({ testPool: e.target.checked })} />
           Test DNSLB Pool
         </label>
+        <label className="check" title="AIA, CRL and OCSP URLs on loopback or private addresses are fetched only for internal servers unless this is ticked">
+          <input type="checkbox" checked={form.allowInternalFetches} onChange={(e) => setForm({ allowInternalFetches: e.target.checked })} />
+          Fetch from internal addresses
+        </label>
         <label className="check">
           <input type="checkbox" checked={form.showAdvanced} onChange={(e) => setForm({ showAdvanced: e.target.checked })} />
           Show Advanced

@@ -136,4 +136,34 @@ export const ocspUnreachableRule: Rule = {
   },
 };
 
-export const CONNECTION_RULES: readonly Rule[] = [notCheckedRule, unparseableCertificateRule, serialInvalidRule, handshakeFailedRule, revokedRule, crlUnreachableRule, ocspUnreachableRule];
+export const internalFetchRefusedRule: Rule = {
+  id: 'internal-fetch-refused',
+  severity: 'info',
+  description: 'A certificate URL (AIA, CRL, OCSP) leads to an internal address while the server is public, so it was not fetched.',
+  check({ result }) {
+    const refused = result.refusedFetches ?? [];
+    if (refused.length === 0) return [];
+    const list = refused.map((r) => `${r.purpose} ${r.url} (${r.address})`).join(', ');
+    return [
+      {
+        id: 'internal-fetch-refused',
+        severity: 'info',
+        text:
+          `Not fetched, because ${refused.length === 1 ? 'it leads' : 'they lead'} to an internal address and this server is not internal: ${list}. ` +
+          "A certificate from outside must not make this tool connect into your own network. Clients on the internet cannot reach such an address either: if the server is public, its CA should publish these on a public address. " +
+          'If you trust this certificate (your own PKI behind split DNS), allow the fetches: --allow-private-fetch, or "Fetch from internal addresses" in the options.',
+      },
+    ];
+  },
+};
+
+export const CONNECTION_RULES: readonly Rule[] = [
+  notCheckedRule,
+  unparseableCertificateRule,
+  serialInvalidRule,
+  handshakeFailedRule,
+  revokedRule,
+  crlUnreachableRule,
+  ocspUnreachableRule,
+  internalFetchRefusedRule,
+];

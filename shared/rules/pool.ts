@@ -58,4 +58,23 @@ export const poolMismatchRule: Rule = {
   },
 };
 
-export const POOL_RULES: readonly Rule[] = [poolMismatchRule];
+export const endpointCapRule: Rule = {
+  id: 'endpoint-cap',
+  severity: 'info',
+  description: 'DNS named more endpoints for the target than the run tests; only the first ones (in SRV priority order) were checked.',
+  check({ result }) {
+    const cap = result.endpointCap;
+    if (!cap) return [];
+    return [
+      {
+        id: 'endpoint-cap',
+        severity: 'info',
+        text:
+          `DNS named ${cap.found} endpoints for ${result.target}; only the first ${cap.limit} (in SRV priority order) were checked. ` +
+          'So many SRV targets or addresses is unusual: check the records, or raise the cap (--max-endpoints) to test them all.',
+      },
+    ];
+  },
+};
+
+export const POOL_RULES: readonly Rule[] = [poolMismatchRule, endpointCapRule];
