@@ -69,15 +69,15 @@ const ids = (r: EndpointResult) => r.comments.map((c) => c.id);
 
 test('version matrix: a TLS 1.0-only server, a TLS 1.2-only and a TLS 1.3-only one', async () => {
   const old = await check(servers.tls10);
-  assert.deepEqual(old.tls.versions, { TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false });
+  assert.deepEqual(old.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false });
   assert.ok(old.tls.suites?.TLSv1, 'the suite chosen for TLS 1.0 is reported');
   assert.equal(old.served[0].thumbprint, certs.good.thumbprint, 'certificates are captured from a TLS 1.0-only server');
   assert.ok(ids(old).includes('no-tls12'));
   const t12 = await check(servers.tls12);
-  assert.deepEqual(t12.tls.versions, { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false });
+  assert.deepEqual(t12.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false });
   assert.ok(!ids(t12).includes('no-tls12') && !ids(t12).includes('legacy-tls'));
   const t13 = await check(servers.tls13);
-  assert.deepEqual(t13.tls.versions, { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': true });
+  assert.deepEqual(t13.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': true });
   assert.match(t13.tls.suites?.['TLSv1.3'] ?? '', /^TLS_(AES|CHACHA20)/);
 });
 

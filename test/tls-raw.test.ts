@@ -167,7 +167,7 @@ describe('ClientHello', () => {
     const hello = parseHello(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'], SERVER_NAME);
     assert.equal(hello.legacyVersion, 0x0303);
     assert.equal(Buffer.from(hello.extensions.get(43)!).toString('hex'), '080304030303020301');
-    assert.deepEqual([...hello.extensions.keys()].sort((a, b) => a - b), [0, 5, 10, 11, 13, 21, 43, 51, 0xff01]);
+    assert.deepEqual([...hello.extensions.keys()].sort((a, b) => a - b), [0, 5, 10, 11, 13, 21, 22, 43, 51, 0xff01]);
     assert.ok(Buffer.from(hello.extensions.get(0)!).includes(Buffer.from(SERVER_NAME)));
     assert.deepEqual(hello.suites.slice(0, 3), [0x1301, 0x1302, 0x1303]);
     assert.ok(hello.suites.includes(0x000a) && hello.suites.includes(0x0005), 'old 3DES and RC4 suites for old servers');

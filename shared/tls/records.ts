@@ -5,7 +5,7 @@ import { alertName, ContentType } from './constants.ts';
 
 /** Why bytes could not be read as TLS. `detail` is a phrase that completes "... sent ...". */
 export interface TlsFault {
-  code: 'NOT_TLS' | 'PROTOCOL_ERROR';
+  code: 'NOT_TLS' | 'PROTOCOL_ERROR' | 'SSL2';
   detail: string;
 }
 
@@ -38,6 +38,7 @@ export interface HandshakeMessage {
 const RECORD_HEADER_LENGTH = 5;
 /** Bytes of the first answer looked at to name a non-TLS peer (an HTTP status line, an SSH banner). */
 const SNIFF_LENGTH = 200;
+const SSL2_SERVER_HELLO = 4;
 /** 2^14 plaintext + 2048 expansion: the largest record any TLS version allows (RFC 5246 6.2.3). */
 export const MAX_RECORD_LENGTH = 16384 + 2048;
 /** Certificate chains are a few kilobytes; anything this large is hostile or not TLS. */
@@ -83,6 +84,11 @@ export class RecordStream {
   private checkHeader(bytes: Uint8Array): TlsFault | null {
     const first = this.recordsRead === 0;
     const notTls = (): TlsFault => ({ code: 'NOT_TLS', detail: describeNonTls(bytes) });
+    if (first && bytes.length >= 1 && bytes[0]! & 0x80) {
+      // An SSL 2.0 record: two-byte header with the high bit set, then the message type (4 = SERVER-HELLO).
+      if (bytes.length < 3) return null;
+      return bytes[2] === SSL2_SERVER_HELLO ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTls();
+    }
     if (bytes.length >= 1 && !KNOWN_CONTENT_TYPES.has(bytes[0]!)) {
       return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: `a record of unknown type ${bytes[0]}` };
     }
