@@ -1,9 +1,11 @@
-// What a normal client negotiates with the endpoint: Node's own TLS handshake (OpenSSL), for the
-// protocol and cipher a real client gets and its trust verdict. The certificates themselves come from
-// the raw client (shared/tls), which sees them exactly as sent.
+// What a normal client of this runtime negotiates with the endpoint, and whether it trusts it: the
+// runtime's own TLS library (OpenSSL under Node, BoringSSL under Electron) gives the protocol and
+// cipher a real client gets and the reference trust verdict. The certificates themselves come from
+// the raw client (shared/tls), which sees them exactly as sent and does not depend on that library.
 import tls from 'node:tls';
 import type { CheckError } from './types.ts';
 import { checkError, classifySocketError, timeoutError } from './errors.ts';
+import { TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from './tls/runtime-needs.ts';
 import { hostPort } from './target.ts';
 
 export interface NodeHandshakeOptions {
@@ -24,18 +26,48 @@ export interface NodeHandshakeOptions {
   clientCertRequested?: Promise<boolean>;
 }
 
+/** The widest configuration this runtime's TLS library accepts, found once by trying (not by its name). */
+let acceptedOptions: tls.SecureContextOptions | null = null;
+
+/** A context from the first configuration the library takes (the remembered one first); throws only when it takes none. */
+function createWidestContext(ca: string[] | undefined): tls.SecureContext {
+  // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
+  const candidates: tls.SecureContextOptions[] = [
+    ...(acceptedOptions ? [acceptedOptions] : []),
+    ...TLS_CIPHER_STRINGS.map((ciphers) => ({ minVersion: TLS_MIN_VERSION, ciphers })),
+    ...TLS_CIPHER_STRINGS.map((ciphers) => ({ ciphers })),
+    {},
+  ];
+  let lastError: unknown = null;
+  for (const options of candidates) {
+    try {
+      const context = tls.createSecureContext({ ...options, ca });
+      acceptedOptions = options;
+      return context;
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
 /** One TLS context per set of roots, shared by every connection: building one per connect is costly. */
 const contexts = new Map<string, tls.SecureContext>();
 function secureContextFor(ca: string[] | undefined): tls.SecureContext {
   const key = ca ? ca.join('') : '';
   let context = contexts.get(key);
   if (!context) {
-    // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
-    context = tls.createSecureContext({ minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0', ca });
+    context = createWidestContext(ca);
     if (contexts.size > 16) contexts.clear();
     contexts.set(key, context);
   }
   return context;
+}
+
+/** Any throw from the runtime's TLS library, as a result: the rest of the check still stands. */
+function libraryRefused(error: unknown, where: string): CheckError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return checkError('TLS_LIBRARY_REFUSED', `This app's TLS library refused to connect to ${where} (${detail}); the certificates below come from the app's own TLS client.`);
 }
 
 /** How long to wait after a TLS 1.3 handshake for a server's rejection of our (absent) client certificate. */
@@ -65,11 +97,13 @@ function peerChain(socket: tls.TLSSocket): Uint8Array[] {
   return chain;
 }
 
-const ALERT_IN_MESSAGE = /alert (?:number \d+|[a-z ]+)|sslv3 alert ([a-z ]+)|tlsv1 alert ([a-z ]+)|tlsv13 alert ([a-z ]+)/i;
+// OpenSSL writes "sslv3 alert handshake failure", BoringSSL "SSLV3_ALERT_HANDSHAKE_FAILURE".
+const ALERT_IN_MESSAGE = /alert (?:number \d+|[a-z ]+)|sslv3[ _]alert[ _]([a-z_ ]+)|tlsv1[ _]alert[ _]([a-z_ ]+)|tlsv13[ _]alert[ _]([a-z_ ]+)/i;
 
+/** Never rejects: every failure, the TLS library's own included, is a classified error on the result. */
 export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshakeResult> {
   const where = hostPort(opts.ip, opts.port);
-  return new Promise((resolve) => {
+  return new Promise<NodeHandshakeResult>((resolve) => {
     const started = performance.now();
     let connected = false;
     let settled = false;
@@ -82,13 +116,19 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       peerChainDer: [],
       error: null,
     };
-    const socket = tls.connect({
-      host: opts.ip,
-      port: opts.port,
-      servername: opts.servername ?? undefined,
-      rejectUnauthorized: false,
-      secureContext: secureContextFor(opts.ca),
-    });
+    let socket: tls.TLSSocket;
+    try {
+      socket = tls.connect({
+        host: opts.ip,
+        port: opts.port,
+        servername: opts.servername ?? undefined,
+        rejectUnauthorized: false,
+        secureContext: secureContextFor(opts.ca),
+      });
+    } catch (error) {
+      result.error = libraryRefused(error, where);
+      return resolve(result);
+    }
     const finish = (error: CheckError | null) => {
       if (settled) return;
       settled = true;
@@ -106,23 +146,30 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       connected = true;
     });
     socket.once('secureConnect', () => {
+      try {
+        readNegotiated(socket);
+      } catch (error) {
+        return finish(libraryRefused(error, where));
+      }
+      // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly
+      // for that alert, unless the raw handshake already showed that no client certificate was asked for.
+      if (result.protocol !== 'TLSv1.3') return finish(null);
+      void (opts.clientCertRequested ?? Promise.resolve(true)).then((requested) => setTimeout(() => finish(null), requested ? CLIENT_CERT_ALERT_WAIT_MS : 0));
+    });
+    const readNegotiated = (socket: tls.TLSSocket) => {
       result.handshakeMs = Math.round(performance.now() - started);
       result.protocol = socket.getProtocol();
       result.cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? null;
       result.authorized = socket.authorized;
       result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
       if (opts.wantPeerChain) result.peerChainDer = peerChain(socket);
-      // TLS 1.3 servers that demand a client certificate reject it just after the handshake: wait briefly
-      // for that alert, unless the raw handshake already showed that no client certificate was asked for.
-      if (result.protocol !== 'TLSv1.3') return finish(null);
-      void (opts.clientCertRequested ?? Promise.resolve(true)).then((requested) => setTimeout(() => finish(null), requested ? CLIENT_CERT_ALERT_WAIT_MS : 0));
-    });
+    };
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const alert = ALERT_IN_MESSAGE.exec(err.message);
       if (alert || err.code?.startsWith('ERR_SSL')) {
-        // OpenSSL's text ("...:ssl3_read_bytes:sslv3 alert handshake failure:...:SSL alert number 40") carries
-        // the alert's name and number; the rest is noise to an admin.
-        const name = (alert?.[1] ?? alert?.[2] ?? alert?.[3] ?? err.code?.replace(/^ERR_SSL_/, '').replace(/_/g, ' ') ?? 'handshake failure').toLowerCase().trim();
+        // The TLS library's text (OpenSSL: "...:ssl3_read_bytes:sslv3 alert handshake failure:...:SSL alert
+        // number 40") carries the alert's name and number; the rest is noise to an admin.
+        const name = (alert?.[1] ?? alert?.[2] ?? alert?.[3] ?? err.code?.replace(/^ERR_SSL_/, '') ?? 'handshake failure').replace(/_/g, ' ').toLowerCase().trim();
         const number = /alert number (\d+)/i.exec(err.message)?.[1];
         finish(checkError('TLS_ALERT', `${where} ended the TLS handshake with the alert "${name}"${number ? ` (${number})` : ''}.`));
       } else {

@@ -54,6 +54,8 @@ export type ErrorCode =
   | 'NO_CERTIFICATE'
   | 'SSL2_ONLY'
   | 'CANCELLED'
+  /** The runtime's own TLS library (OpenSSL or Electron's BoringSSL) refused what we asked of it. */
+  | 'TLS_LIBRARY_REFUSED'
   | 'INTERNAL';
 
 /** An SRV answer, as returned and after RFC 2782 ordering. */

@@ -1,7 +1,12 @@
 // Just enough of the TLS 1.3 key schedule (RFC 8446 section 7) to read the server's encrypted
-// first flight: the server handshake traffic secret and record decryption.
+// first flight: the server handshake traffic secret and record decryption. AES-GCM and the HMACs
+// use node:crypto (OpenSSL and BoringSSL both have them); ChaCha20-Poly1305 and AES-CCM use @noble
+// and aes-ccm.ts, since BoringSSL offers neither through node:crypto.
 import { createDecipheriv, createHash, createHmac } from 'node:crypto';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { aesCcm } from './aes-ccm.ts';
 import { concatBytes, u16, u8, vector } from './bytes.ts';
+import { CIPHER_NAMES } from './runtime-needs.ts';
 
 export interface Tls13Suite {
   id: number;
@@ -88,24 +93,8 @@ export class RecordDecrypter {
     const { cipher, tagLength } = this.suite;
     if (encrypted.length < tagLength) return null;
     const nonce = this.nextNonce();
-    const ciphertext = encrypted.subarray(0, encrypted.length - tagLength);
-    const tag = encrypted.subarray(encrypted.length - tagLength);
-    let plaintext: Uint8Array;
-    try {
-      if (cipher === 'aes-128-ccm') {
-        const decipher = createDecipheriv(cipher, this.key, nonce, { authTagLength: tagLength });
-        decipher.setAuthTag(tag);
-        decipher.setAAD(header, { plaintextLength: ciphertext.length });
-        plaintext = concatBytes(decipher.update(ciphertext), decipher.final());
-      } else {
-        const decipher = createDecipheriv(cipher as 'aes-128-gcm', this.key, nonce, { authTagLength: tagLength });
-        decipher.setAAD(header);
-        decipher.setAuthTag(tag);
-        plaintext = concatBytes(decipher.update(ciphertext), decipher.final());
-      }
-    } catch {
-      return null;
-    }
+    const plaintext = openRecord(cipher, this.key, nonce, header, encrypted, tagLength);
+    if (!plaintext) return null;
     return splitInnerPlaintext(plaintext);
   }
 
@@ -117,6 +106,20 @@ export class RecordDecrypter {
       sequence >>= 8n;
     }
     return nonce;
+  }
+}
+
+/** Authenticated decryption of one record (ciphertext then tag); null when it does not authenticate. */
+function openRecord(cipher: Tls13Suite['cipher'], key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagLength: number): Uint8Array | null {
+  try {
+    if (cipher === 'aes-128-ccm') return aesCcm(key, nonce, tagLength).decrypt(sealed, aad);
+    if (cipher === 'chacha20-poly1305') return chacha20poly1305(key, nonce, aad).decrypt(sealed);
+    const decipher = createDecipheriv(CIPHER_NAMES[cipher === 'aes-128-gcm' ? 'aes128Gcm' : 'aes256Gcm'], key, nonce, { authTagLength: tagLength });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+    return concatBytes(decipher.update(sealed.subarray(0, sealed.length - tagLength)), decipher.final());
+  } catch {
+    return null;
   }
 }
 
