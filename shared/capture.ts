@@ -70,7 +70,7 @@ function chooseWireSource(main: RawHandshakeResult, probe: VersionProbe | null, 
 
 /** The server read our hello and answered it in TLS (a ServerHello or HelloRetryRequest). */
 function answeredHello(result: RawHandshakeResult): boolean {
-  return result.version !== null || result.helloRetried;
+  return result.serverHelloRead;
 }
 
 async function runFallbacks(common: Common, remainingMs: number): Promise<RawHandshakeResult | null> {
@@ -107,7 +107,7 @@ function assemble(endpoint: Endpoint, { main, node, probe, legacy, source }: Han
     keyExchangeGroup: negotiated?.keyExchangeGroup ?? null,
     encryptThenMac: negotiated?.encryptThenMac ?? null,
     helloRetried: main.helloRetried,
-    firstHelloError: source && source !== main && !answeredHello(main) && source.version !== 'TLSv1.3' ? main.error : null,
+    firstHelloError: source && !answeredHello(main) && isOlderTls(source.version) ? main.error : null,
     clientCertRequested: (source ?? main).certificateRequested,
     acceptableCAs: (source ?? main).acceptableCAs.map((der) => distinguishedNameText(der)),
   };
@@ -134,11 +134,17 @@ function assemble(endpoint: Endpoint, { main, node, probe, legacy, source }: Han
   if (certificates.length === 0) {
     error = legacy?.sslv2 && !probe?.best ? legacy.error : main.error ?? node.error;
     error ??= checkError('NO_CERTIFICATE', `ERROR: No certificate response from ${hostPort(endpoint.ip, endpoint.port)}.`);
-  } else if (node.error) {
-    // Certificates arrived, then a normal client's handshake failed: a client certificate demanded, an alert.
+  } else if (node.error && (tls.clientCertRequested || node.protocol)) {
+    // The server itself ended a handshake that got that far: a demanded client certificate, a late alert.
+    // Any other failure of Node's client (no suite in common: CCM only, SSL 3.0) is the runtime's, in runtimeClient.
     tls.handshakeError = node.error;
   }
   return { certificates, certificateSource, tls, stapledOcsp: source?.stapledOcsp ?? null, error };
+}
+
+/** A TLS version below 1.3: the answer to a hello without supported_versions. (SSL servers refuse every TLS hello.) */
+function isOlderTls(version: RawHandshakeResult['version']): boolean {
+  return version === 'TLSv1' || version === 'TLSv1.1' || version === 'TLSv1.2';
 }
 
 function isSsl3(legacy: RawHandshakeResult | null): boolean {

@@ -125,6 +125,7 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'chain-order': 'warning',
     'extra-cert': 'warning',
     'chain-not-as-sent': 'info',
+    'runtime-client-failed': 'info',
     'tls13-intolerant': 'warning',
     ssl3: 'error',
     ssl2: 'error',
@@ -542,6 +543,11 @@ test('handshake-failed and mtls-requested: mutual TLS servers', () => {
   assert.match(failed.text, /normal for mutual TLS/);
   const requested = only(demanded, 'mtls-requested');
   assert.match(requested.text, /Baltimore CyberTrust Root/);
+
+  const runtime = { protocol: null, cipher: null, error: { code: 'TLS_ALERT' as const, message: '127.0.0.1:5061 ended the TLS handshake with the alert "handshake failure" (40).' } };
+  const runtimeFailed = run(goodSpec(good, { tls: { runtimeClient: runtime } }));
+  assert.match(only(runtimeFailed, 'runtime-client-failed').text, /normal TLS client .* could not connect: .*handshake failure/);
+  absent(runtimeFailed, 'handshake-failed');
 
   const alert = run(goodSpec(good, { tls: { handshakeError: { code: 'TLS_ALERT', message: 'The server sent alert 40 (handshake failure).' } } }));
   assert.doesNotMatch(only(alert, 'handshake-failed').text, /client certificate/);

@@ -64,6 +64,8 @@ export interface Capture {
   encryptThenMac: boolean | null;
   /** The server answered in SSL 2.0. */
   sslv2: boolean;
+  /** A ServerHello (or HelloRetryRequest) was read, even one for a version this client does not speak. */
+  serverHelloRead: boolean;
 }
 
 export interface SessionStep {
@@ -111,6 +113,7 @@ export class HandshakeSession {
     helloRetried: false,
     encryptThenMac: null,
     sslv2: false,
+    serverHelloRead: false,
   };
 
   private phase: Phase = 'server-hello';
@@ -262,6 +265,7 @@ export class HandshakeSession {
     const hello = parseServerHello(message.body);
     if (!hello.ok) return this.failWith(hello.fault);
     const serverHello = hello.value;
+    this.capture.serverHelloRead = true;
     if (serverHello.isHelloRetryRequest) return this.handleHelloRetry(serverHello, message, send);
 
     const version = this.legacySsl && serverHello.selectedVersion === SSL3_CODE ? 'SSLv3' : versionFromCode(serverHello.selectedVersion);

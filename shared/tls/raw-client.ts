@@ -50,6 +50,8 @@ export interface RawHandshakeResult {
   encryptThenMac: boolean | null;
   /** The server answered in SSL 2.0 (only the legacy probe's hello draws that). */
   sslv2: boolean;
+  /** A ServerHello or HelloRetryRequest was read: the server understood the hello, whatever happened next. */
+  serverHelloRead: boolean;
 }
 
 export interface VersionProbe {
@@ -208,6 +210,7 @@ function toResult(capture: Capture, handshakeMs: number | null): RawHandshakeRes
     helloRetried: capture.helloRetried,
     encryptThenMac: capture.encryptThenMac,
     sslv2: capture.sslv2,
+    serverHelloRead: capture.serverHelloRead,
   };
 }
 
@@ -227,5 +230,6 @@ function failedResult(error: CheckError): RawHandshakeResult {
     helloRetried: false,
     encryptThenMac: null,
     sslv2: false,
+    serverHelloRead: false,
   };
 }
