@@ -117,7 +117,7 @@ export class HandshakeSession {
   };
 
   private phase: Phase = 'server-hello';
-  private readonly records = new RecordStream();
+  private readonly records: RecordStream;
   private readonly handshake = new HandshakeAssembler();
   private readonly versions: readonly TlsVersion[];
   private readonly serverName: string | null;
@@ -148,6 +148,7 @@ export class HandshakeSession {
     this.sessionId = random(32);
     this.newKeyShare = options.createKeyShare ?? ((group) => createKeyShare(group));
     this.legacySsl = options.legacySsl ?? false;
+    this.records = new RecordStream(this.legacySsl);
     if (this.versions.includes('TLSv1.3') && !this.legacySsl) {
       this.keyShares = INITIAL_KEY_SHARE_GROUPS.map(this.newKeyShare).filter((share): share is KeyShare => share !== null);
     }

@@ -49,6 +49,10 @@ const KNOWN_CONTENT_TYPES: ReadonlySet<number> = new Set(Object.values(ContentTy
 /** Splits a byte stream into TLS records. The first record is checked strictly to detect a peer that does not speak TLS. */
 export class RecordStream {
   private readonly queue = new ByteQueue();
+
+  /** `expectSsl2`: an SSL 2.0-format hello was sent, so an SSL 2.0 SERVER-HELLO is a possible answer. */
+  constructor(private readonly expectSsl2 = false) {}
+
   private recordsRead = 0;
   private fault: TlsFault | null = null;
 
@@ -84,10 +88,11 @@ export class RecordStream {
   private checkHeader(bytes: Uint8Array): TlsFault | null {
     const first = this.recordsRead === 0;
     const notTls = (): TlsFault => ({ code: 'NOT_TLS', detail: describeNonTls(bytes) });
-    if (first && bytes.length >= 1 && bytes[0]! & 0x80) {
-      // An SSL 2.0 record: two-byte header with the high bit set, then the message type (4 = SERVER-HELLO).
-      if (bytes.length < 3) return null;
-      return bytes[2] === SSL2_SERVER_HELLO ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTls();
+    if (first && this.expectSsl2 && bytes.length >= 1 && bytes[0]! & 0x80) {
+      // An SSL 2.0 record: two-byte header with the high bit set, then SERVER-HELLO (4), session-id-hit,
+      // certificate type, and the server version 0x0002.
+      if (bytes.length < 7) return null;
+      return bytes[2] === SSL2_SERVER_HELLO && bytes[5] === 0 && bytes[6] === 2 ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTls();
     }
     if (bytes.length >= 1 && !KNOWN_CONTENT_TYPES.has(bytes[0]!)) {
       return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: `a record of unknown type ${bytes[0]}` };

@@ -26,7 +26,7 @@ export interface ServerKindContext {
 export interface ServerKindExpectation {
   protocol?: string;
   cipher?: string | RegExp;
-  keyExchangeGroup?: string;
+  keyExchangeGroup?: string | RegExp;
   encryptThenMac?: boolean;
   helloRetried?: boolean;
   /** Versions the matrix must show as accepted (others may be false). */
@@ -79,6 +79,12 @@ export const SERVER_KINDS: readonly ServerKind[] = [
     accepts: ['TLSv1.3'],
   }),
   opensslKind('openssl TLS 1.2 only', ['-tls1_2'], { protocol: 'TLSv1.2', accepts: ['TLSv1.2'] }),
+  opensslKind('openssl TLS 1.2 with only a DHE suite', ['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256'], {
+    protocol: 'TLSv1.2',
+    cipher: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256',
+    keyExchangeGroup: /^(DHE-\d{4}|ffdhe\d{4})$/,
+    accepts: ['TLSv1.2'],
+  }),
   opensslKind('openssl TLS 1.0 only', ['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0'], { protocol: 'TLSv1', accepts: ['TLSv1'], comments: ['no-tls12'] }),
   {
     name: 'gnutls-serv TLS 1.2, AES-128-CBC only, %FORCE_ETM',
