@@ -130,6 +130,9 @@ test('text output shows the version matrix, the CA list and revocation', async (
     out += t;
   }, () => {});
   assert.match(out, /TLS versions accepted: TLSv1 no, TLSv1\.1 no, TLSv1\.2 yes, TLSv1\.3 no/);
+  assert.match(out, /^Certificates from: wire \(exactly as the server sent them/m);
+  assert.match(out, /^Key exchange: x25519$/m);
+  assert.match(out, /^Normal client \(Node's TLS\): /m);
   assert.match(out, /Acceptable client certificate CAs:\n {2}O=Contoso Test, CN=Deep Root CA/);
   assert.match(out, /Revocation: unknown \(crl\)/);
   assert.doesNotMatch(out, /ssl3_read_bytes/, 'OpenSSL internals are not shown to the admin');
