@@ -3,7 +3,8 @@
 // server does: the raw client's full ClientHello (the wire chain, protocol and suite), one hello per
 // TLS version (the version matrix, and the wire chain of a server that chokes on the full hello), the
 // legacy SSL probe, and Node's TLS (what a normal client of this runtime negotiates, and its trust verdict).
-// Only when none of those read a certificate do browser-style fallback hellos follow, in the time left.
+// The TLS 1.2 and TLS 1.0 probes are also the browser-style fallback hellos; without probes, those
+// fallbacks follow a failed first hello, in the time left.
 import type { CertificateSource, CheckError, Endpoint, TlsInfo, TlsVersion } from './types.ts';
 import { TLS_VERSIONS } from './types.ts';
 import { checkError } from './errors.ts';
@@ -33,6 +34,8 @@ export interface Capture {
 const FALLBACK_HELLOS: readonly (readonly TlsVersion[])[] = [['TLSv1', 'TLSv1.1', 'TLSv1.2'], ['TLSv1']];
 /** Below this, a fallback connection could not complete even on a LAN: not worth starting. */
 const MIN_FALLBACK_BUDGET_MS = 100;
+/** How a TLS 1.3-intolerant server fails a hello it does not understand (browsers retried after these). */
+const INTOLERANCE_SYMPTOMS: ReadonlySet<string> = new Set(['CONNECTION_RESET', 'HANDSHAKE_TIMEOUT', 'TLS_ALERT', 'NOT_TLS', 'PROTOCOL_ERROR']);
 
 type Common = Omit<RawHandshakeOptions, 'versions'>;
 
@@ -54,7 +57,10 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   ]);
 
   let source = chooseWireSource(main, probe, legacy);
-  if (!source && !answeredHello(main)) source = await runFallbacks(common, budgetMs - (performance.now() - started));
+  // With probes, the TLS 1.2 and 1.0 probes already were those retries, made in parallel.
+  if (!source && !probing && !answeredHello(main) && INTOLERANCE_SYMPTOMS.has(main.error?.code ?? '')) {
+    source = await runFallbacks(common, budgetMs - (performance.now() - started));
+  }
   return assemble(endpoint, { main, node, probe, legacy, source });
 }
 

@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
+import { captureEndpoint } from '../shared/capture.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
 import { gnutlsAvailable, SERVER_KINDS, type ServerKindContext } from './helpers/server-kinds.ts';
 import type { EndpointResult } from '../shared/types.ts';
@@ -110,3 +111,23 @@ for (const kind of SERVER_KINDS) {
     }
   });
 }
+
+test('without version probes, a TLS 1.3-intolerant front is still read through the fallback hellos, within 2 x timeout', async () => {
+  const kind = SERVER_KINDS.find((candidate) => candidate.name.includes('goes silent on supported_versions'))!;
+  const server = await kind.start(ctx);
+  try {
+    const started = performance.now();
+    const capture = await captureEndpoint(
+      { target: 'front', type: 'DIR', host: server.host, ip: server.host, port: server.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [server.host] },
+      { timeoutMs: SILENCE_TIMEOUT_MS, probeVersions: false },
+    );
+    const elapsedMs = performance.now() - started;
+    assert.equal(capture.certificateSource, 'wire');
+    assert.deepEqual(capture.certificates.map((der) => new X509Certificate(der).fingerprint.replace(/:/g, '')), [ctx.leaf.thumbprint, ctx.ca.thumbprint]);
+    assert.equal(capture.tls.protocol, 'TLSv1.2');
+    assert.equal(capture.tls.firstHelloError?.code, 'HANDSHAKE_TIMEOUT');
+    assert.ok(elapsedMs < 2 * SILENCE_TIMEOUT_MS + MARGIN_MS, `took ${Math.round(elapsedMs)} ms`);
+  } finally {
+    await server.close();
+  }
+});
