@@ -143,10 +143,6 @@ function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where:
 }
 
 /**
- * Offers one version per connection, so the answer shows exactly which versions the server accepts.
- * Sequential (highest first) to stay polite to the server; stops early when the port itself fails.
- */
-/**
  * One ClientHello per version, each offering only that version, all at once (on a WAN four handshakes
  * in a row cost four round trips). `known` is a handshake already made with every version offered:
  * the version it negotiated is taken from it instead of being asked again.
