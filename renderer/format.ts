@@ -1,8 +1,8 @@
 // What a result card says, as data: one list of lines that both the React card and the
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
-import type { CertInfo, ChainItem, EndpointResult, Severity, TlsVersion, TrustStoreName } from '../shared/types.ts';
-import { TLS_VERSIONS } from '../shared/types.ts';
+import type { CertInfo, ChainItem, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
+import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/tls-labels.ts';
 import { escapeControls } from '../shared/safe-text.ts';
 
 export type Tone = 'normal' | 'blue' | 'error' | 'muted';
@@ -14,7 +14,7 @@ export type CardLine =
   | { kind: 'subheading'; text: string }
   | { kind: 'comment'; severity: Severity; text: string }
   | { kind: 'link'; label: string; url: string }
-  | { kind: 'versions'; versions: Partial<Record<TlsVersion, boolean>>; suites: Partial<Record<TlsVersion, string | null>> }
+  | { kind: 'versions'; versions: Partial<Record<ProtocolVersion, boolean>>; suites: Partial<Record<ProtocolVersion, string | null>> }
   /** Save buttons for one certificate; not part of the copied text. */
   | { kind: 'certActions'; cert: CertInfo; fileBase: string };
 
@@ -128,6 +128,13 @@ function tlsLines(result: EndpointResult): CardLine[] {
   const lines: CardLine[] = [];
   if (tls.protocol) lines.push({ kind: 'field', label: 'TLS Protocol', value: tls.protocol });
   if (tls.cipher) lines.push({ kind: 'field', label: 'TLS Cipher', value: tls.cipher });
+  const keyExchange = keyExchangeText(tls);
+  if (keyExchange) lines.push({ kind: 'field', label: 'Key Exchange', value: keyExchange });
+  if (result.certificateSource) {
+    lines.push({ kind: 'field', label: 'Certificates From', value: certificateSourceLabel(result.certificateSource), tone: result.certificateSource === 'wire' ? 'normal' : 'error' });
+  }
+  const runtime = runtimeClientText(tls);
+  if (runtime) lines.push({ kind: 'field', label: RUNTIME_CLIENT_LABEL, value: runtime });
   if (tls.handshakeMs !== null && tls.handshakeMs !== undefined) lines.push({ kind: 'field', label: 'Handshake Time', value: `${tls.handshakeMs} ms` });
   if (tls.handshakeError) lines.push({ kind: 'field', label: 'Handshake Error', value: tls.handshakeError.message, tone: 'error' });
   if (tls.versions) lines.push({ kind: 'versions', versions: tls.versions, suites: tls.suites ?? {} });
@@ -308,7 +315,7 @@ function lineText(line: CardLine): string | null {
     case 'link':
       return `${line.label}: ${line.url}`;
     case 'versions':
-      return `TLS Versions: ${TLS_VERSIONS.filter((v) => line.versions[v] !== undefined)
+      return `TLS Versions: ${shownVersions(line.versions)
         .map((v) => `${v} ${line.versions[v] ? 'Yes' : 'No'}`)
         .join(', ')}`;
     case 'certActions':

@@ -4,7 +4,7 @@
 // Pure and browser-safe. The import format (Domain,Type,Port) is a different file: see csv-import.ts.
 import Papa from 'papaparse';
 import type { EndpointResult } from './types.ts';
-import { TLS_VERSIONS } from './types.ts';
+import { PROTOCOL_VERSIONS } from './types.ts';
 import { spreadsheetCell } from './safe-text.ts';
 import { commentSummary, daysLeft, worstSeverity } from './summary.ts';
 
@@ -50,13 +50,15 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   ['Chain Valid', (r) => (r.chain.length ? (r.chain.every((c) => c.valid) ? 'True' : 'False') : '')],
   ['TLS Protocol', (r) => r.tls.protocol],
   ['Cipher', (r) => r.tls.cipher],
-  ['TLS Versions Accepted', (r) => (r.tls.versions ? TLS_VERSIONS.filter((v) => r.tls.versions?.[v]).join('; ') : '')],
+  ['TLS Versions Accepted', (r) => (r.tls.versions ? PROTOCOL_VERSIONS.filter((v) => r.tls.versions?.[v]).join('; ') : '')],
   ['Revocation', (r) => (r.revocation ? `${r.revocation.status} (${r.revocation.method})` : '')],
   ['Worst Severity', (r) => worstSeverity(r)],
   ['Comment Summary', (r) => commentSummary(r.comments)],
   ['Comment IDs', (r) => r.comments.map((c) => c.id).join('; ')],
   ['Comments', (r) => r.comments.map((c) => `[${c.severity}] ${c.text}`).join('\n')],
   ['Checked At (UTC)', (r) => excelDate(r.checkedAt)],
+  // Appended last, so scripts reading columns by position keep working.
+  ['Certificates From', (r) => (r.certificateSource ? r.certificateSource : '')],
 ];
 
 /** The export file's text, BOM included. Every row has exactly EXPORT_COLUMNS.length cells. */

@@ -67,12 +67,13 @@ function trustVerdict(outcome: ChainOutcome, chain: ChainItem[]): TrustVerdict {
   return { trusted: outcome.trusted, store: outcome.store, root: top ? top.subject : null, reason: outcome.reason };
 }
 
-export function emptyResult(base: Omit<EndpointResult, 'error' | 'tls' | 'served' | 'chain' | 'trust' | 'servedChain' | 'comments' | 'rootLinks' | 'revocation' | 'checkedAt'>): EndpointResult {
+export function emptyResult(base: Omit<EndpointResult, 'error' | 'tls' | 'served' | 'certificateSource' | 'chain' | 'trust' | 'servedChain' | 'comments' | 'rootLinks' | 'revocation' | 'checkedAt'>): EndpointResult {
   return {
     ...base,
     error: null,
     tls: { protocol: null, cipher: null, handshakeMs: null, handshakeError: null, authorized: null, authorizationError: null },
     served: [],
+    certificateSource: null,
     chain: [],
     trust: null,
     servedChain: null,
@@ -106,6 +107,7 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
   result.error = capture.error;
+  result.certificateSource = capture.certificateSource;
   if (capture.certificates.length === 0) return result;
 
   // The certificate's URLs may lead into the admin's network only when this server is in it too.

@@ -4,6 +4,7 @@
 import { escapeControls } from './safe-text.ts';
 import type { CertInfo, ChainItem, EndpointResult } from './types.ts';
 import { hostPort } from './target.ts';
+import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from './tls-labels.ts';
 
 export interface TextReportOptions {
   advanced: boolean;
@@ -84,7 +85,12 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   }
   const tls = result.tls;
   lines.push(`TLS: ${tls.protocol ?? 'not negotiated'}${tls.cipher ? `, ${tls.cipher}` : ''}${tls.handshakeMs !== null ? ` (${tls.handshakeMs} ms)` : ''}`);
-  if (tls.versions) lines.push(`TLS versions accepted: ${Object.entries(tls.versions).map(([v, ok]) => `${v} ${ok ? 'yes' : 'no'}`).join(', ')}`);
+  const keyExchange = keyExchangeText(tls);
+  if (keyExchange) lines.push(`Key exchange: ${keyExchange}`);
+  if (result.certificateSource) lines.push(`Certificates from: ${certificateSourceLabel(result.certificateSource)}`);
+  const runtime = runtimeClientText(tls);
+  if (runtime) lines.push(`${RUNTIME_CLIENT_LABEL}: ${runtime}`);
+  if (tls.versions) lines.push(`TLS versions accepted: ${shownVersions(tls.versions).map((v) => `${v} ${tls.versions![v] ? 'yes' : 'no'}`).join(', ')}`);
   if (tls.handshakeError) lines.push(`Handshake: ${tls.handshakeError.message}`);
   if (tls.acceptableCAs?.length) lines.push('Acceptable client certificate CAs:', ...tls.acceptableCAs.map((dn) => `  ${dn}`));
   if (result.revocation) {

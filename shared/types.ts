@@ -21,6 +21,14 @@ export interface Target {
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+/** The SSL versions before TLS: asked for by one dedicated probe, only to warn about them. */
+export type SslVersion = 'SSLv2' | 'SSLv3';
+export type ProtocolVersion = SslVersion | TlsVersion;
+/** Every version the version matrix can show, oldest first. */
+export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = ['SSLv2', 'SSLv3', ...TLS_VERSIONS];
+
+/** Where the certificates of a result came from: read from the server's Certificate message as sent, or Node's rebuilt peer chain. */
+export type CertificateSource = 'wire' | 'node-peer-chain';
 
 /** A classified failure: a stable code for scripts and a sentence for the admin. */
 export interface CheckError {
@@ -44,6 +52,7 @@ export type ErrorCode =
   | 'NOT_TLS'
   | 'PROTOCOL_ERROR'
   | 'NO_CERTIFICATE'
+  | 'SSL2_ONLY'
   | 'CANCELLED'
   /** The runtime's own TLS library (OpenSSL or Electron's BoringSSL) refused what we asked of it. */
   | 'TLS_LIBRARY_REFUSED'
@@ -243,18 +252,32 @@ export interface RevocationStatus {
 }
 
 export interface TlsInfo {
-  /** Negotiated by a normal client (Node's TLS): "TLSv1.2" ... or null when it could not connect. */
+  /** Chosen by the server in the handshake the certificates were read from (raw client): "TLSv1.2" ..., null when none got that far. */
   protocol: string | null;
+  /** IANA name of the suite the server chose in that handshake; agrees with suites[protocol]. */
   cipher: string | null;
   handshakeMs: number | null;
   /** Set when certificates arrived but the handshake then failed (client certificate demanded, alert). */
   handshakeError: CheckError | null;
-  /** The normal client's own trust verdict (the runtime's TLS library, OpenSSL or Electron's BoringSSL, with the bundled roots), for reference. */
+  /** The runtime client's own trust verdict (Node's TLS: OpenSSL, or BoringSSL in Electron, with its bundled roots), for reference. */
   authorized: boolean | null;
   authorizationError: string | null;
-  /** Filled by the version probe (deep TLS). */
-  versions?: Record<TlsVersion, boolean>;
-  suites?: Partial<Record<TlsVersion, string | null>>;
+  /** What a normal client of this runtime (Node's TLS: OpenSSL, or BoringSSL in Electron) negotiates; null when it did not connect. */
+  runtimeClient?: { protocol: string | null; cipher: string | null; error: CheckError | null };
+  /** Key exchange group the server chose: "x25519", "ffdhe2048", or "DHE-2048" for TLS 1.0-1.2 DHE without a named group. */
+  keyExchangeGroup?: string | null;
+  /** TLS 1.0-1.2: the server accepted encrypt_then_mac (RFC 7366); null for TLS 1.3 or no handshake. */
+  encryptThenMac?: boolean | null;
+  /** The server answered the first ClientHello (all versions, with supported_versions) with a HelloRetryRequest. */
+  helloRetried?: boolean;
+  /**
+   * How the first ClientHello (TLS 1.0-1.3, with supported_versions) failed when an older-style hello
+   * (TLS 1.2 or lower, no supported_versions) then got an answer: a TLS 1.3-intolerant server. Null otherwise.
+   */
+  firstHelloError?: CheckError | null;
+  /** Filled by the version probe (deep TLS); SSLv2/SSLv3 present when the legacy probe ran. */
+  versions?: Record<TlsVersion, boolean> & Partial<Record<SslVersion, boolean>>;
+  suites?: Partial<Record<ProtocolVersion, string | null>>;
   clientCertRequested?: boolean;
   acceptableCAs?: string[];
 }
@@ -277,6 +300,8 @@ export interface EndpointResult {
   tls: TlsInfo;
   /** The certificates exactly as the server sent them, in the order sent (leaf first). */
   served: CertInfo[];
+  /** Where `served` came from: 'wire' (as sent, order meaningful) or 'node-peer-chain' (rebuilt by Node: order not the server's); null when none. */
+  certificateSource: CertificateSource | null;
   /** The chain a client would build, leaf first. */
   chain: ChainItem[];
   trust: TrustVerdict | null;

@@ -33,6 +33,7 @@ function fakeResult(rootLinks: { label: string; url: string }[] = []): EndpointR
     error: null,
     tls: { protocol: 'TLSv1.2', cipher: null, handshakeMs: 1, handshakeError: null, authorized: null, authorizationError: null },
     served: [],
+    certificateSource: null,
     chain: [],
     trust: null,
     servedChain: null,

@@ -69,15 +69,15 @@ const ids = (r: EndpointResult) => r.comments.map((c) => c.id);
 
 test('version matrix: a TLS 1.0-only server, a TLS 1.2-only and a TLS 1.3-only one', async () => {
   const old = await check(servers.tls10);
-  assert.deepEqual(old.tls.versions, { TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false });
+  assert.deepEqual(old.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false });
   assert.ok(old.tls.suites?.TLSv1, 'the suite chosen for TLS 1.0 is reported');
   assert.equal(old.served[0].thumbprint, certs.good.thumbprint, 'certificates are captured from a TLS 1.0-only server');
   assert.ok(ids(old).includes('no-tls12'));
   const t12 = await check(servers.tls12);
-  assert.deepEqual(t12.tls.versions, { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false });
+  assert.deepEqual(t12.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false });
   assert.ok(!ids(t12).includes('no-tls12') && !ids(t12).includes('legacy-tls'));
   const t13 = await check(servers.tls13);
-  assert.deepEqual(t13.tls.versions, { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': true });
+  assert.deepEqual(t13.tls.versions, { SSLv2: false, SSLv3: false, TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': true });
   assert.match(t13.tls.suites?.['TLSv1.3'] ?? '', /^TLS_(AES|CHACHA20)/);
 });
 
@@ -130,6 +130,9 @@ test('text output shows the version matrix, the CA list and revocation', async (
     out += t;
   }, () => {});
   assert.match(out, /TLS versions accepted: TLSv1 no, TLSv1\.1 no, TLSv1\.2 yes, TLSv1\.3 no/);
+  assert.match(out, /^Certificates from: wire \(exactly as the server sent them/m);
+  assert.match(out, /^Key exchange: x25519$/m);
+  assert.match(out, /^Normal client \(Node's TLS\): /m);
   assert.match(out, /Acceptable client certificate CAs:\n {2}O=Contoso Test, CN=Deep Root CA/);
   assert.match(out, /Revocation: unknown \(crl\)/);
   assert.doesNotMatch(out, /ssl3_read_bytes/, 'OpenSSL internals are not shown to the admin');

@@ -37,8 +37,10 @@ test('export: BOM, CRLF, quoting, fixed columns, read back by Python csv', () =>
     }),
     fakeResult({ served: [hostile], poolMember: true, comments: [] }),
     // No comments: the worst severity comes from the error alone.
-    fakeResult({ served: [], comments: [], error: { code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.9:5061.' } }),
+    fakeResult({ served: [], certificateSource: null, comments: [], error: { code: 'CONNECT_REFUSED', message: 'Connection refused by 127.0.0.9:5061.' } }),
   ];
+  rows[1]!.certificateSource = 'node-peer-chain';
+  rows[1]!.tls = { ...rows[1]!.tls, versions: { SSLv3: true, TLSv1: true, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false } };
   const csv = resultsToCsv(rows, new Date('2026-11-21T00:00:00Z'));
   assert.ok(csv.startsWith('\uFEFF"Target","Type"'));
   assert.ok(csv.endsWith('\r\n'));
@@ -59,4 +61,8 @@ test('export: BOM, CRLF, quoting, fixed columns, read back by Python csv', () =>
   assert.equal(parsed[2][col('Pool Member')], 'Yes');
   assert.match(parsed[3][col('Error')], /^CONNECT_REFUSED: /);
   assert.equal(parsed[3][col('Worst Severity')], 'error');
+  // Where the certificates came from is the last column, so older column positions stay put.
+  assert.equal(parsed[0].at(-1), 'Certificates From');
+  assert.deepEqual(parsed.slice(1).map((row) => row.at(-1)), ['wire', 'node-peer-chain', '']);
+  assert.equal(parsed[2][col('TLS Versions Accepted')], 'SSLv3; TLSv1; TLSv1.2');
 });

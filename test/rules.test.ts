@@ -125,6 +125,11 @@ test('rule ids are unique and the published ids keep their severities', () => {
     'root-sent': 'info',
     'chain-order': 'warning',
     'extra-cert': 'warning',
+    'chain-not-as-sent': 'info',
+    'runtime-client-failed': 'info',
+    'tls13-intolerant': 'warning',
+    ssl3: 'error',
+    ssl2: 'error',
     'expired-intermediate': 'error',
     'invalid-validity-date': 'error',
     'pool-mismatch': 'warning',
@@ -481,6 +486,19 @@ test('extra-cert: a certificate that is not part of the chain is named', () => {
   absent(run(goodSpec()), 'extra-cert');
 });
 
+test('served-order rules judge only the wire chain; a Node peer chain says so instead', () => {
+  const outOfOrder = { served: [good, root, ca, unrelated], path: [good, ca, root], host: 'sip.contoso.com', store: 'user' as const };
+  const wire = run(outOfOrder);
+  only(wire, 'chain-order');
+  only(wire, 'extra-cert');
+  absent(wire, 'chain-not-as-sent');
+  const rebuilt = run({ ...outOfOrder, certificateSource: 'node-peer-chain' });
+  absent(rebuilt, 'chain-order', 'extra-cert', 'root-sent', 'incomplete-chain');
+  const comment = only(rebuilt, 'chain-not-as-sent');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /not the list the server sent/);
+});
+
 test('chain-not-trusted: an untrusted chain no other rule explains is still an error', () => {
   const comments = run(goodSpec(good, { trusted: false, store: 'user', trustReason: 'certificate signature failure' }));
   const comment = only(comments, 'chain-not-trusted');
@@ -571,6 +589,11 @@ test('handshake-failed and mtls-requested: mutual TLS servers', () => {
   const requested = only(demanded, 'mtls-requested');
   assert.match(requested.text, /Baltimore CyberTrust Root/);
 
+  const runtime = { protocol: null, cipher: null, error: { code: 'TLS_ALERT' as const, message: '127.0.0.1:5061 ended the TLS handshake with the alert "handshake failure" (40).' } };
+  const runtimeFailed = run(goodSpec(good, { tls: { runtimeClient: runtime } }));
+  assert.match(only(runtimeFailed, 'runtime-client-failed').text, /normal TLS client .* could not connect: .*handshake failure/);
+  absent(runtimeFailed, 'handshake-failed');
+
   const alert = run(goodSpec(good, { tls: { handshakeError: { code: 'TLS_ALERT', message: 'The server sent alert 40 (handshake failure).' } } }));
   assert.doesNotMatch(only(alert, 'handshake-failed').text, /client certificate/);
   absent(alert, 'mtls-requested');
@@ -592,6 +615,28 @@ test('no-tls12, legacy-tls, weak-suite: the version matrix and the suites picked
 
   absent(run(goodSpec(good, { tls: { versions: versions(false, false, true, true), suites: { 'TLSv1.3': 'TLS_AES_128_GCM_SHA256' } } })), 'no-tls12', 'legacy-tls', 'weak-suite');
   absent(run(goodSpec()), 'no-tls12', 'legacy-tls', 'weak-suite');
+});
+
+test('tls13-intolerant, ssl3, ssl2: what the fallback hellos and the legacy probe found', () => {
+  const reset = { code: 'CONNECTION_RESET' as const, message: 'sbc.contoso.com (127.0.0.1:5061) closed the connection without answering the TLS ClientHello.' };
+  const intolerant = only(run(goodSpec(good, { tls: { firstHelloError: reset } })), 'tls13-intolerant');
+  assert.equal(intolerant.severity, 'warning');
+  assert.match(intolerant.text, /old firmware or a load balancer in front of it\?/);
+  assert.match(intolerant.text, /closed the connection without answering/);
+  absent(run(goodSpec(good, { tls: { firstHelloError: null } })), 'tls13-intolerant');
+
+  const tls = { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': false };
+  const alsoSsl3 = only(run(goodSpec(good, { tls: { versions: { ...tls, SSLv3: true, SSLv2: false } } })), 'ssl3');
+  assert.equal(alsoSsl3.severity, 'error');
+  assert.match(alsoSsl3.text, /still accepts SSL 3\.0/);
+  const onlySsl3 = run(goodSpec(good, { tls: { protocol: 'SSLv3', versions: { ...tls, 'TLSv1.2': false, SSLv3: true, SSLv2: false } } }));
+  assert.match(only(onlySsl3, 'ssl3').text, /speaks only SSL 3\.0/);
+  only(onlySsl3, 'no-tls12');
+  absent(run(goodSpec(good, { tls: { versions: { ...tls, SSLv3: false, SSLv2: false } } })), 'ssl3', 'ssl2');
+
+  const sslv2 = run(failedResult({ code: 'SSL2_ONLY', message: '127.0.0.1:443 answered in SSL 2.0.' }));
+  assert.equal(only(sslv2, 'ssl2').severity, 'error');
+  assert.match(only(sslv2, 'ssl2').text, /speaks nothing newer/);
 });
 
 test('mtls-requested says whether one of the admin\'s own roots is on the server\'s CA list', () => {

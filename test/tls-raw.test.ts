@@ -16,6 +16,7 @@ import type { TlsVersion } from '../shared/types.ts';
 import { ByteReader } from '../shared/tls/bytes.ts';
 import { buildClientHello, sniHostName } from '../shared/tls/client-hello.ts';
 import { parseExtensions } from '../shared/tls/messages.ts';
+import { KEY_SHARE_GROUPS } from '../shared/tls/key-exchange.ts';
 
 const LOOPBACK = '127.0.0.1';
 const SERVER_NAME = 'sip.contoso.test';
@@ -167,12 +168,24 @@ describe('ClientHello', () => {
     const hello = parseHello(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'], SERVER_NAME);
     assert.equal(hello.legacyVersion, 0x0303);
     assert.equal(Buffer.from(hello.extensions.get(43)!).toString('hex'), '080304030303020301');
-    assert.deepEqual([...hello.extensions.keys()].sort((a, b) => a - b), [0, 5, 10, 11, 13, 21, 43, 51, 0xff01]);
+    assert.deepEqual([...hello.extensions.keys()].sort((a, b) => a - b), [0, 5, 10, 11, 13, 21, 22, 43, 51, 0xff01]);
     assert.ok(Buffer.from(hello.extensions.get(0)!).includes(Buffer.from(SERVER_NAME)));
     assert.deepEqual(hello.suites.slice(0, 3), [0x1301, 0x1302, 0x1303]);
     assert.ok(hello.suites.includes(0x000a) && hello.suites.includes(0x0005), 'old 3DES and RC4 suites for old servers');
     assert.ok(!hello.suites.includes(0x5600), 'never TLS_FALLBACK_SCSV');
     assert.ok(hello.length >= 512, 'padded past the 256-511 byte range some old load balancers hang on');
+  });
+
+  it('names in supported_groups every group a HelloRetryRequest may ask a share for, ffdhe included; asks for encrypt_then_mac', () => {
+    const hello = parseHello(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'], SERVER_NAME);
+    const reader = new ByteReader(hello.extensions.get(10)!);
+    const list = new ByteReader(reader.vector(2));
+    const groups: number[] = [];
+    while (list.ok && list.remaining > 0) groups.push(list.u16());
+    for (const group of KEY_SHARE_GROUPS) assert.ok(groups.includes(group), `group ${group} offered`);
+    assert.ok(groups.includes(256), 'ffdhe2048');
+    assert.equal(hello.extensions.get(22)?.length, 0, 'encrypt_then_mac, empty');
+    assert.ok(!parseHello(['TLSv1.3'], SERVER_NAME).extensions.has(22), 'not in a TLS 1.3-only hello');
   });
 
   it('a TLS 1.0-only hello says TLS 1.0, without TLS 1.2/1.3 extensions or suites', () => {

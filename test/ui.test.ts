@@ -110,6 +110,16 @@ describe('renderer logic', () => {
     assert.match(revoked, /^Revocation: Revoked \(CRL/m);
     assert.match(revoked, /^ {4}CN=sipfed\.contoso\.com: Revoked \(keyCompromise, 2026-11-01 08:00:00 UTC\)\. Listed on the CRL\.$/m);
 
+    // Where the certificates came from, and Node's own negotiation, are labelled as such.
+    const rebuilt = cardText(cardSections({
+      ...first,
+      certificateSource: 'node-peer-chain',
+      tls: { ...first.tls, protocol: 'TLSv1.3', runtimeClient: { protocol: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', error: null }, versions: { SSLv3: true, TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true } },
+    }, view));
+    assert.match(rebuilt, /^Certificates From: node-peer-chain \(rebuilt by Node's TLS/m);
+    assert.match(rebuilt, /^Normal client \(Node's TLS\): TLSv1\.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256/m);
+    assert.match(rebuilt, /^TLS Versions: SSLv3 Yes, TLSv1 No, TLSv1\.1 No, TLSv1\.2 Yes, TLSv1\.3 Yes$/m);
+
     const refused = cardText(cardSections(REFUSED_RESULT, view));
     assert.match(refused, /^ERROR: Connection refused by 127\.0\.0\.5:5062/m);
     assert.doesNotMatch(refused, /Certificate Response/);
@@ -118,7 +128,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/csv-export.ts', 'shared/summary.ts', 'shared/safe-text.ts', 'shared/text-file.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/csv-export.ts', 'shared/summary.ts', 'shared/safe-text.ts', 'shared/text-file.ts', 'shared/tls-labels.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);

@@ -2,7 +2,8 @@
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { CertInfo, EndpointResult } from '../../shared/types.ts';
 import { worstSeverity } from '../../shared/summary.ts';
-import { SEVERITY_ORDER, TLS_VERSIONS } from '../../shared/types.ts';
+import { SEVERITY_ORDER } from '../../shared/types.ts';
+import { shownVersions } from '../../shared/tls-labels.ts';
 import { useApi, useAppStore } from '../context.ts';
 import { copyText } from '../clipboard.ts';
 import {
@@ -83,7 +84,7 @@ function RootLinkLine({ label, url }: { label: string; url: string }) {
 }
 
 function VersionsTable({ line }: { line: Extract<CardLine, { kind: 'versions' }> }) {
-  const shown = TLS_VERSIONS.filter((version) => line.versions[version] !== undefined);
+  const shown = shownVersions(line.versions);
   return (
     <div className="field">
       <span className="label">TLS Versions:</span>

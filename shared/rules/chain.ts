@@ -3,7 +3,7 @@ import type { ChainItem, EndpointResult, TrustVerdict } from '../types.ts';
 import { ROOT_NOT_TRUSTED } from '../chain/validate.ts';
 import { rootProviderHint, rootRepository } from '../root-links.ts';
 import type { Rule } from './types.ts';
-import { certKey, certName, displayName, listNames, plural, usableLeaf } from './facts.ts';
+import { certKey, certName, displayName, listNames, plural, servedAsSent, usableLeaf } from './facts.ts';
 import { expiredCaCertificates } from './validity.ts';
 
 /** What ends the chain, and which rule should speak about it. */
@@ -124,7 +124,7 @@ export const incompleteChainRule: Rule = {
   severity: 'error',
   description: 'The server does not send an intermediate certificate needed to reach the root.',
   check({ result }) {
-    if (!usableLeaf(result)) return [];
+    if (!usableLeaf(result) || !servedAsSent(result)) return [];
     const fetched = notSentIntermediates(result);
     const end = chainEnd(result);
     const missing = end.kind === 'missing-issuer' ? displayName(end.issuerName) : null;
@@ -156,7 +156,7 @@ export const rootSentRule: Rule = {
   severity: 'info',
   description: 'The server sends the root certificate too: harmless but useless.',
   check({ result }) {
-    if (!usableLeaf(result) || !result.servedChain?.rootSent) return [];
+    if (!usableLeaf(result) || !servedAsSent(result) || !result.servedChain?.rootSent) return [];
     const root = result.served.find((cert, index) => index > 0 && cert.selfIssued && !cert.parseError);
     const name = root ? certName(root) : displayName(result.trust?.root);
     return [
@@ -174,7 +174,7 @@ export const chainOrderRule: Rule = {
   severity: 'warning',
   description: 'The server sends its certificates out of order.',
   check({ result }) {
-    if (!usableLeaf(result) || !result.servedChain || result.servedChain.inOrder) return [];
+    if (!usableLeaf(result) || !servedAsSent(result) || !result.servedChain || result.servedChain.inOrder) return [];
     const sent = result.served.map((cert, index) => (cert.parseError ? `#${index + 1} (unreadable)` : `"${certName(cert)}"`));
     const expected = result.chain.filter((item) => item.source === 'served').map((item) => `"${certName(item.cert)}"`);
     return [
@@ -195,7 +195,7 @@ export const extraCertRule: Rule = {
   severity: 'warning',
   description: 'The server sends a certificate that is not part of the chain.',
   check({ result, now }) {
-    if (!usableLeaf(result) || !result.servedChain) return [];
+    if (!usableLeaf(result) || !servedAsSent(result) || !result.servedChain) return [];
     // Expired CA certificates are reported by expired-intermediate, with the advice that fits them.
     const expiredKeys = new Set(expiredCaCertificates(result, now).map((pc) => certKey(pc.cert)));
     const extra = result.servedChain.unusedIndexes
@@ -218,4 +218,22 @@ export const extraCertRule: Rule = {
   },
 };
 
-export const CHAIN_RULES: readonly Rule[] = [selfSignedRule, untrustedRootRule, incompleteChainRule, rootSentRule, chainOrderRule, extraCertRule];
+export const chainNotAsSentRule: Rule = {
+  id: 'chain-not-as-sent',
+  severity: 'info',
+  description: "The certificates shown are Node's rebuilt peer chain, not the server's Certificate message: order and completeness were not judged.",
+  check({ result }) {
+    if (!usableLeaf(result) || servedAsSent(result)) return [];
+    return [
+      {
+        id: 'chain-not-as-sent',
+        severity: 'info',
+        text:
+          "This tool's own TLS client could not read this server's handshake, so the certificates shown are the chain Node's TLS library rebuilt, not the list the server sent: " +
+          'whether the server sends its intermediates, in order, without extras, was not checked. Compare with `openssl s_client -showcerts` and please report the server type.',
+      },
+    ];
+  },
+};
+
+export const CHAIN_RULES: readonly Rule[] = [selfSignedRule, untrustedRootRule, incompleteChainRule, rootSentRule, chainOrderRule, extraCertRule, chainNotAsSentRule];

@@ -82,6 +82,25 @@ export const handshakeFailedRule: Rule = {
   },
 };
 
+export const runtimeClientFailedRule: Rule = {
+  id: 'runtime-client-failed',
+  severity: 'info',
+  description: "This tool's own TLS client read the certificates, but a normal client (Node's TLS, default settings) could not connect.",
+  check({ result }) {
+    const failure = result.tls.runtimeClient?.error;
+    if (!hasCertificates(result) || !failure || result.tls.handshakeError || failure.code === 'CANCELLED') return [];
+    return [
+      {
+        id: 'runtime-client-failed',
+        severity: 'info',
+        text:
+          `A normal TLS client (Node's TLS with its default settings) could not connect: ${failure.message.replace(/\.$/, '')}. ` +
+          "This tool's own client read the certificates, so the checks below apply; clients with similar defaults may fail the same way (the protocol comments, if any, say why).",
+      },
+    ];
+  },
+};
+
 export const revokedRule: Rule = {
   id: 'revoked',
   severity: 'error',
@@ -162,6 +181,7 @@ export const CONNECTION_RULES: readonly Rule[] = [
   unparseableCertificateRule,
   serialInvalidRule,
   handshakeFailedRule,
+  runtimeClientFailedRule,
   revokedRule,
   crlUnreachableRule,
   ocspUnreachableRule,

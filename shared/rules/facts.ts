@@ -26,6 +26,14 @@ export function usableLeaf(result: EndpointResult): CertInfo | null {
   return leaf.parseError ? null : leaf;
 }
 
+/**
+ * The certificates are the server's own Certificate message, so their order and completeness say
+ * something about the server. Not so for Node's rebuilt peer chain (issuers from its store, its order).
+ */
+export function servedAsSent(result: EndpointResult): boolean {
+  return result.certificateSource !== 'node-peer-chain';
+}
+
 /** A key that identifies a certificate across `served` and `chain` (decoded twice, same bytes). */
 export function certKey(cert: CertInfo): string {
   return cert.sha256 || cert.thumbprint || cert.derBase64;

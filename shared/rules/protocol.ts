@@ -92,4 +92,60 @@ export const mtlsRequestedRule: Rule = {
   },
 };
 
-export const PROTOCOL_RULES: readonly Rule[] = [noTls12Rule, legacyTlsRule, weakSuiteRule, mtlsRequestedRule];
+export const tls13IntolerantRule: Rule = {
+  id: 'tls13-intolerant',
+  severity: 'warning',
+  description: 'The server fails a ClientHello that offers TLS 1.3 and answers only an older-style one.',
+  check({ result }) {
+    const failure = result.tls.firstHelloError;
+    if (!failure) return [];
+    return [
+      {
+        id: 'tls13-intolerant',
+        severity: 'warning',
+        text:
+          `The server fails a ClientHello that offers TLS 1.3 (${failure.message.replace(/\.$/, '')}) and answered only when this tool retried without it, as browsers once did. ` +
+          'Current clients (Teams, Windows, browsers) do not retry, so their connections fail: old firmware or a load balancer in front of it? Update the firmware, or fix the front end so that it ignores TLS versions it does not know (RFC 8446 D.1).',
+      },
+    ];
+  },
+};
+
+export const ssl3Rule: Rule = {
+  id: 'ssl3',
+  severity: 'error',
+  description: 'The server accepts SSL 3.0.',
+  check({ result }) {
+    if (!result.tls.versions?.SSLv3 && result.tls.protocol !== 'SSLv3') return [];
+    const only = result.tls.protocol === 'SSLv3';
+    return [
+      {
+        id: 'ssl3',
+        severity: 'error',
+        text:
+          `The server ${only ? 'speaks only' : 'still accepts'} SSL 3.0, broken since 2014 (POODLE) and forbidden by RFC 7568. ` +
+          (only ? 'No current client will connect: enable TLS 1.2 on it, or replace it.' : 'Disable SSL 3.0 (on Windows: the SChannel "SSL 3.0" registry keys, then a restart).'),
+      },
+    ];
+  },
+};
+
+export const ssl2Rule: Rule = {
+  id: 'ssl2',
+  severity: 'error',
+  description: 'The server answers in SSL 2.0.',
+  check({ result }) {
+    if (!result.tls.versions?.SSLv2 && result.error?.code !== 'SSL2_ONLY') return [];
+    return [
+      {
+        id: 'ssl2',
+        severity: 'error',
+        text:
+          'The server answers in SSL 2.0, broken for decades and forbidden by RFC 6176. ' +
+          (result.error?.code === 'SSL2_ONLY' ? 'It speaks nothing newer, so no current client can connect: replace it or enable TLS 1.2.' : 'Disable SSL 2.0 on it.'),
+      },
+    ];
+  },
+};
+
+export const PROTOCOL_RULES: readonly Rule[] = [noTls12Rule, legacyTlsRule, weakSuiteRule, mtlsRequestedRule, tls13IntolerantRule, ssl3Rule, ssl2Rule];

@@ -113,3 +113,64 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * A FIFO of received bytes that copies each byte a bounded number of times, however the peer splits
+ * them: chunks are kept as they arrived and joined only when a complete unit (record, message) is taken.
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  /** Index of the first chunk still queued (shifting the array each time would be quadratic). */
+  private head = 0;
+  /** Bytes of chunks[head] already taken. */
+  private headOffset = 0;
+  private total = 0;
+
+  get length(): number {
+    return this.total;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+  }
+
+  /** The first `count` bytes (fewer if fewer are queued), without removing them. */
+  peek(count: number): Uint8Array {
+    const wanted = Math.min(count, this.total);
+    const out = new Uint8Array(wanted);
+    let filled = 0;
+    let offset = this.headOffset;
+    for (let i = this.head; filled < wanted; i++) {
+      const chunk = this.chunks[i]!;
+      const part = chunk.subarray(offset, offset + (wanted - filled));
+      out.set(part, filled);
+      filled += part.length;
+      offset = 0;
+    }
+    return out;
+  }
+
+  /** Removes and returns the first `count` bytes (a fresh copy); `count` must not exceed `length`. */
+  take(count: number): Uint8Array {
+    const out = this.peek(count);
+    let remaining = out.length;
+    this.total -= remaining;
+    while (remaining > 0) {
+      const available = this.chunks[this.head]!.length - this.headOffset;
+      if (remaining < available) {
+        this.headOffset += remaining;
+        break;
+      }
+      remaining -= available;
+      this.head++;
+      this.headOffset = 0;
+    }
+    if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+}

@@ -10,6 +10,7 @@ import {
   LEGACY_SUITES,
   NamedGroup,
   SIGNATURE_SCHEMES,
+  SSL3_CODE,
   TLS13_SUITES,
   VERSION_CODES,
 } from './constants.ts';
@@ -33,6 +34,10 @@ const SUPPORTED_GROUPS: readonly number[] = [
   NamedGroup.secp384r1,
   NamedGroup.secp521r1,
   NamedGroup.x448,
+  // RFC 7919 groups: some TLS 1.3 servers (hardened OpenSSL, FIPS builds) offer nothing else.
+  NamedGroup.ffdhe2048,
+  NamedGroup.ffdhe3072,
+  NamedGroup.ffdhe4096,
 ];
 
 /**
@@ -107,7 +112,11 @@ function clientExtensions(
   if (highest >= VERSION_CODES['TLSv1.2']) {
     extensions.push(extension(ExtensionType.signatureAlgorithms, vector(2, ...SIGNATURE_SCHEMES.map(u16))));
   }
-  if (offersLegacy) extensions.push(extension(ExtensionType.renegotiationInfo, vector(1)));
+  if (offersLegacy) {
+    extensions.push(extension(ExtensionType.renegotiationInfo, vector(1)));
+    // GnuTLS with %FORCE_ETM (and other hardened CBC-only servers) refuse a hello without it (RFC 7366).
+    extensions.push(extension(ExtensionType.encryptThenMac));
+  }
   if (offersTls13) {
     extensions.push(extension(ExtensionType.supportedVersions, vector(1, ...codes.map(u16))));
     if (params.cookie) extensions.push(extension(ExtensionType.cookie, vector(2, params.cookie)));
@@ -127,3 +136,37 @@ function paddingExtension(helloLength: number): Uint8Array | null {
   const dataLength = missing >= 5 ? missing - 4 : 1;
   return extension(ExtensionType.padding, new Uint8Array(dataLength));
 }
+
+/**
+ * An SSL 2.0-format CLIENT-HELLO that offers SSL 3.0 (RFC 6101 appendix E.1), as SSL-era clients sent:
+ * an SSL 3.0 server answers it with an SSL 3.0 ServerHello, an SSL 2.0-only server with a SERVER-HELLO,
+ * so one connection names either. Never sent by the TLS probes.
+ */
+export function sslv2CompatibleHello(challenge: Uint8Array): Uint8Array {
+  const cipherSpecs = [...SSL2_CIPHER_SPECS, ...SSL3_SUITES.map((suite) => [0, suite >> 8, suite & 0xff])].flat();
+  const body = concatBytes(
+    u8(SSL2_CLIENT_HELLO),
+    u16(SSL3_CODE),
+    u16(cipherSpecs.length),
+    u16(0), // no session id
+    u16(challenge.length),
+    Uint8Array.from(cipherSpecs),
+    challenge,
+  );
+  // Two-byte SSL 2.0 record header: high bit set, 15-bit length.
+  return concatBytes(u16(0x8000 | body.length), body);
+}
+
+const SSL2_CLIENT_HELLO = 1;
+/** SSL 2.0 cipher kinds (RC4, RC2, IDEA, DES, 3DES): offered so that an SSL 2.0-only server answers. */
+const SSL2_CIPHER_SPECS: number[][] = [
+  [0x01, 0x00, 0x80],
+  [0x02, 0x00, 0x80],
+  [0x03, 0x00, 0x80],
+  [0x04, 0x00, 0x80],
+  [0x05, 0x00, 0x80],
+  [0x06, 0x00, 0x40],
+  [0x07, 0x00, 0xc0],
+];
+/** The suites SSL 3.0 servers had: AES and 3DES/RC4 with RSA or DHE. */
+const SSL3_SUITES: readonly number[] = [0x0035, 0x002f, 0x0039, 0x0033, 0x000a, 0x0016, 0x0013, 0x0005, 0x0004, 0x0009, 0x00ff];

@@ -32,6 +32,7 @@ export const ExtensionType = {
   ecPointFormats: 11,
   signatureAlgorithms: 13,
   padding: 21,
+  encryptThenMac: 22,
   extendedMasterSecret: 23,
   supportedVersions: 43,
   cookie: 44,
@@ -46,6 +47,9 @@ export const VERSION_CODES: Record<TlsVersion, number> = {
   'TLSv1.2': 0x0303,
   'TLSv1.3': 0x0304,
 };
+
+/** SSL 3.0's version code; offered only by the dedicated legacy probe, never in a TLS hello. */
+export const SSL3_CODE = 0x0300;
 
 export function versionFromCode(code: number): TlsVersion | null {
   for (const [name, value] of Object.entries(VERSION_CODES)) if (value === code) return name as TlsVersion;

@@ -2,12 +2,12 @@
 // bytes in, bytes to send out. TLS 1.0-1.2 flights are read in clear up to ServerHelloDone; for
 // TLS 1.3 the handshake keys are derived and the encrypted flight is read up to the Certificate.
 import { randomBytes } from 'node:crypto';
-import type { CheckError, TlsVersion } from '../types.ts';
+import type { CheckError, ProtocolVersion, TlsVersion } from '../types.ts';
 import { TLS_VERSIONS } from '../types.ts';
 import { checkError } from '../errors.ts';
 import { ByteReader, concatBytes, copyBytes, u24, u8 } from './bytes.ts';
-import { buildClientHello, clientHelloRecord, sniHostName } from './client-hello.ts';
-import { ContentType, describeVersionCode, ExtensionType, HandshakeType, VERSION_CODES, versionFromCode } from './constants.ts';
+import { buildClientHello, clientHelloRecord, sniHostName, sslv2CompatibleHello } from './client-hello.ts';
+import { cipherSuiteName, ContentType, describeVersionCode, ExtensionType, HandshakeType, SSL3_CODE, VERSION_CODES, versionFromCode } from './constants.ts';
 import { createKeyShare, INITIAL_KEY_SHARE_GROUPS, KEY_SHARE_GROUPS, type KeyShare } from './key-exchange.ts';
 import { RecordDecrypter, serverHandshakeTrafficSecret, TLS13_SUITE_PARAMETERS, transcriptHash, type Tls13Suite } from './key-schedule.ts';
 import {
@@ -36,11 +36,13 @@ export interface SessionOptions {
   randomBytes?: (length: number) => Uint8Array;
   /** Makes TLS 1.3 key shares (tests use fixed keys to replay a recorded flight). */
   createKeyShare?: (group: number) => KeyShare | null;
+  /** Send an SSL 2.0-format hello offering SSL 3.0 instead (the legacy probe); `versions` is then ignored. */
+  legacySsl?: boolean;
 }
 
 /** What was learned from the server so far. */
 export interface Capture {
-  version: TlsVersion | null;
+  version: ProtocolVersion | null;
   cipherSuiteId: number | null;
   certificates: Uint8Array[];
   /** A Certificate message was read (it may have held no certificate). */
@@ -54,8 +56,16 @@ export interface Capture {
   error: CheckError | null;
   /** The (EC)DHE named group of the key exchange, when the server names one. */
   keyExchangeGroup: number | null;
+  /** TLS 1.0-1.2 finite-field DHE: the size of the server's prime, in bits (it names no group). */
+  dhePrimeBits: number | null;
   /** The server answered the first ClientHello with a HelloRetryRequest. */
   helloRetried: boolean;
+  /** TLS 1.0-1.2 and SSL 3.0: whether the ServerHello accepted encrypt_then_mac; null before one or for TLS 1.3. */
+  encryptThenMac: boolean | null;
+  /** The server answered in SSL 2.0. */
+  sslv2: boolean;
+  /** A ServerHello (or HelloRetryRequest) was read, even one for a version this client does not speak. */
+  serverHelloRead: boolean;
 }
 
 export interface SessionStep {
@@ -99,11 +109,15 @@ export class HandshakeSession {
     alert: null,
     error: null,
     keyExchangeGroup: null,
+    dhePrimeBits: null,
     helloRetried: false,
+    encryptThenMac: null,
+    sslv2: false,
+    serverHelloRead: false,
   };
 
   private phase: Phase = 'server-hello';
-  private readonly records = new RecordStream();
+  private readonly records: RecordStream;
   private readonly handshake = new HandshakeAssembler();
   private readonly versions: readonly TlsVersion[];
   private readonly serverName: string | null;
@@ -118,6 +132,9 @@ export class HandshakeSession {
   private bytesReceived = 0;
   private readonly firstHello: Uint8Array;
   private readonly newKeyShare: (group: number) => KeyShare | null;
+  private readonly legacySsl: boolean;
+  /** TLS 1.0-1.2 DHE suite chosen: its ServerKeyExchange names no group, only a prime. */
+  private finiteFieldDhe = false;
 
   constructor(options: SessionOptions) {
     const wanted = new Set<string>(options.versions ?? []);
@@ -130,7 +147,9 @@ export class HandshakeSession {
     // A non-empty session id keeps TLS 1.3 in "middlebox compatibility mode" (RFC 8446 D.4).
     this.sessionId = random(32);
     this.newKeyShare = options.createKeyShare ?? ((group) => createKeyShare(group));
-    if (this.versions.includes('TLSv1.3')) {
+    this.legacySsl = options.legacySsl ?? false;
+    this.records = new RecordStream(this.legacySsl);
+    if (this.versions.includes('TLSv1.3') && !this.legacySsl) {
       this.keyShares = INITIAL_KEY_SHARE_GROUPS.map(this.newKeyShare).filter((share): share is KeyShare => share !== null);
     }
     this.firstHello = this.clientHello(null);
@@ -147,7 +166,7 @@ export class HandshakeSession {
 
   /** The record to send first. */
   firstFlight(): Uint8Array {
-    return clientHelloRecord(this.firstHello);
+    return this.legacySsl ? sslv2CompatibleHello(this.random) : clientHelloRecord(this.firstHello);
   }
 
   receive(chunk: Uint8Array): SessionStep {
@@ -247,15 +266,18 @@ export class HandshakeSession {
     const hello = parseServerHello(message.body);
     if (!hello.ok) return this.failWith(hello.fault);
     const serverHello = hello.value;
+    this.capture.serverHelloRead = true;
     if (serverHello.isHelloRetryRequest) return this.handleHelloRetry(serverHello, message, send);
 
-    const version = versionFromCode(serverHello.selectedVersion);
+    const version = this.legacySsl && serverHello.selectedVersion === SSL3_CODE ? 'SSLv3' : versionFromCode(serverHello.selectedVersion);
     if (!version) {
       return this.fail(this.protocolError(`a ServerHello for ${describeVersionCode(serverHello.selectedVersion)}, a protocol version this check does not speak`));
     }
     this.capture.version = version;
     this.capture.cipherSuiteId = serverHello.cipherSuite;
     if (version !== 'TLSv1.3') {
+      this.capture.encryptThenMac = serverHello.extensions.has(ExtensionType.encryptThenMac);
+      this.finiteFieldDhe = /^TLS_DHE_/.test(cipherSuiteName(serverHello.cipherSuite));
       this.phase = 'tls12-flight';
       return;
     }
@@ -340,7 +362,8 @@ export class HandshakeSession {
         return;
       }
       case HandshakeType.serverKeyExchange:
-        this.capture.keyExchangeGroup = namedCurveOf(message.body);
+        if (this.finiteFieldDhe) this.capture.dhePrimeBits = dhePrimeBits(message.body);
+        else this.capture.keyExchangeGroup = namedCurveOf(message.body);
         return;
       case HandshakeType.certificateRequest: {
         const request = parseCertificateRequest12(message.body, this.capture.version === 'TLSv1.2');
@@ -413,6 +436,12 @@ export class HandshakeSession {
   }
 
   private failWith(fault: TlsFault): void {
+    if (fault.code === 'SSL2') {
+      this.capture.sslv2 = true;
+      return this.fail(
+        checkError('SSL2_ONLY', `${this.where} answered in SSL 2.0, a protocol broken for decades that no current client speaks (RFC 6176 forbids it): replace or reconfigure this server for TLS 1.2.`),
+      );
+    }
     this.fail(
       fault.code === 'NOT_TLS'
         ? checkError('NOT_TLS', `${this.where} answered with ${fault.detail}, not TLS: this port serves another protocol, or TLS is not enabled on it.`)
@@ -431,6 +460,17 @@ export class HandshakeSession {
   private noCertificate(): CheckError {
     return checkError('NO_CERTIFICATE', `${this.where} went through its part of the TLS handshake without sending a certificate.`);
   }
+}
+
+/** The size of the prime of a DHE ServerKeyExchange (RFC 5246 7.4.3: dh_p comes first), in bits; null when unreadable. */
+function dhePrimeBits(serverKeyExchange: Uint8Array): number | null {
+  const reader = new ByteReader(serverKeyExchange);
+  const prime = reader.vector(2);
+  if (!reader.ok || prime.length === 0) return null;
+  let leadingZeros = 0;
+  while (leadingZeros < prime.length && prime[leadingZeros] === 0) leadingZeros++;
+  const significant = prime.length - leadingZeros;
+  return significant === 0 ? null : (significant - 1) * 8 + (32 - Math.clz32(prime[leadingZeros]!));
 }
 
 /** The named curve of an ECDHE ServerKeyExchange (RFC 8422 5.4: curve_type named_curve, then the group). */

@@ -3,7 +3,7 @@
 // afterwards. Node's TLS socket cannot do this: getPeerCertificate() rebuilds the chain.
 import { connect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { CheckError, TlsVersion } from '../types.ts';
+import type { CheckError, ProtocolVersion, TlsVersion } from '../types.ts';
 import { TLS_VERSIONS } from '../types.ts';
 import { checkError, classifySocketError, timeoutError, type SocketPhase } from '../errors.ts';
 import { cipherSuiteName, groupName } from './constants.ts';
@@ -18,12 +18,16 @@ export interface RawHandshakeOptions {
   versions?: TlsVersion[];
   /** Bound for the TCP connect and, separately, for reading the server's first flight. */
   timeoutMs: number;
+  /** An overall bound for this connection, shorter than 2 x timeoutMs (a fallback run late in a capture's budget). */
+  budgetMs?: number;
   signal?: AbortSignal;
+  /** Send an SSL 2.0-format hello offering SSL 3.0 (the legacy probe) instead of a TLS ClientHello. */
+  legacySsl?: boolean;
 }
 
 export interface RawHandshakeResult {
   /** As chosen by the ServerHello. */
-  version: TlsVersion | null;
+  version: ProtocolVersion | null;
   /** IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_AES_128_GCM_SHA256. */
   cipherSuite: string | null;
   cipherSuiteId: number | null;
@@ -42,6 +46,12 @@ export interface RawHandshakeResult {
   keyExchangeGroup: string | null;
   /** The server asked for another key share first (TLS 1.3 HelloRetryRequest). */
   helloRetried: boolean;
+  /** TLS 1.0-1.2: the server accepted encrypt_then_mac; null for TLS 1.3 or without a ServerHello. */
+  encryptThenMac: boolean | null;
+  /** The server answered in SSL 2.0 (only the legacy probe's hello draws that). */
+  sslv2: boolean;
+  /** A ServerHello or HelloRetryRequest was read: the server understood the hello, whatever happened next. */
+  serverHelloRead: boolean;
 }
 
 export interface VersionProbe {
@@ -70,7 +80,7 @@ export function rawHandshake(opts: RawHandshakeOptions): Promise<RawHandshakeRes
   if (opts.signal?.aborted) return Promise.resolve(failedResult(cancelledError(where)));
   let session: HandshakeSession;
   try {
-    session = new HandshakeSession({ versions: opts.versions, servername: opts.servername, where });
+    session = new HandshakeSession({ versions: opts.versions, servername: opts.servername, where, legacySsl: opts.legacySsl });
   } catch (err) {
     return Promise.resolve(failedResult(checkError('INTERNAL', `Could not prepare the TLS ClientHello: ${err instanceof Error ? err.message : String(err)}`)));
   }
@@ -88,6 +98,7 @@ function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where:
     if (settled) return;
     settled = true;
     clearTimeout(timer);
+    if (budgetTimer) clearTimeout(budgetTimer);
     signal?.removeEventListener('abort', onAbort);
     if (error) session.abandon(error);
     socket?.destroy();
@@ -97,6 +108,7 @@ function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where:
   const onAbort = () => finish(cancelledError(where));
   let timer = setTimeout(() => finish(timeoutError('connect', where, timeoutMs)), timeoutMs);
   signal?.addEventListener('abort', onAbort, { once: true });
+  const budgetTimer = opts.budgetMs === undefined ? null : setTimeout(() => finish(budgetError(where, opts.budgetMs!)), Math.max(0, opts.budgetMs));
 
   try {
     socket = connect({ host: opts.ip, port: opts.port, noDelay: true });
@@ -130,10 +142,6 @@ function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where:
   socket.on('error', (err) => finish(classifySocketError(err, phase, where)));
 }
 
-/**
- * Offers one version per connection, so the answer shows exactly which versions the server accepts.
- * Sequential (highest first) to stay polite to the server; stops early when the port itself fails.
- */
 /**
  * One ClientHello per version, each offering only that version, all at once (on a WAN four handshakes
  * in a row cost four round trips). `known` is a handshake already made with every version offered:
@@ -169,6 +177,15 @@ function handshakeTimeout(session: HandshakeSession, where: string, timeoutMs: n
     : timeoutError('handshake', where, timeoutMs);
 }
 
+function budgetError(where: string, budgetMs: number): CheckError {
+  return checkError('HANDSHAKE_TIMEOUT', `${where} did not send its certificate to the fallback ClientHello within the ${Math.round(budgetMs)} ms left of this endpoint's bound (2 x the timeout).`);
+}
+
+/** The legacy probe: one SSL 2.0-format hello offering SSL 3.0, answered by SSL 3.0 or SSL 2.0 servers only. */
+export function probeLegacySsl(opts: Omit<RawHandshakeOptions, 'versions' | 'legacySsl'>): Promise<RawHandshakeResult> {
+  return rawHandshake({ ...opts, legacySsl: true });
+}
+
 function cancelledError(where: string): CheckError {
   return checkError('CANCELLED', `The check of ${where} was cancelled.`);
 }
@@ -185,8 +202,11 @@ function toResult(capture: Capture, handshakeMs: number | null): RawHandshakeRes
     alert: capture.alert && { level: capture.alert.level, description: capture.alert.description, name: capture.alert.name },
     error: capture.error,
     handshakeMs,
-    keyExchangeGroup: capture.keyExchangeGroup === null ? null : groupName(capture.keyExchangeGroup),
+    keyExchangeGroup: capture.keyExchangeGroup !== null ? groupName(capture.keyExchangeGroup) : capture.dhePrimeBits !== null ? `DHE-${capture.dhePrimeBits}` : null,
     helloRetried: capture.helloRetried,
+    encryptThenMac: capture.encryptThenMac,
+    sslv2: capture.sslv2,
+    serverHelloRead: capture.serverHelloRead,
   };
 }
 
@@ -204,5 +224,8 @@ function failedResult(error: CheckError): RawHandshakeResult {
     handshakeMs: null,
     keyExchangeGroup: null,
     helloRetried: false,
+    encryptThenMac: null,
+    sslv2: false,
+    serverHelloRead: false,
   };
 }

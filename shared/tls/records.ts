@@ -1,11 +1,11 @@
 // The TLS record layer and handshake message framing, read from untrusted bytes.
 // Nothing here throws: malformed input comes back as a fault value.
-import { ByteReader, concatBytes, copyBytes } from './bytes.ts';
+import { ByteQueue, ByteReader } from './bytes.ts';
 import { alertName, ContentType } from './constants.ts';
 
 /** Why bytes could not be read as TLS. `detail` is a phrase that completes "... sent ...". */
 export interface TlsFault {
-  code: 'NOT_TLS' | 'PROTOCOL_ERROR';
+  code: 'NOT_TLS' | 'PROTOCOL_ERROR' | 'SSL2';
   detail: string;
 }
 
@@ -36,6 +36,9 @@ export interface HandshakeMessage {
 }
 
 const RECORD_HEADER_LENGTH = 5;
+/** Bytes of the first answer looked at to name a non-TLS peer (an HTTP status line, an SSH banner). */
+const SNIFF_LENGTH = 200;
+const SSL2_SERVER_HELLO = 4;
 /** 2^14 plaintext + 2048 expansion: the largest record any TLS version allows (RFC 5246 6.2.3). */
 export const MAX_RECORD_LENGTH = 16384 + 2048;
 /** Certificate chains are a few kilobytes; anything this large is hostile or not TLS. */
@@ -45,46 +48,52 @@ const KNOWN_CONTENT_TYPES: ReadonlySet<number> = new Set(Object.values(ContentTy
 
 /** Splits a byte stream into TLS records. The first record is checked strictly to detect a peer that does not speak TLS. */
 export class RecordStream {
-  private buffer: Uint8Array = new Uint8Array(0);
-  private offset = 0;
+  private readonly queue = new ByteQueue();
+
+  /** `expectSsl2`: an SSL 2.0-format hello was sent, so an SSL 2.0 SERVER-HELLO is a possible answer. */
+  constructor(private readonly expectSsl2 = false) {}
+
   private recordsRead = 0;
   private fault: TlsFault | null = null;
 
   push(chunk: Uint8Array): void {
     if (this.fault || chunk.length === 0) return;
-    const pending = this.buffer.subarray(this.offset);
-    this.buffer = pending.length ? concatBytes(pending, chunk) : copyBytes(chunk);
-    this.offset = 0;
+    this.queue.push(chunk);
   }
 
   /** Bytes received but not yet returned as a record. */
   get pendingBytes(): number {
-    return this.buffer.length - this.offset;
+    return this.queue.length;
   }
 
   /** The next complete record, null when more bytes are needed, or a fault (which is then sticky). */
   next(): Parsed<TlsRecord> | null {
     if (this.fault) return { ok: false, fault: this.fault };
-    const available = this.buffer.subarray(this.offset);
-    const headerFault = this.checkHeader(available);
+    // Only the header is looked at until the whole record is in: no copying per arriving chunk.
+    const header = this.queue.peek(this.recordsRead === 0 ? SNIFF_LENGTH : RECORD_HEADER_LENGTH);
+    const headerFault = this.checkHeader(header);
     if (headerFault) {
       this.fault = headerFault;
       return { ok: false, fault: headerFault };
     }
-    if (available.length < RECORD_HEADER_LENGTH) return null;
-    const length = available[3]! * 256 + available[4]!;
-    if (available.length < RECORD_HEADER_LENGTH + length) return null;
-    const header = copyBytes(available.subarray(0, RECORD_HEADER_LENGTH));
-    const fragment = copyBytes(available.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + length));
-    this.offset += RECORD_HEADER_LENGTH + length;
+    if (header.length < RECORD_HEADER_LENGTH) return null;
+    const length = header[3]! * 256 + header[4]!;
+    if (this.queue.length < RECORD_HEADER_LENGTH + length) return null;
+    const record = this.queue.take(RECORD_HEADER_LENGTH + length);
     this.recordsRead++;
-    return parsed({ type: header[0]!, version: header[1]! * 256 + header[2]!, header, fragment });
+    return parsed({ type: record[0]!, version: record[1]! * 256 + record[2]!, header: record.subarray(0, RECORD_HEADER_LENGTH), fragment: record.subarray(RECORD_HEADER_LENGTH) });
   }
 
   /** Checks as many header bytes as have arrived, so a non-TLS answer is recognised from its first byte. */
   private checkHeader(bytes: Uint8Array): TlsFault | null {
     const first = this.recordsRead === 0;
     const notTls = (): TlsFault => ({ code: 'NOT_TLS', detail: describeNonTls(bytes) });
+    if (first && this.expectSsl2 && bytes.length >= 1 && bytes[0]! & 0x80) {
+      // An SSL 2.0 record: two-byte header with the high bit set, then SERVER-HELLO (4), session-id-hit,
+      // certificate type, and the server version 0x0002.
+      if (bytes.length < 7) return null;
+      return bytes[2] === SSL2_SERVER_HELLO && bytes[5] === 0 && bytes[6] === 2 ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTls();
+    }
     if (bytes.length >= 1 && !KNOWN_CONTENT_TYPES.has(bytes[0]!)) {
       return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: `a record of unknown type ${bytes[0]}` };
     }
@@ -105,31 +114,27 @@ export class RecordStream {
 
 /** Reassembles handshake messages: one message may span records, one record may hold several messages. */
 export class HandshakeAssembler {
-  private buffer: Uint8Array = new Uint8Array(0);
-  private offset = 0;
+  private readonly queue = new ByteQueue();
 
   push(fragment: Uint8Array): void {
-    if (fragment.length === 0) return;
-    const pending = this.buffer.subarray(this.offset);
-    this.buffer = pending.length ? concatBytes(pending, fragment) : copyBytes(fragment);
-    this.offset = 0;
+    this.queue.push(fragment);
   }
 
   /** True when part of a message is waiting for its next fragment. */
   get hasPartial(): boolean {
-    return this.offset < this.buffer.length;
+    return this.queue.length > 0;
   }
 
+  /** Linear in the bytes received: a message is joined once, when its last fragment has arrived. */
   next(): Parsed<HandshakeMessage> | null {
-    const available = this.buffer.subarray(this.offset);
-    if (available.length < 4) return null;
-    const length = available[1]! * 65536 + available[2]! * 256 + available[3]!;
+    if (this.queue.length < 4) return null;
+    const header = this.queue.peek(4);
+    const length = header[1]! * 65536 + header[2]! * 256 + header[3]!;
     if (length > MAX_HANDSHAKE_MESSAGE_LENGTH) {
       return malformed(`a handshake message of ${length} bytes, far larger than any real server sends`);
     }
-    if (available.length < 4 + length) return null;
-    const raw = copyBytes(available.subarray(0, 4 + length));
-    this.offset += 4 + length;
+    if (this.queue.length < 4 + length) return null;
+    const raw = this.queue.take(4 + length);
     return parsed({ type: raw[0]!, body: raw.subarray(4), raw });
   }
 }

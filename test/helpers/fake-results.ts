@@ -86,6 +86,7 @@ export function fakeResult(overrides: Partial<EndpointResult> = {}): EndpointRes
     error: null,
     tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', handshakeMs: 12, handshakeError: null, authorized: false, authorizationError: null },
     served: [leaf],
+    certificateSource: 'wire',
     chain: [
       { cert: leaf, source: 'served', valid: true, reason: null },
       { cert: FAKE_ROOT_CERT, source: 'user', valid: true, reason: null },

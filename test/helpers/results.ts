@@ -2,6 +2,7 @@
 // through pki.ts, decoded by shared/decode.ts). The chain facts are worked out here the way the chain
 // builder reports them, from the path the test says a client would build.
 import type {
+  CertificateSource,
   CertInfo,
   ChainItem,
   CheckError,
@@ -54,6 +55,8 @@ export interface ResultSpec {
   missingIssuer?: string | null;
   /** Replace any of the computed chain facts. */
   servedChain?: Partial<ServedChainFacts> | null;
+  /** Default 'wire' when certificates are served. */
+  certificateSource?: CertificateSource;
   target?: string;
   type?: TargetType;
   host?: string;
@@ -156,6 +159,7 @@ export function makeResult(spec: ResultSpec): EndpointResult {
       ...spec.tls,
     },
     served,
+    certificateSource: served.length ? (spec.certificateSource ?? 'wire') : null,
     chain: served.length ? chain : [],
     trust,
     servedChain: served.length ? (spec.servedChain === null ? null : facts) : null,
