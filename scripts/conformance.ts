@@ -11,7 +11,7 @@ import { formatIp, parseCertificate, type ParsedCert } from '../shared/chain/cer
 import { matchHostname } from '../shared/hostname.ts';
 import { pemToDer } from '../shared/trust-store.ts';
 import type { SanEntry } from '../shared/types.ts';
-import { pemBlocks, readSuite, selectKind, type ExpectedResult, type KindFilter, type LimboTestcase, type PeerName } from './limbo-suite.ts';
+import { parseKind, pemBlocks, readSuite, selectKind, type ExpectedResult, type KindFilter, type LimboTestcase, type PeerName } from './limbo-suite.ts';
 
 /** The suite in ../shared beside the repository (where every session and CI has it). */
 export const DEFAULT_LIMBO_PATH = fileURLToPath(new URL('../../shared/conformance/x509-limbo.json', import.meta.url));
@@ -170,8 +170,7 @@ function parseCli(argv: string[]): { path: string; profiles: readonly Profile[];
   });
   const profile = values.profile;
   if (profile !== undefined && !PROFILES.includes(profile as Profile)) throw new Error(`--profile must be ${PROFILES.join(' or ')}`);
-  const kind = values.kind === 'all' ? 'all' : values.kind?.toUpperCase();
-  if (kind !== 'SERVER' && kind !== 'CLIENT' && kind !== 'all') throw new Error('--kind must be SERVER, CLIENT or all');
+  const kind = parseKind(values.kind);
   if (positionals.length > 1) throw new Error('at most one suite file');
   return { path: positionals[0] ?? DEFAULT_LIMBO_PATH, profiles: profile ? [profile as Profile] : PROFILES, kind, json: values.json ?? false };
 }

@@ -54,6 +54,13 @@ export function selectKind(testcases: LimboTestcase[], kind: KindFilter): LimboT
   return kind === 'all' ? testcases : testcases.filter((t) => t.validation_kind === kind);
 }
 
+/** A --kind command-line value: SERVER, CLIENT (any case) or all. */
+export function parseKind(value: string | undefined): KindFilter {
+  const kind = value === 'all' ? 'all' : (value ?? 'SERVER').toUpperCase();
+  if (kind !== 'SERVER' && kind !== 'CLIENT' && kind !== 'all') throw new Error('--kind must be SERVER, CLIENT or all');
+  return kind;
+}
+
 function normalizeTestcase(t: Record<string, unknown>): LimboTestcase {
   const id = typeof t.id === 'string' ? t.id : '(no id)';
   const fail = (field: string): never => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMBO_PATH, runConformance, type RevocationHook } from '../scripts/conformance.ts';
 import { readSuite, type LimboTestcase } from '../scripts/limbo-suite.ts';
+import { runOpenssl } from '../scripts/openssl-limbo.ts';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { RevocationCa } from './helpers/revocation-ca.ts';
 
@@ -32,7 +33,10 @@ describe('current x509-limbo schema', () => {
     const root = pki.issue({ cn: 'Limbo Test Root', ca: true, key: 'ec:P-256', days: 3650 });
     const server = pki.issue({ cn: 'server.example', sans: ['DNS:server.example'], issuer: root, key: 'ec:P-256', keyUsage: 'critical, digitalSignature', eku: 'serverAuth' });
     const client = pki.issue({ cn: 'Alice', sans: ['email:alice@Example.com'], issuer: root, key: 'ec:P-256', keyUsage: 'critical, digitalSignature', eku: 'clientAuth' });
-    const crl = new RevocationCa(root).crl();
+    const revoked = pki.issue({ cn: 'revoked.example', sans: ['DNS:revoked.example'], issuer: root, key: 'ec:P-256', keyUsage: 'critical, digitalSignature', eku: 'serverAuth' });
+    const rootCa = new RevocationCa(root);
+    rootCa.revoke(revoked);
+    const crl = rootCa.crl();
     const testcase = (id: string, peer: IssuedCert, fields: Partial<LimboTestcase>) => ({
       id, conflicts_with: [], features: [], importance: 'undetermined', description: id, validation_kind: 'SERVER',
       trusted_certs: [root.certPem], untrusted_intermediates: [], peer_certificate: peer.certPem, peer_certificate_key: null,
@@ -41,6 +45,7 @@ describe('current x509-limbo schema', () => {
     });
     const testcases = [
       testcase('server::with-crl', server, { expected_peer_name: { kind: 'DNS', value: 'server.example' }, extended_key_usage: ['serverAuth'], crls: [crl.pem], features: ['has-crl'] }),
+      testcase('server::revoked', revoked, { expected_peer_name: { kind: 'DNS', value: 'revoked.example' }, crls: [crl.pem], expected_result: 'FAILURE' }),
       testcase('server::wrong-name', server, { expected_peer_name: { kind: 'DNS', value: 'other.example' }, expected_result: 'FAILURE' }),
       testcase('client::mailbox', client, { validation_kind: 'CLIENT', extended_key_usage: ['clientAuth'], expected_peer_names: [{ kind: 'RFC822', value: 'alice@example.COM' }] }),
       testcase('client::other-mailbox', client, { validation_kind: 'CLIENT', expected_peer_names: [{ kind: 'RFC822', value: 'Alice@example.com' }], expected_result: 'FAILURE' }),
@@ -57,8 +62,9 @@ describe('current x509-limbo schema', () => {
     assert.equal(readSuite(world.path).schema, 'current');
     for (const profile of ['strict', 'client'] as const) {
       const report = await runConformance(world.path, { profile });
-      assert.deepEqual(report.results.map((r) => r.id), ['server::with-crl', 'server::wrong-name']);
-      assert.equal(report.matched, 2, JSON.stringify(report.mismatches));
+      assert.deepEqual(report.results.map((r) => r.id), ['server::with-crl', 'server::revoked', 'server::wrong-name']);
+      // Without a revocation stage the revoked certificate passes: that is what the note owns up to.
+      assert.deepEqual(report.mismatches.map((r) => [r.id, r.notes]), [['server::revoked', ['crls ignored']]]);
       assert.deepEqual(report.results[0]!.notes, ['crls ignored']);
       assert.ok(report.results.every((r) => Number.isFinite(r.ms)));
     }
@@ -80,10 +86,19 @@ describe('current x509-limbo schema', () => {
       return 'Revoked by its CA';
     };
     const report = await runConformance(world.path, { kind: 'all', revocation });
-    assert.equal(report.total, 5);
-    assert.deepEqual(seen, [[new Uint8Array(world.crlDer)]]);
+    assert.equal(report.total, 6);
+    assert.deepEqual(seen, [[new Uint8Array(world.crlDer)], [new Uint8Array(world.crlDer)]]);
     const withCrl = report.results.find((r) => r.id === 'server::with-crl')!;
     assert.deepEqual([withCrl.actual, withCrl.reason, withCrl.notes], ['FAILURE', 'Revoked by its CA', []]);
+  });
+
+  it('the OpenSSL yardstick judges the same suite, CRLs and e-mail names included', async () => {
+    for (const harnessFlags of [false, true]) {
+      const results = await runOpenssl(world.path, { kind: 'all', harnessFlags });
+      const misses = results.filter((r) => r.actual !== r.expected);
+      assert.deepEqual(misses, [], `harness flags ${harnessFlags}`);
+      assert.equal(results.length, 6);
+    }
   });
 
   it('names the testcase and field when a suite file does not fit the schema', () => {
