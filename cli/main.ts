@@ -1,21 +1,22 @@
 // The command line over the engine: `npm run cli -- check ...` and `npm run cli -- inspect ...`.
 // Exit status: 0 every endpoint reached, 1 any endpoint not reached, 2 usage error.
+import { toPem } from '../shared/bytes.ts';
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
-import { UsageError, parsePort, parseTargetType } from '../shared/target.ts';
-import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/dns.ts';
-import { runChecks } from '../shared/engine.ts';
-import { inspectCertificates } from '../shared/inspect.ts';
-import { certFileName, readCertificates, toPem } from '../shared/certfile.ts';
-import { resultsText } from '../shared/text-report.ts';
-import { parseTargetList } from '../shared/csv-import.ts';
-import { resultsToCsv } from '../shared/csv-export.ts';
+import { UsageError, parsePort, parseTargetType } from '../shared/engine/target.ts';
+import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/engine/dns.ts';
+import { runChecks } from '../shared/engine/pipeline.ts';
+import { inspectCertificates } from '../shared/engine/inspect.ts';
+import { certFileName, readCertificates } from '../shared/formats/certfile.ts';
+import { resultsText } from '../shared/formats/text-report.ts';
+import { parseTargetList } from '../shared/formats/csv-import.ts';
+import { resultsToCsv } from '../shared/formats/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
-import { escapeControls } from '../shared/safe-text.ts';
-import { decodeTextFile } from '../shared/text-file.ts';
+import { escapeControls } from '../shared/formats/safe-text.ts';
+import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { writeJsonDocument, writeNdjson } from './json-output.ts';
 
 const USAGE = `Usage:

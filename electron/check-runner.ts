@@ -1,7 +1,7 @@
 // The main process's stand-in for the engine: the same call as runChecks, carried out by the check
 // worker. The worker is started on the first run and again after it ended; a worker that dies fails
 // the runs it had, with a message, instead of leaving them hanging.
-import type { runChecks, RunHooks } from '../shared/engine.ts';
+import type { runChecks, RunHooks } from '../shared/engine/pipeline.ts';
 import type { CheckRequest, EndpointResult } from '../shared/types.ts';
 import type { WorkerChannel, WorkerToHost } from './check-worker-protocol.ts';
 

@@ -1,6 +1,6 @@
 // What the check worker does: run the engine for each job the main process sends, stream its results
 // and progress back, and abort a job on request. Independent of Electron: it speaks to a WorkerPort.
-import { runChecks } from '../shared/engine.ts';
+import { runChecks } from '../shared/engine/pipeline.ts';
 import type { HostToWorker, WorkerPort } from './check-worker-protocol.ts';
 
 export function serveChecks(port: WorkerPort, engine: typeof runChecks = runChecks): void {

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, type HostServices } from '../shared/api-host.ts';
+import { CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, type HostServices } from '../shared/host/api-host.ts';
 import { API_CHANNELS, CHECK_EVENT_CHANNEL, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
 import type { ApiMethodName, CheckEvent, MenuAction, MenuEvent } from '../shared/ipc.ts';
 import { createWorkerRunner } from './check-runner.ts';

@@ -7,7 +7,7 @@ import { TargetList } from './components/TargetList.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
-import { decodeTextFile } from '../shared/text-file.ts';
+import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 const CERT_FILE = /\.(cer|crt|pem|der|p7b)$/i;
 

@@ -5,8 +5,9 @@
 // when that is no longer kept: the runs this page follows are then stopped and reported cancelled,
 // so Resume checks the targets whose results did not arrive.
 // What needs a native dialog in Electron is done here with file inputs and downloads.
+import { base64ToBytes } from '../shared/bytes.ts';
 import type { ApiMethodName, ApiMethods, CertCheckerApi, CheckEvent, ImportedList, SaveFileRequest, TrustedRoot } from '../shared/ipc.ts';
-import { decodeTextFile } from '../shared/text-file.ts';
+import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 type Call = <M extends ApiMethodName>(method: M, ...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
 
@@ -65,13 +66,6 @@ export async function fileToBase64(file: Blob): Promise<string> {
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
   return btoa(binary);
-}
-
-function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 function download(request: SaveFileRequest): void {

@@ -2,8 +2,8 @@
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
 import type { CertInfo, ChainItem, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
-import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/tls-labels.ts';
-import { escapeControls } from '../shared/safe-text.ts';
+import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/formats/tls-labels.ts';
+import { escapeControls } from '../shared/formats/safe-text.ts';
 
 export type Tone = 'normal' | 'blue' | 'error' | 'muted';
 
@@ -349,8 +349,3 @@ export function cardTitle(result: EndpointResult): string {
   return hostPort(result.host, result.port);
 }
 
-/** PEM text of a certificate's base64 DER. */
-export function toPem(derBase64: string): string {
-  const lines = derBase64.replace(/\s+/g, '').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}

@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CertCheckerApi, CheckEvent, ImportError, TrustedRoot, AppInfo } from '../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, TargetInput } from '../shared/types.ts';
-import { resultsToCsv } from '../shared/csv-export.ts';
+import { resultsToCsv } from '../shared/formats/csv-export.ts';
 import { DEFAULT_PORT_TEXT, expandTargets, remainingTargets, type QueueRow, type SrvType } from './targets.ts';
 import type { RowCategory, TableSort } from './table.ts';
 

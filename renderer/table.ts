@@ -2,7 +2,7 @@
 // What is wrong comes from the engine's comments only (worstSeverity, commentSummary); the table
 // just groups rows by it. An endpoint that could not be checked (result.error) is "unreachable".
 import type { EndpointResult, Severity } from '../shared/types.ts';
-import { commentSummary, daysLeft, worstSeverity } from '../shared/summary.ts';
+import { commentSummary, daysLeft, worstSeverity } from '../shared/formats/summary.ts';
 import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
 
 export type RowCategory = Severity | 'unreachable' | 'none';

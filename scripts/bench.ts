@@ -12,6 +12,7 @@
 // This process: runChecks over every target (online, the default), a replay of the analysis stages
 // one endpoint at a time, each network step alone on a few endpoints, then a sample of the same
 // endpoints through a sequential `openssl s_client` loop and `sslscan` (when installed).
+import { toBytes, toPem } from '../shared/bytes.ts';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,14 +28,14 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import type { CheckOptions, EndpointResult, Severity, TargetInput } from '../shared/types.ts';
 import { DEFAULT_OPTIONS, SEVERITY_ORDER } from '../shared/types.ts';
-import { anchorsFor, decodeAndBuildChain, emptyResult, judge, runChecks } from '../shared/engine.ts';
-import { clearDecodeCache, decodeCertificateCached } from '../shared/decode.ts';
-import { parseTarget } from '../shared/target.ts';
-import { resolveTarget } from '../shared/dns.ts';
-import { checkRevocation } from '../shared/revocation.ts';
-import { fetchMissingIssuers } from '../shared/aia.ts';
-import { nodeHandshake } from '../shared/node-tls.ts';
-import { probeVersions, rawHandshake } from '../shared/tls/raw-client.ts';
+import { anchorsFor, decodeAndBuildChain, emptyResult, judge, runChecks } from '../shared/engine/pipeline.ts';
+import { clearDecodeCache, decodeCertificateCached } from '../shared/engine/decode/index.ts';
+import { parseTarget } from '../shared/engine/target.ts';
+import { resolveTarget } from '../shared/engine/dns.ts';
+import { checkRevocation } from '../shared/engine/revocation/index.ts';
+import { fetchMissingIssuers } from '../shared/engine/chain/aia.ts';
+import { nodeHandshake } from '../shared/engine/capture/node-tls.ts';
+import { probeVersions, rawHandshake } from '../shared/engine/capture/tls/raw-client.ts';
 import { TestPki, type IssuedCert } from '../test/helpers/pki.ts';
 import { startDnsServer, type DnsRecords } from '../test/helpers/servers.ts';
 import { RevocationCa, startRouteServer, type RouteServer } from '../test/helpers/revocation-ca.ts';
@@ -169,11 +170,6 @@ type FleetMessage =
 const generateKeyPairAsync = promisify(generateKeyPair);
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 
-function toPem(label: string, der: ArrayBuffer): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
 function extension(extnID: string, critical: boolean, value: unknown): asn1.Extension {
   return new asn1.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
@@ -225,7 +221,7 @@ function issueLeaf(name: string, publicKey: KeyObject, issuer: Issuer, crlUrl: s
   });
   const signatureValue = sign('sha256', Buffer.from(AsnConvert.serialize(tbs)), issuer.key);
   const cert = new asn1.Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: new Uint8Array(signatureValue).buffer });
-  return toPem('CERTIFICATE', AsnConvert.serialize(cert));
+  return toPem(toBytes(AsnConvert.serialize(cert)));
 }
 
 /** A well-kept partner: TLS 1.2 and 1.3 only (the version probe's TLS 1.0 and 1.1 hellos get an alert). */

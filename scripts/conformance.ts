@@ -3,15 +3,15 @@
 // Reads the December 2023 suite and the current one (limbo-suite.ts). Prints one line per testcase
 // whose verdict differs from the expected one and per case slower than 200 ms, then one
 // "limbo: M/N (profile)" line per profile (strict and client unless --profile picks one).
+import { pemBlocks } from '../shared/bytes.ts';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildChain, chainAllowsPurpose, type ChainOutcome } from '../shared/chain.ts';
-import { formatIp, parseCertificate, type ParsedCert } from '../shared/chain/cert.ts';
-import { matchHostname } from '../shared/hostname.ts';
-import { pemToDer } from '../shared/trust-store.ts';
+import { buildChain, chainAllowsPurpose, type ChainOutcome } from '../shared/engine/chain/index.ts';
+import { formatIp, parseCertificate, type ParsedCert } from '../shared/engine/chain/cert.ts';
+import { matchHostname } from '../shared/engine/chain/hostname.ts';
 import type { SanEntry } from '../shared/types.ts';
-import { parseKind, pemBlocks, readSuite, selectKind, type ExpectedResult, type KindFilter, type LimboTestcase, type PeerName } from './limbo-suite.ts';
+import { parseKind, readSuite, selectKind, type ExpectedResult, type KindFilter, type LimboTestcase, type PeerName } from './limbo-suite.ts';
 
 /** The suite in ../shared beside the repository (where every session and CI has it). */
 export const DEFAULT_LIMBO_PATH = fileURLToPath(new URL('../../shared/conformance/x509-limbo.json', import.meta.url));
@@ -72,8 +72,8 @@ const EKU_OIDS: Record<string, string> = {
 export async function judgeTestcase(testcase: LimboTestcase, options: JudgeOptions = {}): Promise<Verdict> {
   const notes: string[] = [];
   const at = testcase.validation_time ? new Date(testcase.validation_time) : new Date();
-  const served = [...pemToDer(testcase.peer_certificate), ...testcase.untrusted_intermediates.flatMap(pemToDer)];
-  const anchors = testcase.trusted_certs.flatMap(pemToDer).map((der) => ({ der, store: 'user' as const }));
+  const served = [...pemBlocks(testcase.peer_certificate), ...testcase.untrusted_intermediates.flatMap((pem) => pemBlocks(pem))];
+  const anchors = testcase.trusted_certs.flatMap((pem) => pemBlocks(pem)).map((der) => ({ der, store: 'user' as const }));
   const chain = await buildChain({ served, anchors, at, strict: (options.profile ?? 'strict') === 'strict' });
   const reject = (reason: string): Verdict => ({ reason, notes });
   if (!chain.trusted) return reject(chain.reason ?? 'not trusted');

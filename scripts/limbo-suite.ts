@@ -104,8 +104,3 @@ function peerName(value: unknown, fail: (field: string) => never): PeerName {
   return kindOk && typeof name?.value === 'string' ? { kind: name.kind!, value: name.value } : fail('expected_peer_name(s)');
 }
 
-/** Every PEM block of the given label ("X509 CRL", "CERTIFICATE") in a text, as DER. */
-export function pemBlocks(pem: string, label: string): Uint8Array[] {
-  const pattern = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, 'g');
-  return [...pem.matchAll(pattern)].map((m) => new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')));
-}

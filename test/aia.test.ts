@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { RevocationCa, startRouteServer, type RouteServer } from './helpers/revocation-ca.ts';
 import { closedPort } from './helpers/servers.ts';
-import { clearAiaCache, fetchMissingIssuers, readIssuerCertificates } from '../shared/aia.ts';
+import { clearAiaCache, fetchMissingIssuers, readIssuerCertificates } from '../shared/engine/chain/aia.ts';
 
 describe('fetchMissingIssuers', () => {
   let server: RouteServer;

@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { probeBoringssl, type BoringsslProbe } from './helpers/boringssl.ts';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { closedPort, startOpensslServer, type RunningServer } from './helpers/servers.ts';
-import { CIPHER_NAMES, DIGESTS, ECDH_CURVES, NOBLE_INSTEAD, TLS_CIPHER_STRINGS } from '../shared/tls/runtime-needs.ts';
-import { buildClientHello } from '../shared/tls/client-hello.ts';
-import { NamedGroup } from '../shared/tls/constants.ts';
+import { CIPHER_NAMES, DIGESTS, ECDH_CURVES, NOBLE_INSTEAD, TLS_CIPHER_STRINGS } from '../shared/engine/capture/tls/runtime-needs.ts';
+import { buildClientHello } from '../shared/engine/capture/tls/client-hello.ts';
+import { NamedGroup } from '../shared/engine/capture/tls/constants.ts';
 import type { EndpointResult } from '../shared/types.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));

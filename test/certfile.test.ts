@@ -1,11 +1,12 @@
 // readCertificates / toPem / certFileName on files openssl wrote.
+import { toPem } from '../shared/bytes.ts';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { certFileName, readCertificates, toPem } from '../shared/certfile.ts';
-import { decodeCertificate } from '../shared/decode.ts';
+import { certFileName, readCertificates } from '../shared/formats/certfile.ts';
+import { decodeCertificate } from '../shared/engine/decode/index.ts';
 import type { CertInfo } from '../shared/types.ts';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
 

@@ -1,9 +1,10 @@
 // Chain building and validation against certificates made by the openssl CLI (test/helpers/pki.ts).
+import { pemBlocks } from '../shared/bytes.ts';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildChain, chainAllowsPurpose, type ChainInput, type TrustAnchor } from '../shared/chain.ts';
-import { parseCertificate } from '../shared/chain/cert.ts';
-import { loadTrustAnchors, mozillaTrustAnchors, pemToDer } from '../shared/trust-store.ts';
+import { buildChain, chainAllowsPurpose, type ChainInput, type TrustAnchor } from '../shared/engine/chain/index.ts';
+import { parseCertificate } from '../shared/engine/chain/cert.ts';
+import { loadTrustAnchors, mozillaTrustAnchors } from '../shared/engine/chain/trust-store.ts';
 import { TestPki, daysFromNow, opensslDate, type IssuedCert } from './helpers/pki.ts';
 
 const NOW = new Date();
@@ -262,7 +263,7 @@ describe('trust stores', () => {
   });
 
   it('anchors a public chain in the Mozilla store', async (t) => {
-    const served = [...pemToDer(CRYPTOGRAPHY_IO_LEAF), ...pemToDer(LETS_ENCRYPT_R3)];
+    const served = [...pemBlocks(CRYPTOGRAPHY_IO_LEAF), ...pemBlocks(LETS_ENCRYPT_R3)];
     const out = await buildChain({ served, anchors: loadTrustAnchors({ includeSystem: false }), at: new Date('2023-07-10T00:00:00Z') });
     if (!out.trusted && /not in the trust stores/.test(out.reason ?? '')) return t.skip('ISRG Root X1 is not in this runtime\'s bundle');
     assert.equal(out.trusted, true, out.reason ?? '');

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resultsToCsv, excelDate, EXPORT_COLUMNS } from '../shared/csv-export.ts';
-import { spreadsheetCell } from '../shared/safe-text.ts';
+import { resultsToCsv, excelDate, EXPORT_COLUMNS } from '../shared/formats/csv-export.ts';
+import { spreadsheetCell } from '../shared/formats/safe-text.ts';
 import { fakeCert, fakeResult } from './helpers/fake-results.ts';
 
 test('formula cells are neutralised, numbers are left alone', () => {

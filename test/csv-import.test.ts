@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTargetList } from '../shared/csv-import.ts';
+import { parseTargetList } from '../shared/formats/csv-import.ts';
 
 test('the old format: header, quoted or bare values, trailing comma, CRLF, BOM, any-case types', () => {
   const text = '\uFEFFDomain,Type,Port\r\n"microsoft.com","FED","",\r\n"microsoft.com","sip","",\r\ncontoso.com,SipInt,,\r\n"sip.microsoft.com","DIR","5061"\r\n10.0.0.1,,443\r\n\r\n';

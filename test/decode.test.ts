@@ -13,8 +13,8 @@ import {
   decodeCertificate,
   decodeCertificateCached,
   DECODE_CACHE_LIMIT,
-} from '../shared/decode.ts';
-import { serialHex } from '../shared/decode/bytes.ts';
+} from '../shared/engine/decode/index.ts';
+import { serialHex } from '../shared/engine/decode/der.ts';
 import type { CertInfo, ExtensionInfo } from '../shared/types.ts';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 

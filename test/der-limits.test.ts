@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCertificates } from '../shared/certfile.ts';
-import { decodeCertificate } from '../shared/decode.ts';
-import { parseCertificate } from '../shared/chain/cert.ts';
-import { inspectCertificates } from '../shared/inspect.ts';
-import { MAX_DER_BYTES } from '../shared/decode/bytes.ts';
+import { readCertificates } from '../shared/formats/certfile.ts';
+import { decodeCertificate } from '../shared/engine/decode/index.ts';
+import { parseCertificate } from '../shared/engine/chain/cert.ts';
+import { inspectCertificates } from '../shared/engine/inspect.ts';
+import { MAX_DER_BYTES } from '../shared/engine/decode/der.ts';
 import type { IssuedCert, TestPki } from './helpers/pki.ts';
 import { patchTbs, patchableChain, tlv } from './helpers/der-patch.ts';
 

@@ -2,9 +2,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import nodeDns from 'node:dns';
 import { spawn } from 'node:child_process';
-import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, resolveTarget } from '../shared/dns.ts';
-import { createLimiter } from '../shared/limiter.ts';
-import { parseTarget } from '../shared/target.ts';
+import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, resolveTarget } from '../shared/engine/dns.ts';
+import { createLimiter } from '../shared/engine/limiter.ts';
+import { parseTarget } from '../shared/engine/target.ts';
 import { startDnsServer, type RunningDnsServer } from './helpers/servers.ts';
 
 let dns: RunningDnsServer;
@@ -120,8 +120,8 @@ test('system resolver: names that never answer are cancelled alone and do not st
 test('a process whose lookups timed out exits as soon as its work is done', async () => {
   const fanOut = await startFanOutServer();
   try {
-    const dnsModule = new URL('../shared/dns.ts', import.meta.url).href;
-    const targetModule = new URL('../shared/target.ts', import.meta.url).href;
+    const dnsModule = new URL('../shared/engine/dns.ts', import.meta.url).href;
+    const targetModule = new URL('../shared/engine/target.ts', import.meta.url).href;
     const script = `
       import dns from 'node:dns';
       import { resolveTarget } from ${JSON.stringify(dnsModule)};

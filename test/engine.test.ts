@@ -1,8 +1,8 @@
 // Engine mechanics, with no network beyond loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLimiter, runChecks } from '../shared/engine.ts';
-import { UsageError } from '../shared/target.ts';
+import { createLimiter, runChecks } from '../shared/engine/pipeline.ts';
+import { UsageError } from '../shared/engine/target.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { startDnsServer } from './helpers/servers.ts';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../scripts/build.ts';
-import { CONTENT_SECURITY_POLICY } from '../shared/api-host.ts';
+import { CONTENT_SECURITY_POLICY } from '../shared/host/api-host.ts';
 import { API_CHANNELS, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
 import type { RunningWebServer } from '../web/server.ts';
 import { FakeWebContents, PAGE_URL, startMainProcess, type FakeBrowserWindow, type RunningMainProcess } from './helpers/electron-stand-in.ts';

@@ -1,7 +1,7 @@
 // RFC 6125 host-name matching.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchHostname } from '../shared/hostname.ts';
+import { matchHostname } from '../shared/engine/chain/hostname.ts';
 import type { SanEntry } from '../shared/types.ts';
 
 function names(dns: string[], opts: { ips?: string[]; cn?: string | null; other?: SanEntry[] } = {}) {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRouteServer, type RouteServer } from './helpers/revocation-ca.ts';
 import { closedPort, startSilentServer, type RunningServer } from './helpers/servers.ts';
-import { boundedFetch, isHttpUrl } from '../shared/http-fetch.ts';
+import { boundedFetch, isHttpUrl } from '../shared/engine/net/http-fetch.ts';
 
 describe('boundedFetch', () => {
   let server: RouteServer;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import tls from 'node:tls';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { startTlsServer, type RunningServer } from './helpers/servers.ts';
-import { nodeHandshake } from '../shared/node-tls.ts';
+import { nodeHandshake } from '../shared/engine/capture/node-tls.ts';
 
 const pki = new TestPki();
 let leaf: IssuedCert;

@@ -2,9 +2,10 @@
 // and the two newcomer commands CI runs must be present.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RULES } from '../shared/rules.ts';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RULES } from '../shared/engine/rules/index.ts';
 
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 
@@ -19,4 +20,16 @@ test('the README starts with the run and test commands', () => {
     assert.ok(readme.indexOf(marker) > 0 && readme.indexOf(marker) < 2000, `${marker} near the top`);
     assert.match(after, /```\nnpm ci && npm (start|test)\n```/);
   }
+});
+
+test('the README layout lists every source folder, and only folders that exist', () => {
+  const block = /<!-- layout -->\n```\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has a layout block after <!-- layout -->');
+  const listed = block.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]!);
+  const root = join(import.meta.dirname, '..');
+  for (const folder of listed) assert.ok(existsSync(join(root, folder)), `README lists ${folder}, which does not exist`);
+  const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n');
+  const folders = new Set(tracked.filter((file) => /^(shared|electron|renderer|web|cli|scripts|test|build|docs)\//.test(file)).map((file) => `${dirname(file)}/`));
+  const missing = [...folders].filter((folder) => !listed.includes(folder)).sort();
+  assert.deepEqual(missing, [], 'folders missing from the README layout');
 });

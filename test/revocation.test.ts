@@ -8,7 +8,7 @@ import * as pkijs from 'pkijs';
 import { TestPki, daysFromNow, type IssuedCert } from './helpers/pki.ts';
 import { RevocationCa, startRouteServer, type RouteServer } from './helpers/revocation-ca.ts';
 import { closedPort } from './helpers/servers.ts';
-import { checkRevocation, clearRevocationCache, type RevocationInput } from '../shared/revocation.ts';
+import { checkRevocation, clearRevocationCache, type RevocationInput } from '../shared/engine/revocation/index.ts';
 
 const TIMEOUT = 3000;
 

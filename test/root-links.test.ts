@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestPki } from './helpers/pki.ts';
 import { makeResult } from './helpers/results.ts';
-import { CA_REPOSITORIES, caRepositoryFor, rootLinks, rootProviderHint, rootRepository } from '../shared/root-links.ts';
+import { CA_REPOSITORIES, caRepositoryFor, rootLinks, rootProviderHint, rootRepository } from '../shared/engine/chain/root-links.ts';
 
 const pki = new TestPki();
 const { root, ca } = pki.hierarchy('Links');

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { GENERALIZED_TIME, UTC_TIME, patchTbs, time, tlv, validity } from './helpers/der-patch.ts';
 import { TestPki, daysFromNow, opensslDate, type IssuedCert, type IssueOptions } from './helpers/pki.ts';
 import { contextFor, failedResult, info, makeResult, type ResultSpec } from './helpers/results.ts';
-import { RULES, evaluateRules, sortComments, type RuleContext } from '../shared/rules.ts';
-import { decodeCertificate } from '../shared/decode.ts';
-import { decodeAndBuildChain, emptyResult } from '../shared/engine.ts';
-import { dnAttribute, displayName } from '../shared/rules/facts.ts';
+import { RULES, evaluateRules, sortComments, type RuleContext } from '../shared/engine/rules/index.ts';
+import { decodeCertificate } from '../shared/engine/decode/index.ts';
+import { decodeAndBuildChain, emptyResult } from '../shared/engine/pipeline.ts';
+import { dnAttribute, displayName } from '../shared/engine/rules/facts.ts';
 import type { Comment, EndpointResult } from '../shared/types.ts';
 
 // ---------------------------------------------------------------- certificates (openssl, made once)

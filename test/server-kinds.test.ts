@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
-import { captureEndpoint } from '../shared/capture.ts';
+import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
 import { gnutlsAvailable, SERVER_KINDS, type ServerKindContext } from './helpers/server-kinds.ts';
 import type { EndpointResult } from '../shared/types.ts';

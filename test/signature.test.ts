@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { TestPki } from './helpers/pki.ts';
-import { parseCertificate, type ParsedCert } from '../shared/chain/cert.ts';
-import { verifyCertificateSignature } from '../shared/chain/signature.ts';
+import { parseCertificate, type ParsedCert } from '../shared/engine/chain/cert.ts';
+import { verifyCertificateSignature } from '../shared/engine/chain/signature.ts';
 
 /** Self-signed certificates, one per key and signature kind, made by the openssl CLI. */
 const KINDS: Record<string, { key: string[]; sign: string[] }> = {

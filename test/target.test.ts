@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTarget, UsageError, hostPort } from '../shared/target.ts';
-import { parseDnsServer, orderSrvRecords } from '../shared/dns.ts';
+import { parseTarget, UsageError, hostPort } from '../shared/engine/target.ts';
+import { parseDnsServer, orderSrvRecords } from '../shared/engine/dns.ts';
 
 test('DIR targets: host, host:port, IPv4, [IPv6]:port, bare IPv6', () => {
   assert.deepEqual(parseTarget({ input: 'SIP.Contoso.com', type: 'DIR' }), { input: 'SIP.Contoso.com', type: 'DIR', host: 'sip.contoso.com', port: 443, isIp: false });

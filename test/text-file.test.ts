@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeTextFile } from '../shared/text-file.ts';
+import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { main } from '../cli/main.ts';
 
 const LIST = 'Domain\tType\tPort\r\nfed.contoso.com\tFED\t5061\r\n';

@@ -4,12 +4,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createDiffieHellman, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { aesCcm } from '../shared/tls/aes-ccm.ts';
-import { concatBytes, hex, u16 } from '../shared/tls/bytes.ts';
-import { NamedGroup } from '../shared/tls/constants.ts';
-import { FFDHE_GROUPS } from '../shared/tls/ffdhe.ts';
-import { createKeyShare, INITIAL_KEY_SHARE_GROUPS, KEY_SHARE_GROUPS } from '../shared/tls/key-exchange.ts';
-import { RecordDecrypter, TLS13_SUITE_PARAMETERS, hkdfExpandLabel, type Tls13Suite } from '../shared/tls/key-schedule.ts';
+import { aesCcm } from '../shared/engine/capture/tls/aes-ccm.ts';
+import { u16 } from '../shared/engine/capture/tls/wire.ts';
+import { NamedGroup } from '../shared/engine/capture/tls/constants.ts';
+import { FFDHE_GROUPS } from '../shared/engine/capture/tls/ffdhe.ts';
+import { createKeyShare, INITIAL_KEY_SHARE_GROUPS, KEY_SHARE_GROUPS } from '../shared/engine/capture/tls/key-exchange.ts';
+import { RecordDecrypter, TLS13_SUITE_PARAMETERS, hkdfExpandLabel, type Tls13Suite } from '../shared/engine/capture/tls/key-schedule.ts';
+import { concatBytes, hex } from '../shared/bytes.ts';
 
 const fromHex = (text: string) => new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 

@@ -8,10 +8,10 @@ import { rmSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
-import { concatBytes, u16, u8, vector } from '../shared/tls/bytes.ts';
-import { HandshakeSession, type Capture, type SessionOptions } from '../shared/tls/handshake.ts';
-import { createKeyShare, KEY_SHARE_GROUPS, type KeyShare } from '../shared/tls/key-exchange.ts';
-import { RecordDecrypter, TLS13_SUITE_PARAMETERS } from '../shared/tls/key-schedule.ts';
+import { u16, u8, vector } from '../shared/engine/capture/tls/wire.ts';
+import { HandshakeSession, type Capture, type SessionOptions } from '../shared/engine/capture/tls/handshake.ts';
+import { createKeyShare, KEY_SHARE_GROUPS, type KeyShare } from '../shared/engine/capture/tls/key-exchange.ts';
+import { RecordDecrypter, TLS13_SUITE_PARAMETERS } from '../shared/engine/capture/tls/key-schedule.ts';
 import {
   parseCertificate12,
   parseCertificate13,
@@ -23,10 +23,11 @@ import {
   parseExtensions,
   parseServerHello,
   parseServerKeyShare,
-} from '../shared/tls/messages.ts';
-import { describeNonTls, HandshakeAssembler, parseAlert, RecordStream, type Parsed } from '../shared/tls/records.ts';
-import { rawHandshake, type RawHandshakeResult } from '../shared/tls/raw-client.ts';
+} from '../shared/engine/capture/tls/messages.ts';
+import { describeNonTls, HandshakeAssembler, parseAlert, RecordStream, type Parsed } from '../shared/engine/capture/tls/records.ts';
+import { rawHandshake, type RawHandshakeResult } from '../shared/engine/capture/tls/raw-client.ts';
 import type { ErrorCode, TlsVersion } from '../shared/types.ts';
+import { concatBytes } from '../shared/bytes.ts';
 
 /** Codes a hostile or broken server may produce; anything else (INTERNAL above all) is a bug. */
 const SESSION_CODES: ReadonlySet<ErrorCode> = new Set(['NOT_TLS', 'PROTOCOL_ERROR', 'TLS_ALERT', 'NO_CERTIFICATE', 'CONNECTION_RESET']);

@@ -11,12 +11,12 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import * as asn1js from 'asn1js';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
 import { freePort, startOpensslServer, type RunningServer } from './helpers/servers.ts';
-import { probeVersions, rawHandshake, type RawHandshakeOptions, type RawHandshakeResult } from '../shared/tls/raw-client.ts';
+import { probeVersions, rawHandshake, type RawHandshakeOptions, type RawHandshakeResult } from '../shared/engine/capture/tls/raw-client.ts';
 import type { TlsVersion } from '../shared/types.ts';
-import { ByteReader } from '../shared/tls/bytes.ts';
-import { buildClientHello, sniHostName } from '../shared/tls/client-hello.ts';
-import { parseExtensions } from '../shared/tls/messages.ts';
-import { KEY_SHARE_GROUPS } from '../shared/tls/key-exchange.ts';
+import { ByteReader } from '../shared/engine/capture/tls/wire.ts';
+import { buildClientHello, sniHostName } from '../shared/engine/capture/tls/client-hello.ts';
+import { parseExtensions } from '../shared/engine/capture/tls/messages.ts';
+import { KEY_SHARE_GROUPS } from '../shared/engine/capture/tls/key-exchange.ts';
 
 const LOOPBACK = '127.0.0.1';
 const SERVER_NAME = 'sip.contoso.test';

@@ -2,7 +2,7 @@
 // a hostile or broken server sending a large message in 1-byte records must not pin a core.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { HandshakeAssembler, RecordStream } from '../shared/tls/records.ts';
+import { HandshakeAssembler, RecordStream } from '../shared/engine/capture/tls/records.ts';
 
 const MESSAGE_BYTES = 512 * 1024;
 

@@ -3,6 +3,7 @@
 // 2. the UI in headless Chromium with a fake window.certChecker injected (canned results);
 // 3. the whole path: Chromium -> browser bridge -> web server -> engine -> loopback TLS and DNS servers.
 // Set UI_SCREENSHOT_DIR to keep 1280x800 screenshots of what the tests saw.
+import { toPem } from '../shared/bytes.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent } from '../shared/ipc.ts';
 import type { EndpointResult } from '../shared/types.ts';
-import { cardSections, cardText, formatDate, hostPort, toPem } from '../renderer/format.ts';
+import { cardSections, cardText, formatDate, hostPort } from '../renderer/format.ts';
 import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store.ts';
 import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
@@ -128,7 +129,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/csv-export.ts', 'shared/summary.ts', 'shared/safe-text.ts', 'shared/text-file.ts', 'shared/tls-labels.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCertificate } from '../shared/decode.ts';
-import { buildChain } from '../shared/chain.ts';
-import { inspectCertificates } from '../shared/inspect.ts';
+import { decodeCertificate } from '../shared/engine/decode/index.ts';
+import { buildChain } from '../shared/engine/chain/index.ts';
+import { inspectCertificates } from '../shared/engine/inspect.ts';
 import type { IssuedCert, TestPki } from './helpers/pki.ts';
 import { GENERALIZED_TIME, UTC_TIME, patchTbs, patchableChain, time, validity } from './helpers/der-patch.ts';
 

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunHooks } from '../shared/engine.ts';
+import type { RunHooks } from '../shared/engine/pipeline.ts';
 import type { CheckRequest } from '../shared/types.ts';
 import { startWebServer, type RunningWebServer } from '../web/server.ts';
 import { fakeResult } from './helpers/fake-results.ts';

@@ -1,9 +1,10 @@
 // One card per endpoint result: the old tool's text block, laid out, with Copy, Save and root links.
+import { toPem } from '../../shared/bytes.ts';
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { CertInfo, EndpointResult } from '../../shared/types.ts';
-import { worstSeverity } from '../../shared/summary.ts';
+import { worstSeverity } from '../../shared/formats/summary.ts';
 import { SEVERITY_ORDER } from '../../shared/types.ts';
-import { shownVersions } from '../../shared/tls-labels.ts';
+import { shownVersions } from '../../shared/formats/tls-labels.ts';
 import { useApi, useAppStore } from '../context.ts';
 import { copyText } from '../clipboard.ts';
 import {
@@ -14,7 +15,6 @@ import {
   SEVERITY_ICON,
   SEVERITY_LABEL,
   severityCounts,
-  toPem,
   type CardLine,
   type CardSection,
   type CardView,

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { CIPHER_NAMES, DIGESTS, ECDH_CURVES, KEY_TYPES, NOBLE_INSTEAD, TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from '../../shared/tls/runtime-needs.ts';
+import { CIPHER_NAMES, DIGESTS, ECDH_CURVES, KEY_TYPES, NOBLE_INSTEAD, TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from '../../shared/engine/capture/tls/runtime-needs.ts';
 
 export interface BoringsslProbe {
   library: string;

@@ -15,9 +15,9 @@ import type {
   TrustStoreName,
   TrustVerdict,
 } from '../../shared/types.ts';
-import { decodeCertificate } from '../../shared/decode.ts';
-import type { RuleContext } from '../../shared/rules.ts';
-import { ISSUER_NOT_FOUND, ROOT_NOT_TRUSTED, SELF_SIGNED_NOT_TRUSTED } from '../../shared/chain/validate.ts';
+import { decodeCertificate } from '../../shared/engine/decode/index.ts';
+import type { RuleContext } from '../../shared/engine/rules/index.ts';
+import { ISSUER_NOT_FOUND, ROOT_NOT_TRUSTED, SELF_SIGNED_NOT_TRUSTED } from '../../shared/engine/chain/validate.ts';
 import type { IssuedCert } from './pki.ts';
 
 const decoded = new Map<IssuedCert, CertInfo>();

@@ -1,0 +1,245 @@
+// The pipeline, one stage per module:
+//   target (target.ts) -> DNS (dns.ts) -> TLS capture (capture.ts) -> decode (decode.ts)
+//   -> chain and trust (chain.ts, with missing issuers fetched by aia.ts) -> revocation (revocation.ts)
+//   -> comments (rules.ts) -> result.
+// Only dns.ts, capture.ts, aia.ts and revocation.ts touch the network (the last two not with --offline);
+// the rest is pure.
+import type {
+  ChainItem,
+  CheckOptions,
+  CheckRequest,
+  EndpointResult,
+  Endpoint,
+  ServedChainFacts,
+  Target,
+  TrustVerdict,
+} from '../types.ts';
+import { parseTarget } from './target.ts';
+import { resolveTarget, type DnsFailure } from './dns.ts';
+import { captureEndpoint } from './capture/index.ts';
+import { decodeCertificateCached } from './decode/index.ts';
+import { buildChain, type ChainOutcome, type TrustAnchor } from './chain/index.ts';
+import { loadTrustAnchors } from './chain/trust-store.ts';
+import { readCertificates } from '../formats/certfile.ts';
+import { evaluateRules } from './rules/index.ts';
+import { rootLinks } from './chain/root-links.ts';
+import { checkError } from './errors.ts';
+import { fetchMissingIssuers } from './chain/aia.ts';
+import { checkRevocation } from './revocation/index.ts';
+import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
+import { setMaxListeners } from 'node:events';
+import { createLimiter, type Limiter } from './limiter.ts';
+
+export { createLimiter } from './limiter.ts';
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  /** Called once per endpoint, target by target, in test order within a target. */
+  onResult?(result: EndpointResult): void;
+  onProgress?(progress: { done: number; total: number; current: string | null }): void;
+}
+
+/** Trust anchors for a run: the stores plus the roots the admin added. */
+export function anchorsFor(options: Pick<CheckOptions, 'extraRootsPem'>): TrustAnchor[] {
+  const userRootsDer = (options.extraRootsPem ?? []).flatMap((pem) => readCertificates(new TextEncoder().encode(pem)).certificates);
+  return loadTrustAnchors({ userRootsDer, includeSystem: true });
+}
+
+/** Chain facts the comment rules read, from the builder's outcome. */
+function servedChainFacts(outcome: ChainOutcome): ServedChainFacts {
+  // Intermediates sit between the leaf and the top (the anchor or the last certificate found).
+  const intermediates = outcome.links.slice(1, -1);
+  return {
+    missingIssuer: outcome.missingIssuer,
+    notSentIntermediates: intermediates.filter((link) => link.source !== 'served').map((link) => decodeCertificateCached(link.der).subject),
+    unusedIndexes: outcome.servedUnused,
+    inOrder: outcome.servedOrderOk,
+    rootSent: outcome.rootServed,
+  };
+}
+
+function chainItems(outcome: ChainOutcome): ChainItem[] {
+  return outcome.links.map((link) => ({ cert: decodeCertificateCached(link.der), source: link.source, valid: link.valid, reason: link.reason }));
+}
+
+function trustVerdict(outcome: ChainOutcome, chain: ChainItem[]): TrustVerdict {
+  const top = chain[chain.length - 1]?.cert;
+  return { trusted: outcome.trusted, store: outcome.store, root: top ? top.subject : null, reason: outcome.reason };
+}
+
+export function emptyResult(base: Omit<EndpointResult, 'error' | 'tls' | 'served' | 'certificateSource' | 'chain' | 'trust' | 'servedChain' | 'comments' | 'rootLinks' | 'revocation' | 'checkedAt'>): EndpointResult {
+  return {
+    ...base,
+    error: null,
+    tls: { protocol: null, cipher: null, handshakeMs: null, handshakeError: null, authorized: null, authorizationError: null },
+    served: [],
+    certificateSource: null,
+    chain: [],
+    trust: null,
+    servedChain: null,
+    comments: [],
+    rootLinks: [],
+    revocation: null,
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+function failureResult(target: Target, failure: DnsFailure): EndpointResult {
+  const result = emptyResult({
+    target: target.input,
+    type: target.type,
+    host: failure.host,
+    ip: null,
+    port: failure.port,
+    poolMember: false,
+    srv: failure.srv,
+    srvRecord: failure.srvRecord,
+    poolAddresses: [],
+  });
+  result.error = failure.error;
+  return result;
+}
+
+/** Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool). */
+export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
+  const result = emptyResult(endpoint);
+  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
+  result.checkedAt = new Date().toISOString();
+  result.tls = capture.tls;
+  result.error = capture.error;
+  result.certificateSource = capture.certificateSource;
+  if (capture.certificates.length === 0) return result;
+
+  // The certificate's URLs may lead into the admin's network only when this server is in it too.
+  const guard = createFetchGuard({ mode: options.internalFetches, targetAddress: endpoint.ip });
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal, guard);
+  if (!options.offline) {
+    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt), guard });
+    result.revocation = { ...report.overall, certificates: report.perCert };
+  }
+  if (guard.refused.length) result.refusedFetches = guard.refused;
+  return result;
+}
+
+/** The anchors' DER as one stable array per run, so the AIA stage can cache what it parsed from it. */
+const anchorDerCache = new WeakMap<TrustAnchor[], Uint8Array[]>();
+function anchorDers(anchors: TrustAnchor[]): Uint8Array[] {
+  let ders = anchorDerCache.get(anchors);
+  if (!ders) anchorDerCache.set(anchors, (ders = anchors.map((a) => a.der)));
+  return ders;
+}
+
+/**
+ * Stages 4 and 5 for certificates however they were obtained (a server, or files for `inspect`):
+ * decode, fetch issuers the server did not send (AIA, unless offline), build and judge the chain.
+ * Returns the built chain's DER, leaf first.
+ */
+export async function decodeAndBuildChain(
+  result: EndpointResult,
+  served: Uint8Array[],
+  anchors: TrustAnchor[],
+  options: Pick<CheckOptions, 'offline' | 'timeoutMs' | 'internalFetches'>,
+  signal?: AbortSignal,
+  // Certificates from files have no server: their URLs lead into the admin's network only when allowed.
+  guard: FetchGuard = createFetchGuard({ mode: options.internalFetches, targetAddress: null }),
+): Promise<Uint8Array[]> {
+  result.served = served.map((der) => decodeCertificateCached(der));
+  const aia = options.offline
+    ? { fetched: [] }
+    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors), guard });
+  if (guard.refused.length) result.refusedFetches = guard.refused;
+  const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
+  const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });
+  result.chain = chainItems(outcome);
+  result.trust = trustVerdict(outcome, result.chain);
+  result.servedChain = servedChainFacts(outcome);
+  return outcome.links.map((link) => link.der);
+}
+
+/** Subjects of the roots the admin added, so rules can spot them in a server's CA list. */
+function userRootSubjects(anchors: TrustAnchor[]): string[] {
+  return anchors.filter((a) => a.store === 'user').map((a) => decodeCertificateCached(a.der).subject);
+}
+
+/** Comments and root links for a target's results, judged together so pool members can be compared. */
+export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[]): void {
+  const userRoots = userRootSubjects(anchors);
+  for (const result of results) {
+    const pool = results.filter((other) => other.host === result.host && other.port === result.port);
+    result.rootLinks = result.served.length ? rootLinks(result) : [];
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots });
+  }
+}
+
+/** Check one target end to end: DNS, then every endpoint (pool members in parallel). */
+export async function checkTarget(
+  target: Target,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  limit: Limiter,
+  signal?: AbortSignal,
+): Promise<EndpointResult[]> {
+  const resolution = await resolveTarget(target, {
+    dnsServer: options.dnsServer,
+    testPool: options.testPool,
+    timeoutMs: options.timeoutMs,
+    signal,
+    limit,
+    maxEndpoints: options.maxEndpointsPerTarget,
+  });
+  const results = await Promise.all(
+    resolution.checks.map((planned) =>
+      planned.kind === 'failure'
+        ? Promise.resolve(failureResult(target, planned.failure))
+        : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
+    ),
+  );
+  // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
+  if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
+  judge(results, target, anchors);
+  return results;
+}
+
+/**
+ * Check every target of the request. Results are reported target by target as they finish;
+ * the promise resolves with all of them in request order. A cancelled run keeps what finished.
+ * Throws UsageError for an invalid target before anything is sent.
+ */
+export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
+  const options = request.options;
+  const targets = request.targets.map((input) => parseTarget(input));
+  // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
+  if (hooks.signal) setMaxListeners(0, hooks.signal);
+  const anchors = anchorsFor(options);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
+  const limit = createLimiter(concurrency);
+  const perTarget: EndpointResult[][] = new Array(targets.length);
+  let done = 0;
+  let next = 0;
+  hooks.onProgress?.({ done, total: targets.length, current: null });
+
+  const worker = async () => {
+    while (next < targets.length && !hooks.signal?.aborted) {
+      const index = next++;
+      const target = targets[index];
+      hooks.onProgress?.({ done, total: targets.length, current: target.input });
+      let results: EndpointResult[];
+      try {
+        results = await checkTarget(target, anchors, options, limit, hooks.signal);
+      } catch (err) {
+        // A bug in one stage must not stop the other targets: report it on this target.
+        const broken = emptyResult({ target: target.input, type: target.type, host: target.host, ip: null, port: target.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
+        broken.error = checkError('INTERNAL', `Internal error while checking ${target.input}: ${err instanceof Error ? err.message : String(err)}`);
+        results = [broken];
+      }
+      if (hooks.signal?.aborted) return;
+      perTarget[index] = results;
+      done++;
+      for (const result of results) hooks.onResult?.(result);
+      hooks.onProgress?.({ done, total: targets.length, current: null });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return perTarget.flatMap((results) => results ?? []);
+}
+

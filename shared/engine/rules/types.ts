@@ -1,0 +1,25 @@
+// The contract between the engine and the comment rules.
+import type { Comment, EndpointResult, Severity } from '../../types.ts';
+
+export interface RuleContext {
+  /** The result being judged; its comments are still empty. */
+  result: EndpointResult;
+  /** All results of the same target and host name (the DNS pool, including this one), for pool-mismatch. */
+  pool: EndpointResult[];
+  /** Was the target typed as an IP address (name checks skipped)? */
+  ipTarget: boolean;
+  /** The moment validity is judged at: new Date(result.checkedAt). */
+  now: Date;
+  /** Subjects (Windows-style DNs) of the roots the admin added, to spot them in a server's CA list. */
+  userRoots?: string[];
+}
+
+export interface Rule {
+  /** Stable id: part of the published contract (`--json`, exports, scripts). */
+  id: string;
+  /** 'varies' when the rule picks the severity by how bad the finding is. */
+  severity: Severity | 'varies';
+  /** One line for documentation and the rules list. */
+  description: string;
+  check(ctx: RuleContext): Comment[];
+}

@@ -1,0 +1,74 @@
+// "Export CSV": one row per endpoint in a fixed set of columns that Excel opens cleanly:
+// RFC 4180 quoting (papaparse), UTF-8 with BOM, CRLF, dates Excel parses, and no cell Excel would
+// run as a formula (certificate fields come from strangers; OWASP's CSV-injection advice).
+// Pure and browser-safe. The import format (Domain,Type,Port) is a different file: see csv-import.ts.
+import Papa from 'papaparse';
+import type { EndpointResult } from '../types.ts';
+import { PROTOCOL_VERSIONS } from '../types.ts';
+import { spreadsheetCell } from './safe-text.ts';
+import { commentSummary, daysLeft, worstSeverity } from './summary.ts';
+
+const EKU_NAMES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'Server Authentication',
+  '1.3.6.1.5.5.7.3.2': 'Client Authentication',
+};
+
+/** "2026-11-21 21:40:05": a form Excel reads as a date and time in every locale. UTC. */
+export function excelDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+type Column = [header: string, value: (r: EndpointResult, now: Date) => string | number | null];
+
+export const EXPORT_COLUMNS: readonly Column[] = [
+  ['Target', (r) => r.target],
+  ['Type', (r) => r.type],
+  ['SRV Record', (r) => (r.srvRecord ? `${r.srvRecord.name} -> ${r.srvRecord.target}:${r.srvRecord.port} (priority ${r.srvRecord.priority}, weight ${r.srvRecord.weight})` : '')],
+  ['FQDN / IP', (r) => r.host],
+  ['IP Address', (r) => r.ip],
+  ['Port', (r) => r.port],
+  ['Pool Member', (r) => (r.poolMember ? 'Yes' : 'No')],
+  ['Error', (r) => (r.error ? `${r.error.code}: ${r.error.message}` : '')],
+  ['Subject', (r) => r.served[0]?.subject ?? ''],
+  ['Issuer', (r) => r.served[0]?.issuer ?? ''],
+  ['Not Before (UTC)', (r) => excelDate(r.served[0]?.notBefore)],
+  ['Not After (UTC)', (r) => excelDate(r.served[0]?.notAfter)],
+  ['Days Left', (r, now) => daysLeft(r, now)],
+  ['Serial Number', (r) => r.served[0]?.serialNumber ?? ''],
+  ['Signature Algorithm', (r) => r.served[0]?.signatureAlgorithm ?? ''],
+  ['Thumbprint', (r) => r.served[0]?.thumbprint ?? ''],
+  ['Version', (r) => r.served[0]?.version ?? ''],
+  ['Public Key', (r) => (r.served[0] ? `${r.served[0].publicKey.algorithm} ${r.served[0].publicKey.size ?? ''}`.trim() : '')],
+  ['SAN', (r) => r.served[0]?.san.join('; ') ?? ''],
+  ['EKU', (r) => r.served[0]?.ekus?.map((oid) => EKU_NAMES[oid] ?? oid).join('; ') ?? (r.served[0] ? '(any)' : '')],
+  ['Certificates Served', (r) => r.served.length],
+  ['Issuer Path', (r) => r.chain.map((item) => item.cert.commonName ?? item.cert.subject).join(' > ')],
+  ['Root', (r) => r.trust?.root ?? ''],
+  ['Trusted', (r) => (r.trust ? (r.trust.trusted ? `Yes (${r.trust.store})` : 'No') : '')],
+  ['Chain Valid', (r) => (r.chain.length ? (r.chain.every((c) => c.valid) ? 'True' : 'False') : '')],
+  ['TLS Protocol', (r) => r.tls.protocol],
+  ['Cipher', (r) => r.tls.cipher],
+  ['TLS Versions Accepted', (r) => (r.tls.versions ? PROTOCOL_VERSIONS.filter((v) => r.tls.versions?.[v]).join('; ') : '')],
+  ['Revocation', (r) => (r.revocation ? `${r.revocation.status} (${r.revocation.method})` : '')],
+  ['Worst Severity', (r) => worstSeverity(r)],
+  ['Comment Summary', (r) => commentSummary(r.comments)],
+  ['Comment IDs', (r) => r.comments.map((c) => c.id).join('; ')],
+  ['Comments', (r) => r.comments.map((c) => `[${c.severity}] ${c.text}`).join('\n')],
+  ['Checked At (UTC)', (r) => excelDate(r.checkedAt)],
+  // Appended last, so scripts reading columns by position keep working.
+  ['Certificates From', (r) => (r.certificateSource ? r.certificateSource : '')],
+];
+
+/** The export file's text, BOM included. Every row has exactly EXPORT_COLUMNS.length cells. */
+export function resultsToCsv(results: EndpointResult[], now: Date = new Date()): string {
+  const rows = results.map((r) =>
+    EXPORT_COLUMNS.map(([, value]) => {
+      const v = value(r, now);
+      return v === null || v === undefined ? '' : spreadsheetCell(String(v));
+    }),
+  );
+  const body = Papa.unparse({ fields: EXPORT_COLUMNS.map(([header]) => header), data: rows }, { quotes: true, newline: '\r\n', escapeFormulae: false });
+  return `\uFEFF${body}\r\n`;
+}
