@@ -2,9 +2,10 @@
 // Electron main, preload and check worker scripts (dist/electron/main.cjs, preload.cjs, check-worker.cjs).
 // `npm run build` (add --dev for an unminified build with source maps); also used by `npm run web` and tests.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pageHtmlWithCsp } from '../shared/host/static-files.ts';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DEFAULT_OUT_DIR = join(ROOT_DIR, 'dist');
@@ -102,7 +103,8 @@ async function buildRenderer(common: esbuild.BuildOptions, production: boolean, 
     loader: { '.svg': 'file', '.png': 'file', '.woff': 'file', '.woff2': 'file' },
     assetNames: 'assets/[name]-[hash]',
   });
-  await copyFile(htmlSource, output.indexHtml);
+  // The page's <meta> policy comes from the one definition the hosts also send as a header.
+  await writeFile(output.indexHtml, pageHtmlWithCsp(html));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
