@@ -64,21 +64,24 @@ export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
     target: 'node22',
     external: ['electron'],
   });
-  // Shared modules may locate data files with import.meta.url, which CommonJS lacks.
-  const withImportMetaUrl: esbuild.BuildOptions = {
-    define: { 'import.meta.url': '__sfbImportMetaUrl' },
-    banner: { js: "const __sfbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+
+  // CommonJS has no import.meta: esbuild would leave import.meta.url empty (only a warning), so nothing
+  // bundled for Node may use it.
+  const buildNodeScript = async (entry: string, outfile: string) => {
+    const { warnings } = await esbuild.build(nodeScript(entry, outfile));
+    const importMeta = warnings.find((warning) => /import\.meta/.test(warning.text));
+    if (importMeta) throw new Error(`${importMeta.location?.file ?? entry} uses import.meta, which ${outfile} (CommonJS) lacks.`);
   };
 
   const jobs: Promise<unknown>[] = [];
   if (parts.includes('renderer')) jobs.push(buildRenderer(common, production, output));
   if (parts.includes('electron')) {
     jobs.push(
-      esbuild.build({ ...nodeScript('main.ts', output.mainScript), ...withImportMetaUrl }),
+      buildNodeScript('main.ts', output.mainScript),
       // The preload runs sandboxed: one self-contained CommonJS file whose only require is 'electron'.
-      esbuild.build(nodeScript('preload.ts', output.preloadScript)),
+      buildNodeScript('preload.ts', output.preloadScript),
       // The engine, in its own process; it requires no 'electron', so tests can fork it with plain Node.
-      esbuild.build({ ...nodeScript('check-worker.ts', output.workerScript), ...withImportMetaUrl }),
+      buildNodeScript('check-worker.ts', output.workerScript),
     );
   }
   await Promise.all(jobs);
