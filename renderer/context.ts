@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { CertCheckerApi } from '../shared/ipc.ts';
-import type { AppState, AppStore } from './store.ts';
+import type { AppState, AppStore } from './store/index.ts';
 
 export const StoreContext = createContext<AppStore | null>(null);
 export const ApiContext = createContext<CertCheckerApi | null>(null);

@@ -7,7 +7,7 @@ import { App } from './App.tsx';
 import { chooseApi, isApiUnavailable } from './api-choice.ts';
 import { createWebBridge } from './bridge-web.ts';
 import { ApiContext, StoreContext } from './context.ts';
-import { createAppStore } from './store.ts';
+import { createAppStore } from './store/index.ts';
 import './styles.css';
 
 const container = document.getElementById('root');

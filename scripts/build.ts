@@ -2,9 +2,10 @@
 // Electron main, preload and check worker scripts (dist/electron/main.cjs, preload.cjs, check-worker.cjs).
 // `npm run build` (add --dev for an unminified build with source maps); also used by `npm run web` and tests.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pageHtmlWithCsp } from '../shared/host/static-files.ts';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DEFAULT_OUT_DIR = join(ROOT_DIR, 'dist');
@@ -63,21 +64,24 @@ export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
     target: 'node22',
     external: ['electron'],
   });
-  // Shared modules may locate data files with import.meta.url, which CommonJS lacks.
-  const withImportMetaUrl: esbuild.BuildOptions = {
-    define: { 'import.meta.url': '__sfbImportMetaUrl' },
-    banner: { js: "const __sfbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+
+  // CommonJS has no import.meta: esbuild would leave import.meta.url empty (only a warning), so nothing
+  // bundled for Node may use it.
+  const buildNodeScript = async (entry: string, outfile: string) => {
+    const { warnings } = await esbuild.build(nodeScript(entry, outfile));
+    const importMeta = warnings.find((warning) => /import\.meta/.test(warning.text));
+    if (importMeta) throw new Error(`${importMeta.location?.file ?? entry} uses import.meta, which ${outfile} (CommonJS) lacks.`);
   };
 
   const jobs: Promise<unknown>[] = [];
   if (parts.includes('renderer')) jobs.push(buildRenderer(common, production, output));
   if (parts.includes('electron')) {
     jobs.push(
-      esbuild.build({ ...nodeScript('main.ts', output.mainScript), ...withImportMetaUrl }),
+      buildNodeScript('main.ts', output.mainScript),
       // The preload runs sandboxed: one self-contained CommonJS file whose only require is 'electron'.
-      esbuild.build(nodeScript('preload.ts', output.preloadScript)),
+      buildNodeScript('preload.ts', output.preloadScript),
       // The engine, in its own process; it requires no 'electron', so tests can fork it with plain Node.
-      esbuild.build({ ...nodeScript('check-worker.ts', output.workerScript), ...withImportMetaUrl }),
+      buildNodeScript('check-worker.ts', output.workerScript),
     );
   }
   await Promise.all(jobs);
@@ -102,7 +106,8 @@ async function buildRenderer(common: esbuild.BuildOptions, production: boolean, 
     loader: { '.svg': 'file', '.png': 'file', '.woff': 'file', '.woff2': 'file' },
     assetNames: 'assets/[name]-[hash]',
   });
-  await copyFile(htmlSource, output.indexHtml);
+  // The page's <meta> policy comes from the one definition the hosts also send as a header.
+  await writeFile(output.indexHtml, pageHtmlWithCsp(html));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -11,12 +11,14 @@
 // (the Electron version is pinned in package-lock.json and upgraded deliberately), and all outgoing
 // network access is blocked while the scan runs, so the gate works offline and sends nothing anywhere.
 import dns from 'node:dns';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pageHtmlWithCsp } from '../shared/host/static-files.ts';
 import { ROOT_DIR } from './build.ts';
 
 export const DEFAULT_SCAN_PATHS = ['electron', 'renderer'];
@@ -267,6 +269,9 @@ export async function runSecurityGate(options: GateOptions = {}): Promise<GateRe
   const guard = blockNetwork();
   try {
     for (const path of paths) await cp(join(rootDir, path), join(scanDir, path), { recursive: true });
+    // The page as the build writes it: its <meta> Content-Security-Policy is filled in from the one definition.
+    const page = join(scanDir, 'renderer', 'index.html');
+    if (existsSync(page)) await writeFile(page, pageHtmlWithCsp(await readFile(page, 'utf8')));
     const run = loadRunner();
     const result = await run({
       input: scanDir,

@@ -125,7 +125,7 @@ test('the main process runner: runChecks over the worker, errors, cancel, and a 
   // The engine's own errors come back as errors with its message.
   await assert.rejects(runner.runChecks({ ...request(tlsServer), targets: [{ input: 'not a host', type: 'DIR', port: null }] }), /"not a host" is not a valid host name/);
 
-  // Cancel through the signal, as api-host does.
+  // Cancel through the signal, as shared/host/handlers.ts does.
   const controller = new AbortController();
   const cancelled = runner.runChecks(request(silentServer, 60_000), {
     signal: controller.signal,

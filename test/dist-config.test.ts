@@ -11,18 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Configuration } from 'electron-builder';
 import { ROOT_DIR } from '../scripts/build.ts';
-import {
-  auditBundleRequires,
-  auditPackagedFiles,
-  checkBuilderConfig,
-  electronCacheRoots,
-  EXPECTED_FUSES,
-  explainBuildFailure,
-  findElectron,
-  loadBuilderConfig,
-  missingElectronMessage,
-  REQUIRED_PACKAGED_FILES,
-} from '../scripts/dist.ts';
+import { auditBundleRequires, auditPackagedFiles, checkBuilderConfig, EXPECTED_FUSES, loadBuilderConfig, REQUIRED_PACKAGED_FILES } from '../scripts/dist-config.ts';
+import { electronCacheRoots, explainBuildFailure, findElectron, missingElectronMessage } from '../scripts/dist-electron.ts';
 import { ICNS_TYPES, ICO_SIZES, icns, PNG_SIZES } from '../scripts/make-icons.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT_DIR, 'package.json'), 'utf8'));

@@ -5,7 +5,8 @@
 //    navigation, new windows, webviews and permissions, the app:// protocol, and .csv files opened with the app
 //    (paths and file:// URLs); checks through the worker are in electron-checks.test.ts;
 // 2. the Content-Security-Policy enforced by Chromium on the real page (through the web server): inline script,
-//    eval, inline handlers and foreign scripts do not run and are reported as violations.
+//    eval, inline handlers and foreign scripts do not run and are reported as violations; the page's <meta>
+//    policy is the header's, written by the build from the one definition (shared/host/static-files.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../scripts/build.ts';
-import { CONTENT_SECURITY_POLICY } from '../shared/host/api-host.ts';
+import { CONTENT_SECURITY_POLICY, CSP_META_PLACEHOLDER, META_CONTENT_SECURITY_POLICY, pageHtmlWithCsp } from '../shared/host/static-files.ts';
 import { API_CHANNELS, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
 import type { RunningWebServer } from '../web/server.ts';
 import { FakeWebContents, PAGE_URL, startMainProcess, type FakeBrowserWindow, type RunningMainProcess } from './helpers/electron-stand-in.ts';
@@ -191,6 +192,15 @@ describe('Electron main process (built main.cjs, stand-in electron module)', () 
   });
 });
 
+// ---------------------------------------------------------------- one CSP for header and page
+
+test("the page's <meta> policy is the header policy without the directives a <meta> cannot carry", () => {
+  const directives = (policy: string) => policy.split(';').map((d) => d.trim());
+  assert.deepEqual(directives(META_CONTENT_SECURITY_POLICY), directives(CONTENT_SECURITY_POLICY).filter((d) => !d.startsWith('frame-ancestors ')));
+  assert.match(pageHtmlWithCsp(`<head>${CSP_META_PLACEHOLDER}</head>`), /^<head><meta http-equiv="Content-Security-Policy" content="default-src 'self'; [^"]+" \/><\/head>$/);
+  assert.throws(() => pageHtmlWithCsp('<head></head>'), /content-security-policy/);
+});
+
 // ---------------------------------------------------------------- CSP in Chromium
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -249,6 +259,11 @@ try { setTimeout('window.__timeoutRan = true', 0); } catch (err) { window.__time
   test('the app itself runs under the policy without violating it', async () => {
     assert.equal(await page.locator('h1').textContent(), 'SfB Certificate Checker');
     assert.deepEqual(await violations(), []);
+  });
+
+  test('the built page carries the same policy in its <meta> tag (for a page opened without our headers)', async () => {
+    const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.equal(meta, META_CONTENT_SECURITY_POLICY);
   });
 
   test('inline script, eval, string timers, inline handlers and foreign scripts are blocked and reported', async () => {

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent, SaveFileRequest } from '../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, TargetInput } from '../shared/types.ts';
-import { createAppStore, effectiveView, resumableTargets } from '../renderer/store.ts';
+import { createAppStore, effectiveView, resumableTargets } from '../renderer/store/index.ts';
 import { remainingTargets, targetKey } from '../renderer/targets.ts';
 import { estimateSecondsLeft, filterRows, formatTimeLeft, nextSort, shortName, sortRows, tableRow } from '../renderer/table.ts';
 import { BrowserSuite, browserSkip, SCREENSHOT_DIR } from './helpers/browser.ts';

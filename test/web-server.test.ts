@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/build.ts';
-import { CONTENT_SECURITY_POLICY } from '../shared/host/api-host.ts';
+import { CONTENT_SECURITY_POLICY } from '../shared/host/static-files.ts';
 import type { CheckEvent } from '../shared/ipc.ts';
 import { startWebServer, type RunningWebServer } from '../web/server.ts';
 import { TestPki } from './helpers/pki.ts';

@@ -12,7 +12,9 @@ import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, DEFAULT_OUT_DIR, ROOT_DIR } from '../scripts/build.ts';
-import { ApiInputError, CONTENT_SECURITY_POLICY, contentTypeOf, createApiHandlers, NotAvailableError, type ApiHostDependencies } from '../shared/host/api-host.ts';
+import { createApiHandlers, NotAvailableError, type ApiHostDependencies } from '../shared/host/handlers.ts';
+import { CONTENT_SECURITY_POLICY, contentTypeOf } from '../shared/host/static-files.ts';
+import { ApiInputError } from '../shared/host/validation.ts';
 import { API_CHANNELS, type ApiMethodName, type AppInfo } from '../shared/ipc.ts';
 import { EventStream, type EventStreamLimits } from './event-stream.ts';
 

@@ -2,7 +2,7 @@
 // cards (paged, so thousands do not freeze the window) or as a virtualized table (bulk tests).
 import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
-import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store.ts';
+import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store/index.ts';
 import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';

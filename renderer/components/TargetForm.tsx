@@ -2,7 +2,7 @@
 // the old tool's controls and words. Enter in any field runs Test (the form's submit button).
 import type { FormEvent } from 'react';
 import { useApp, useAppStore } from '../context.ts';
-import { isRunActive } from '../store.ts';
+import { isRunActive } from '../store/index.ts';
 import type { SrvType } from '../targets.ts';
 
 const SRV_BOXES: { type: SrvType; label: string; record: string }[] = [

@@ -3,7 +3,7 @@
 import { useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp, useAppStore } from '../context.ts';
-import { isRunActive } from '../store.ts';
+import { isRunActive } from '../store/index.ts';
 import { portColumn } from '../targets.ts';
 
 const QUEUE_ROW_HEIGHT = 29;

@@ -1,7 +1,7 @@
 // What a normal client of this runtime negotiates with the endpoint, and whether it trusts it: the
 // runtime's own TLS library (OpenSSL under Node, BoringSSL under Electron) gives the protocol and
 // cipher a real client gets and the reference trust verdict. The certificates themselves come from
-// the raw client (shared/tls), which sees them exactly as sent and does not depend on that library.
+// the raw client (./tls/), which sees them exactly as sent and does not depend on that library.
 import tls from 'node:tls';
 import type { CheckError } from '../../types.ts';
 import { checkError, classifySocketError, timeoutError } from '../errors.ts';

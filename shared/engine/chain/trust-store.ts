@@ -18,7 +18,7 @@ export function mozillaTrustAnchors(): TrustAnchor[] {
   return mozillaAnchors;
 }
 
-/** The OS store (Node 22.15+/23.5+ and recent Electron have tls.getCACertificates); empty where absent. */
+/** The OS store (tls.getCACertificates: Node 22.15+/23.10+ and recent Electron); empty where absent. */
 export function systemTrustAnchors(): TrustAnchor[] {
   if (systemAnchors) return systemAnchors;
   const getCACertificates = (tls as unknown as { getCACertificates?: (type: string) => string[] }).getCACertificates;

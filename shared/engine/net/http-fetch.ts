@@ -2,7 +2,7 @@
 // global fetch so that the size limit is enforced while the body streams in, redirects are
 // re-checked one by one, and a hostile server can neither hang the check nor fill memory.
 // Every connection, the first and each redirect's, goes through the caller's FetchGuard (after DNS).
-// Runs in the main process only. Never rejects.
+// Node only (the CLI, the web harness, the desktop app's check worker), never the renderer. Never rejects.
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';

@@ -1,0 +1,241 @@
+// The running check and its results. Results are kept in one flat array with stable keys: bulk runs give
+// thousands, which the view pages through instead of rendering at once; results arriving together are
+// appended in one update (RESULT_FLUSH_MS), so a fast bulk run does not re-render per result.
+import { resultsToCsv } from '../../shared/formats/csv-export.ts';
+import type { CheckEvent } from '../../shared/ipc.ts';
+import type { CheckRequest, EndpointResult, TargetInput } from '../../shared/types.ts';
+import { expandTargets, remainingTargets } from '../targets.ts';
+import { errorMessage, type SliceCreator } from './slice.ts';
+import type { AppState } from './index.ts';
+
+export interface ResultEntry {
+  key: number;
+  result: EndpointResult;
+}
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
+
+export interface RunState {
+  runId: string | null;
+  status: RunStatus;
+  done: number;
+  total: number;
+  current: string | null;
+  error: string | null;
+  /** Whether this run tested whole DNSLB pools (the cards word the pool note by it). */
+  testPool: boolean;
+  /** Every target of the test as it was started; Resume runs the ones without a result. */
+  targets: TargetInput[];
+  /** Targets finished by the earlier runs of a resumed test: done and total count the whole test. */
+  doneBefore: number;
+  /** Date.now() when this run started, for the time-left estimate. */
+  startedAt: number | null;
+}
+
+export interface RunSlice {
+  run: RunState;
+  results: ResultEntry[];
+  /** How many result cards are rendered; "Show more" raises it. */
+  visibleCount: number;
+  startTest(): Promise<void>;
+  cancelTest(): Promise<void>;
+  /** After a cancelled test: run the targets that have no result yet, adding to the results. */
+  resumeTest(): Promise<void>;
+  handleEvent(event: CheckEvent): void;
+  showMore(): void;
+  clearResults(): void;
+  /** Save every result: CSV for Excel (the old tool's Output CSV) or the JSON contract. */
+  exportResults(format: 'csv' | 'json'): Promise<void>;
+}
+
+const INITIAL_VISIBLE_RESULTS = 50;
+const SHOW_MORE_STEP = 100;
+const RESULT_FLUSH_MS = 50;
+const DEFAULT_TIMEOUT_MS = 5000;
+
+const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
+
+export function isRunActive(status: RunStatus): boolean {
+  return status === 'starting' || status === 'running' || status === 'cancelling';
+}
+
+/** Targets of a cancelled test still to run (empty when there is nothing to resume). */
+export function resumableTargets(state: Pick<AppState, 'run' | 'results'>): TargetInput[] {
+  if (state.run.status !== 'cancelled' || state.run.targets.length === 0) return [];
+  return remainingTargets(state.run.targets, state.results.map((entry) => entry.result));
+}
+
+export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
+  let nextResultKey = 1;
+  /** Results not yet appended to state (see RESULT_FLUSH_MS). */
+  let pendingResults: ResultEntry[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Events that arrived before startCheck told us the run id (the host may push them first). */
+  let earlyEvents: CheckEvent[] = [];
+
+  const flushResults = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pendingResults.length === 0) return;
+    const batch = pendingResults;
+    pendingResults = [];
+    set((state) => ({ results: state.results.concat(batch) }));
+  };
+
+  const applyEvent = (event: CheckEvent) => {
+    switch (event.kind) {
+      case 'result':
+        pendingResults.push({ key: nextResultKey++, result: event.result });
+        if (!flushTimer) flushTimer = setTimeout(flushResults, RESULT_FLUSH_MS);
+        break;
+      case 'progress':
+        // A resumed run counts its own targets; show the whole test.
+        set((state) => ({
+          run: { ...state.run, done: state.run.doneBefore + event.done, total: state.run.doneBefore + event.total, current: event.current },
+        }));
+        break;
+      case 'done':
+        flushResults();
+        set((state) => ({
+          run: {
+            ...state.run,
+            status: event.error ? 'failed' : event.cancelled ? 'cancelled' : 'done',
+            current: null,
+            error: event.error,
+          },
+        }));
+        break;
+    }
+  };
+
+  /**
+   * Start a run of `targets`. A fresh test clears the results first; a resumed one (doneBefore > 0)
+   * adds to them and keeps `allTargets`, the test's whole list, for the next Resume.
+   */
+  async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number): Promise<void> {
+    const state = get();
+    const dnsServer = state.form.dnsServer.trim();
+    const request: CheckRequest = {
+      targets,
+      options: { dnsServer: dnsServer === '' ? null : dnsServer, testPool: state.form.testPool, timeoutMs: DEFAULT_TIMEOUT_MS },
+    };
+    if (state.form.allowInternalFetches) request.options.internalFetches = 'allow';
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    pendingResults = [];
+    earlyEvents = [];
+    set({
+      fieldError: null,
+      run: {
+        ...IDLE_RUN,
+        status: 'starting',
+        done: doneBefore,
+        total: allTargets.length,
+        testPool: state.form.testPool,
+        targets: allTargets,
+        doneBefore,
+        startedAt: Date.now(),
+      },
+    });
+    try {
+      const { runId } = await api.startCheck(request);
+      set((s) => ({ run: { ...s.run, runId, status: s.run.status === 'cancelling' ? 'cancelling' : 'running' } }));
+      const early = earlyEvents.filter((event) => event.runId === runId);
+      earlyEvents = [];
+      for (const event of early) applyEvent(event);
+      // Cancel was pressed before the run id was known.
+      if (get().run.status === 'cancelling') await api.cancelCheck(runId).catch(() => undefined);
+    } catch (err) {
+      earlyEvents = [];
+      set((s) => ({ run: { ...s.run, status: 'failed', error: errorMessage(err), current: null } }));
+    }
+  }
+
+  return {
+    run: IDLE_RUN,
+    results: [],
+    visibleCount: INITIAL_VISIBLE_RESULTS,
+
+    async startTest() {
+      const state = get();
+      if (isRunActive(state.run.status)) return;
+      let targets: TargetInput[];
+      if (state.queue.length > 0) {
+        targets = state.queue.map(({ input, type, port }) => ({ input, type, port }));
+      } else {
+        const { rows, error } = expandTargets(state.form.host, state.form.port, state.form.srvType);
+        if (error) {
+          set({ fieldError: error });
+          return;
+        }
+        targets = rows;
+      }
+      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, openResultKey: null });
+      await launch(targets, targets, 0);
+    },
+
+    async resumeTest() {
+      const state = get();
+      const remaining = resumableTargets({ run: state.run, results: state.results.concat(pendingResults) });
+      if (remaining.length === 0) return;
+      await launch(state.run.targets, remaining, state.run.targets.length - remaining.length);
+    },
+
+    async cancelTest() {
+      const run = get().run;
+      if (!isRunActive(run.status)) return;
+      set((s) => ({ run: { ...s.run, status: 'cancelling' } }));
+      if (run.runId === null) return; // startTest cancels once the id arrives
+      try {
+        await api.cancelCheck(run.runId);
+      } catch (err) {
+        get().notify('error', `Cancel failed: ${errorMessage(err)}`);
+      }
+    },
+
+    handleEvent(event) {
+      // Late events of an earlier run carry another run id and are dropped.
+      const run = get().run;
+      if (run.runId === null) {
+        if (run.status === 'starting' || run.status === 'cancelling') earlyEvents.push(event);
+        return;
+      }
+      if (event.runId !== run.runId) return;
+      applyEvent(event);
+    },
+
+    showMore() {
+      set((state) => ({ visibleCount: Math.min(state.results.length, state.visibleCount) + SHOW_MORE_STEP }));
+    },
+
+    clearResults() {
+      if (isRunActive(get().run.status)) return;
+      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, run: IDLE_RUN, openResultKey: null });
+    },
+
+    async exportResults(format) {
+      const results = get().results.concat(pendingResults).map((entry) => entry.result);
+      if (results.length === 0) {
+        get().notify('info', 'Nothing to export yet: run a test first.');
+        return;
+      }
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+      try {
+        const saved = await api.saveFile(
+          format === 'csv'
+            ? { defaultName: `cert-check-${stamp}.csv`, content: resultsToCsv(results), encoding: 'utf8', filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] }
+            : {
+                defaultName: `cert-check-${stamp}.json`,
+                // The command line's --json document, so scripts read either.
+                content: `${JSON.stringify({ results }, null, 2)}\n`,
+                encoding: 'utf8',
+                filters: [{ name: 'JSON', extensions: ['json'] }],
+              },
+        );
+        if (saved.saved) get().notify('info', `Exported ${results.length} result${results.length === 1 ? '' : 's'} to ${saved.path ?? format.toUpperCase()}.`);
+      } catch (err) {
+        get().notify('error', `Export failed: ${errorMessage(err)}`);
+      }
+    },
+  };
+};

@@ -1,0 +1,50 @@
+// How results are shown: cards or the table, the table's sort and filters, the card open over it.
+import type { RowCategory, TableSort } from '../table.ts';
+import type { SliceCreator } from './slice.ts';
+import type { AppState } from './index.ts';
+
+export type ResultsView = 'cards' | 'table';
+
+export interface TableState {
+  sort: TableSort | null;
+  /** Severity categories to show; none ticked shows all. */
+  categories: RowCategory[];
+  text: string;
+}
+
+export interface ViewSlice {
+  /** The view the user picked; null: the table for tests of more than TABLE_VIEW_THRESHOLD endpoints, else cards. */
+  viewChoice: ResultsView | null;
+  table: TableState;
+  /** The result (entry key) whose card is open over the table, or null. */
+  openResultKey: number | null;
+  setView(view: ResultsView): void;
+  setTable(patch: Partial<TableState>): void;
+  openResult(key: number | null): void;
+}
+
+/** Above this many endpoints (or targets) the results open as a table. */
+export const TABLE_VIEW_THRESHOLD = 10;
+
+/** The view shown: the user's pick, or the table for bulk tests. */
+export function effectiveView(state: Pick<AppState, 'viewChoice' | 'results' | 'run'>): ResultsView {
+  return state.viewChoice ?? (Math.max(state.results.length, state.run.total) > TABLE_VIEW_THRESHOLD ? 'table' : 'cards');
+}
+
+export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
+  viewChoice: null,
+  table: { sort: null, categories: [], text: '' },
+  openResultKey: null,
+
+  setView(view) {
+    set({ viewChoice: view, openResultKey: null });
+  },
+
+  setTable(patch) {
+    set((state) => ({ table: { ...state.table, ...patch } }));
+  },
+
+  openResult(key) {
+    set({ openResultKey: key });
+  },
+});
