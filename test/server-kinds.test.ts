@@ -4,13 +4,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
 import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
-import { gnutlsAvailable, SERVER_KINDS, type ServerKindContext } from './helpers/server-kinds.ts';
+import { gnutlsAvailable, SERVER_KINDS, type ServerKind, type ServerKindContext } from './helpers/server-kinds.ts';
+import { probeBoringssl } from './helpers/boringssl.ts';
 import type { EndpointResult } from '../shared/types.ts';
 
 const TIMEOUT_MS = 4000;
@@ -23,6 +25,12 @@ let pki: TestPki;
 let root: IssuedCert;
 let ctx: ServerKindContext;
 let rootFile: string;
+/** The BoringSSL probe's answers for the rules preload, or null when it cannot run here. */
+let probeFile: string | null = null;
+let boringsslMissing: string | null = null;
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const RULES = './test/helpers/boringssl-rules.ts';
 
 before(() => {
   pki = new TestPki();
@@ -36,7 +44,61 @@ before(() => {
   const fullChainFile = join(pki.dir, 'kinds-full-chain.pem');
   writeFileSync(fullChainFile, bundle(leaf, hierarchy.ca));
   ctx = { leaf, ca: hierarchy.ca, chainFile, fullChainFile, dir: pki.dir };
+  const probed = probeBoringssl();
+  if ('missing' in probed) boringsslMissing = probed.missing;
+  else writeFileSync((probeFile = join(pki.dir, 'boringssl-probe.json')), JSON.stringify(probed));
 });
+
+/** The same `cli check --json` in a child process whose node:tls and node:crypto follow BoringSSL's rules. */
+function checkUnderBoringssl(host: string, port: number, timeoutMs: number): Promise<EndpointResult> {
+  const args = ['--import', 'tsx', '--import', RULES, 'cli/main.ts', 'check', `${host}:${port}`, '--json', '--timeout', String(timeoutMs), '--trust', rootFile];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: REPO, env: { ...process.env, BORINGSSL_PROBE: probeFile! }, timeout: 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      try {
+        resolve((JSON.parse(stdout) as { results: EndpointResult[] }).results[0]!);
+      } catch {
+        reject(new Error(`cli check under the BoringSSL rules failed: ${error?.message ?? ''}\n${stderr}`));
+      }
+    });
+  });
+}
+
+/** What the engine found out about the server itself: none of it may change with the runtime's TLS library. */
+const serverFacts = (result: EndpointResult) => ({
+  error: result.error?.code ?? null,
+  source: result.certificateSource,
+  served: result.served.map((cert) => cert.thumbprint),
+  protocol: result.tls.protocol,
+  cipher: result.tls.cipher,
+  keyExchangeGroup: result.tls.keyExchangeGroup,
+  encryptThenMac: result.tls.encryptThenMac,
+  helloRetried: result.tls.helloRetried,
+  firstHelloError: result.tls.firstHelloError?.code ?? null,
+  handshakeError: result.tls.handshakeError?.code ?? null,
+  versions: result.tls.versions,
+  suites: result.tls.suites,
+  comments: result.comments.map((c) => c.id).filter((id) => id !== 'runtime-client-failed').sort(),
+});
+
+const runtimeFacts = (result: EndpointResult) => ({ protocol: result.tls.runtimeClient?.protocol ?? null, cipher: result.tls.runtimeClient?.cipher ?? null, error: result.tls.runtimeClient?.error?.code ?? null });
+
+async function assertSameUnderBoringssl(kind: ServerKind, host: string, port: number, timeoutMs: number, plain: EndpointResult): Promise<void> {
+  const ruled = await checkUnderBoringssl(host, port, timeoutMs);
+  const summary = JSON.stringify({ error: ruled.error, tls: ruled.tls, comments: ruled.comments.map((c) => c.id) }, null, 1);
+  assert.notEqual(ruled.error?.code, 'INTERNAL', summary);
+  assert.notEqual(ruled.tls.handshakeError?.code, 'INTERNAL', summary);
+  assert.ok(!ruled.comments.some((c) => c.id === 'internal'), summary);
+  assert.deepEqual(serverFacts(ruled), serverFacts(plain), 'under the BoringSSL rules: the same chain (wire, in order), version matrix and verdicts');
+  if (kind.expect.boringsslClientFails) {
+    // BoringSSL's client lacks what this server insists on: said of the runtime client, not of the server.
+    assert.equal(plain.tls.runtimeClient?.error, null, 'under OpenSSL, Node connects');
+    assert.ok(ruled.tls.runtimeClient?.error, `under BoringSSL, Node's handshake fails: ${summary}`);
+    assert.ok(ruled.comments.some((c) => c.id === 'runtime-client-failed'), `labelled runtime-client-failed: ${summary}`);
+    assert.ok(!ruled.comments.some((c) => c.id === 'handshake-failed'), `not blamed on the server: ${summary}`);
+  } else {
+    assert.deepEqual(runtimeFacts(ruled), runtimeFacts(plain), `Node's own handshake as under OpenSSL: ${summary}`);
+  }
+}
 
 async function check(host: string, port: number, timeoutMs: number): Promise<{ result: EndpointResult; elapsedMs: number }> {
   let out = '';
@@ -106,6 +168,10 @@ for (const kind of SERVER_KINDS) {
       if (expect.helloRetried !== undefined) assert.equal(result.tls.helloRetried, expect.helloRetried, summary);
       for (const version of expect.accepts ?? []) assert.equal(result.tls.versions?.[version], true, `accepts ${version}: ${summary}`);
       assert.equal(Boolean(result.tls.firstHelloError), Boolean(expect.firstHelloFailed), summary);
+
+      // The same server, once more, under BoringSSL's rules (android-libboringssl; CI installs it).
+      if (probeFile) await assertSameUnderBoringssl(kind, server.host, server.port, timeoutMs, result);
+      else assert.ok(process.env.CI !== 'true', `the BoringSSL probe cannot run: ${boringsslMissing}`);
     } finally {
       await server.close();
     }
