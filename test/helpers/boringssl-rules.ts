@@ -64,7 +64,8 @@ tls.createSecureContext = (options: tls.SecureContextOptions = {}) => {
   if (options.minVersion !== undefined && options.minVersion !== 'TLSv1.2' && options.minVersion !== 'TLSv1.3' && !probe.minVersion) throw refusal('Unsupported protocol', 'ERR_SSL_UNSUPPORTED_PROTOCOL');
   const groups = options.ecdhCurve?.split(':') ?? acceptedGroups;
   if (groups.some((group) => !accepted(probe.groups, group))) throw refusal('Failed to set ECDH curve', 'ERR_CRYPTO_OPERATION_FAILED');
-  // BoringSSL has no security levels (it refuses every @-command, the probe shows): its 'ALL' reaches TLS 1.0 suites.
+  // BoringSSL has no security levels (it refuses every @-command, the probe shows; its compatibility API
+  // reports level 0, nodejs/node commit 8029383): its 'ALL' reaches TLS 1.0 suites, so OpenSSL's must too.
   const ciphers = [options.ciphers ?? 'DEFAULT', ...refusedFamilies, '@SECLEVEL=0'].join(':');
   return original.createSecureContext({ ...options, ciphers, ecdhCurve: groups.join(':') });
 };
