@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import type net from 'node:net';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { main } from '../cli/main.ts';
 import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
@@ -195,5 +197,33 @@ test('without version probes, a TLS 1.3-intolerant front is still read through t
     assert.ok(elapsedMs < 2 * SILENCE_TIMEOUT_MS + MARGIN_MS, `took ${Math.round(elapsedMs)} ms`);
   } finally {
     await server.close();
+  }
+});
+
+/** A Node TLS server for the given versions, counting the TCP connections it accepts. */
+async function countingTlsServer(minVersion: 'TLSv1.2' | 'TLSv1.3', maxVersion: 'TLSv1.2' | 'TLSv1.3') {
+  const server = tls.createServer({ key: ctx.leaf.keyPem, cert: bundle(ctx.leaf, ctx.ca), minVersion, maxVersion });
+  server.on('tlsClientError', () => {});
+  const counter = { connections: 0 };
+  server.on('connection', () => counter.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const endpoint = { target: 'counted', type: 'DIR' as const, host: '127.0.0.1', ip: '127.0.0.1', port, poolMember: false, srv: null, srvRecord: null, poolAddresses: ['127.0.0.1'] };
+  return { counter, endpoint, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+test('the full hello answers "TLS 1.3?": no TLS 1.3-only probe when it was answered (6 connections, the matrix unchanged)', async () => {
+  for (const [min, max, tls13] of [['TLSv1.3', 'TLSv1.3', true], ['TLSv1.2', 'TLSv1.2', false]] as const) {
+    const server = await countingTlsServer(min, max);
+    try {
+      const capture = await captureEndpoint(server.endpoint, { timeoutMs: TIMEOUT_MS });
+      assert.equal(capture.certificateSource, 'wire');
+      assert.equal(capture.tls.versions?.['TLSv1.3'], tls13, `${max} server`);
+      assert.equal(capture.tls.versions?.['TLSv1.2'], !tls13, `${max} server`);
+      // Full hello, Node's handshake, the TLS 1.0 / 1.1 / 1.2 probes and the SSL 3.0/2.0 probe.
+      assert.equal(server.counter.connections, 6, `${max} server`);
+    } finally {
+      await server.close();
+    }
   }
 });
