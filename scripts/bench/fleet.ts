@@ -43,6 +43,7 @@ function listenTls(server: tls.Server, host: string, port: number): Promise<numb
     });
   });
 }
+
 async function runFleet(config: FleetConfig): Promise<void> {
   const send = (message: FleetMessage) => process.send?.(message);
   const started = performance.now();

@@ -1,6 +1,6 @@
 // The bench's world, planned (pure, so the fleet child and the bench agree on it): servers, DIR and FED
 // targets, the DNS zone, and the partner certificates made in-process over each server's key.
-import { createHash, randomBytes, sign, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn1 from '@peculiar/asn1-x509';
 import { toBytes, toPem } from '../../shared/bytes.ts';
@@ -18,7 +18,7 @@ export interface WorldPlan {
   fed: { domain: string; pool: string; members: number[] }[];
 }
 
-export const ZONE = 'bench.test';
+const ZONE = 'bench.test';
 /** Where the CAs publish their CRLs (loopback, outside the servers' 127.77.0.0/16). */
 export const CRL_HOST = '127.78.0.1';
 const FED_SRV_PREFIX = '_sipfederationtls._tcp.';
