@@ -1,7 +1,9 @@
 // The engine under BoringSSL's rules, the TLS library Electron builds Node with. The real BoringSSL
 // (Debian's android-libboringssl) is asked about every item of shared/tls/runtime-needs.ts; a preload
 // then makes node:tls and node:crypto refuse what it refused, and real CLI checks against loopback
-// openssl s_server instances must give the same answers as without the rules.
+// openssl s_server instances must give the same answers as without the rules. Every server kind of
+// test/helpers/server-kinds.ts (ffdhe, CCM, ChaCha, HRR, DHE, TLS 1.0, gnutls, intolerant fronts,
+// SSL 3.0/2.0, silence) is checked under the rules too, by test/server-kinds.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -13,8 +15,6 @@ import { probeBoringssl, type BoringsslProbe } from './helpers/boringssl.ts';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { closedPort, startOpensslServer, type RunningServer } from './helpers/servers.ts';
 import { CIPHER_NAMES, DIGESTS, ECDH_CURVES, NOBLE_INSTEAD, TLS_CIPHER_STRINGS } from '../shared/engine/capture/tls/runtime-needs.ts';
-import { buildClientHello } from '../shared/engine/capture/tls/client-hello.ts';
-import { NamedGroup } from '../shared/engine/capture/tls/constants.ts';
 import type { EndpointResult } from '../shared/types.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +41,8 @@ describe('what the real BoringSSL accepts', { skip: skip || !!missing }, () => {
     assert.equal(probe.keyTypes.ED448, false);
     assert.equal(probe.signatures.ed448, false);
     assert.equal(probe.publicKeys['rsa-pss'], false, 'RSASSA-PSS public keys');
+    assert.equal(probe.suites['DHE-RSA-AES128-GCM-SHA256'], false, 'no DHE suites in its TLS');
+    assert.equal(probe.suites['ECDHE-RSA-AES128-GCM-SHA256'], true);
   });
 
   it('refuses everything the engine does with @noble instead (else NOBLE_INSTEAD is stale)', () => {
@@ -61,18 +63,6 @@ describe('what the real BoringSSL accepts', { skip: skip || !!missing }, () => {
   });
 });
 
-/** Does the raw client's ClientHello list the group in supported_groups? (ffdhe: added on branch capture.) */
-function clientHelloOffers(group: number): boolean {
-  const hello = Buffer.from(buildClientHello({ versions: ['TLSv1.3'], serverName: null, random: new Uint8Array(32), sessionId: new Uint8Array(32), keyShares: [] }));
-  // The supported_groups extension: type 10, its length, the list's length, then the groups.
-  for (let at = hello.indexOf(Buffer.from([0, 10])); at >= 0; at = hello.indexOf(Buffer.from([0, 10]), at + 1)) {
-    const length = hello.readUInt16BE(at + 2);
-    if (hello.readUInt16BE(at + 4) !== length - 2) continue;
-    for (let offset = at + 6; offset < at + 4 + length; offset += 2) if (hello.readUInt16BE(offset) === group) return true;
-  }
-  return false;
-}
-
 describe('real checks under the BoringSSL rules', { skip: skip || !!missing }, () => {
   const pki = new TestPki();
   let probeFile: string;
@@ -82,11 +72,8 @@ describe('real checks under the BoringSSL rules', { skip: skip || !!missing }, (
   const SERVERS: Record<string, string[]> = {
     default: [],
     legacy: ['-cipher', 'DEFAULT@SECLEVEL=0'], // TLS 1.0 to 1.3: a full version matrix
-    chacha: ['-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256', '-no_tls1_2'],
-    ccm: ['-ciphersuites', 'TLS_AES_128_CCM_SHA256', '-no_tls1_2'],
     ccm8: ['-ciphersuites', 'TLS_AES_128_CCM_8_SHA256', '-no_tls1_2'],
     x448: ['-groups', 'X448', '-no_tls1_2'],
-    ffdhe2048: ['-groups', 'ffdhe2048', '-no_tls1_2'],
   };
 
   before(async () => {
@@ -160,27 +147,14 @@ describe('real checks under the BoringSSL rules', { skip: skip || !!missing }, (
     assert.equal(result.tls.versions?.['TLSv1'], true);
   });
 
-  it('a ChaCha20-Poly1305-only TLS 1.3 server', { timeout: 120_000 }, async () => {
-    const result = await assertSameUnderRules('chacha');
-    assert.equal(result.tls.cipher, 'TLS_CHACHA20_POLY1305_SHA256');
+  // Node's TLS offers no CCM suite (neither library does by default): its handshake fails alike with and without the rules.
+  it('a TLS_AES_128_CCM_8_SHA256-only TLS 1.3 server: the raw client decrypts its certificates', { timeout: 120_000 }, async () => {
+    await assertSameUnderRules('ccm8');
   });
 
-  // Node's TLS offers no CCM suite (neither library does by default): its handshake fails alike with and without the rules.
-  for (const name of ['ccm', 'ccm8']) {
-    it(`a ${name === 'ccm' ? 'TLS_AES_128_CCM_SHA256' : 'TLS_AES_128_CCM_8_SHA256'}-only TLS 1.3 server: the raw client decrypts its certificates`, { timeout: 120_000 }, async () => {
-      await assertSameUnderRules(name);
-    });
-  }
-
-  // BoringSSL's own handshake has no X448 or FFDHE, so Node's view (protocol, cipher) differs there, truthfully.
+  // BoringSSL's own handshake has no X448, so Node's view (protocol, cipher) differs there, truthfully.
   it('an X448-only TLS 1.3 server: the raw client answers the HelloRetryRequest with an X448 share', { timeout: 120_000 }, async () => {
     const result = await assertSameUnderRules('x448', false);
-    assert.equal(result.tls.versions?.['TLSv1.3'], true);
-  });
-
-  const ffdheOffered = clientHelloOffers(NamedGroup.ffdhe2048);
-  it('an ffdhe2048-only TLS 1.3 server', { timeout: 120_000, skip: ffdheOffered ? false : 'the ClientHello does not list ffdhe yet (branch capture); runs by itself once it does' }, async () => {
-    const result = await assertSameUnderRules('ffdhe2048', false);
     assert.equal(result.tls.versions?.['TLSv1.3'], true);
   });
 

@@ -4,13 +4,17 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import type net from 'node:net';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { main } from '../cli/main.ts';
 import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
-import { gnutlsAvailable, SERVER_KINDS, type ServerKindContext } from './helpers/server-kinds.ts';
+import { gnutlsAvailable, SERVER_KINDS, type ServerKind, type ServerKindContext } from './helpers/server-kinds.ts';
+import { probeBoringssl } from './helpers/boringssl.ts';
 import type { EndpointResult } from '../shared/types.ts';
 
 const TIMEOUT_MS = 4000;
@@ -23,6 +27,12 @@ let pki: TestPki;
 let root: IssuedCert;
 let ctx: ServerKindContext;
 let rootFile: string;
+/** The BoringSSL probe's answers for the rules preload, or null when it cannot run here. */
+let probeFile: string | null = null;
+let boringsslMissing: string | null = null;
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const RULES = './test/helpers/boringssl-rules.ts';
 
 before(() => {
   pki = new TestPki();
@@ -36,7 +46,61 @@ before(() => {
   const fullChainFile = join(pki.dir, 'kinds-full-chain.pem');
   writeFileSync(fullChainFile, bundle(leaf, hierarchy.ca));
   ctx = { leaf, ca: hierarchy.ca, chainFile, fullChainFile, dir: pki.dir };
+  const probed = probeBoringssl();
+  if ('missing' in probed) boringsslMissing = probed.missing;
+  else writeFileSync((probeFile = join(pki.dir, 'boringssl-probe.json')), JSON.stringify(probed));
 });
+
+/** The same `cli check --json` in a child process whose node:tls and node:crypto follow BoringSSL's rules. */
+function checkUnderBoringssl(host: string, port: number, timeoutMs: number): Promise<EndpointResult> {
+  const args = ['--import', 'tsx', '--import', RULES, 'cli/main.ts', 'check', `${host}:${port}`, '--json', '--timeout', String(timeoutMs), '--trust', rootFile];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: REPO, env: { ...process.env, BORINGSSL_PROBE: probeFile! }, timeout: 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      try {
+        resolve((JSON.parse(stdout) as { results: EndpointResult[] }).results[0]!);
+      } catch {
+        reject(new Error(`cli check under the BoringSSL rules failed: ${error?.message ?? ''}\n${stderr}`));
+      }
+    });
+  });
+}
+
+/** What the engine found out about the server itself: none of it may change with the runtime's TLS library. */
+const serverFacts = (result: EndpointResult) => ({
+  error: result.error?.code ?? null,
+  source: result.certificateSource,
+  served: result.served.map((cert) => cert.thumbprint),
+  protocol: result.tls.protocol,
+  cipher: result.tls.cipher,
+  keyExchangeGroup: result.tls.keyExchangeGroup,
+  encryptThenMac: result.tls.encryptThenMac,
+  helloRetried: result.tls.helloRetried,
+  firstHelloError: result.tls.firstHelloError?.code ?? null,
+  handshakeError: result.tls.handshakeError?.code ?? null,
+  versions: result.tls.versions,
+  suites: result.tls.suites,
+  comments: result.comments.map((c) => c.id).filter((id) => id !== 'runtime-client-failed').sort(),
+});
+
+const runtimeFacts = (result: EndpointResult) => ({ protocol: result.tls.runtimeClient?.protocol ?? null, cipher: result.tls.runtimeClient?.cipher ?? null, error: result.tls.runtimeClient?.error?.code ?? null });
+
+async function assertSameUnderBoringssl(kind: ServerKind, host: string, port: number, timeoutMs: number, plain: EndpointResult): Promise<void> {
+  const ruled = await checkUnderBoringssl(host, port, timeoutMs);
+  const summary = JSON.stringify({ error: ruled.error, tls: ruled.tls, comments: ruled.comments.map((c) => c.id) }, null, 1);
+  assert.notEqual(ruled.error?.code, 'INTERNAL', summary);
+  assert.notEqual(ruled.tls.handshakeError?.code, 'INTERNAL', summary);
+  assert.ok(!ruled.comments.some((c) => c.id === 'internal'), summary);
+  assert.deepEqual(serverFacts(ruled), serverFacts(plain), 'under the BoringSSL rules: the same chain (wire, in order), version matrix and verdicts');
+  if (kind.expect.boringsslClientFails) {
+    // BoringSSL's client lacks what this server insists on: said of the runtime client, not of the server.
+    assert.equal(plain.tls.runtimeClient?.error, null, 'under OpenSSL, Node connects');
+    assert.ok(ruled.tls.runtimeClient?.error, `under BoringSSL, Node's handshake fails: ${summary}`);
+    assert.ok(ruled.comments.some((c) => c.id === 'runtime-client-failed'), `labelled runtime-client-failed: ${summary}`);
+    assert.ok(!ruled.comments.some((c) => c.id === 'handshake-failed'), `not blamed on the server: ${summary}`);
+  } else {
+    assert.deepEqual(runtimeFacts(ruled), runtimeFacts(plain), `Node's own handshake as under OpenSSL: ${summary}`);
+  }
+}
 
 async function check(host: string, port: number, timeoutMs: number): Promise<{ result: EndpointResult; elapsedMs: number }> {
   let out = '';
@@ -106,6 +170,10 @@ for (const kind of SERVER_KINDS) {
       if (expect.helloRetried !== undefined) assert.equal(result.tls.helloRetried, expect.helloRetried, summary);
       for (const version of expect.accepts ?? []) assert.equal(result.tls.versions?.[version], true, `accepts ${version}: ${summary}`);
       assert.equal(Boolean(result.tls.firstHelloError), Boolean(expect.firstHelloFailed), summary);
+
+      // The same server, once more, under BoringSSL's rules (android-libboringssl; CI installs it).
+      if (probeFile) await assertSameUnderBoringssl(kind, server.host, server.port, timeoutMs, result);
+      else assert.ok(process.env.CI !== 'true', `the BoringSSL probe cannot run: ${boringsslMissing}`);
     } finally {
       await server.close();
     }
@@ -129,5 +197,33 @@ test('without version probes, a TLS 1.3-intolerant front is still read through t
     assert.ok(elapsedMs < 2 * SILENCE_TIMEOUT_MS + MARGIN_MS, `took ${Math.round(elapsedMs)} ms`);
   } finally {
     await server.close();
+  }
+});
+
+/** A Node TLS server for the given versions, counting the TCP connections it accepts. */
+async function countingTlsServer(minVersion: 'TLSv1.2' | 'TLSv1.3', maxVersion: 'TLSv1.2' | 'TLSv1.3') {
+  const server = tls.createServer({ key: ctx.leaf.keyPem, cert: bundle(ctx.leaf, ctx.ca), minVersion, maxVersion });
+  server.on('tlsClientError', () => {});
+  const counter = { connections: 0 };
+  server.on('connection', () => counter.connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const endpoint = { target: 'counted', type: 'DIR' as const, host: '127.0.0.1', ip: '127.0.0.1', port, poolMember: false, srv: null, srvRecord: null, poolAddresses: ['127.0.0.1'] };
+  return { counter, endpoint, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+test('the full hello answers "TLS 1.3?": no TLS 1.3-only probe when it was answered (6 connections, the matrix unchanged)', async () => {
+  for (const [min, max, tls13] of [['TLSv1.3', 'TLSv1.3', true], ['TLSv1.2', 'TLSv1.2', false]] as const) {
+    const server = await countingTlsServer(min, max);
+    try {
+      const capture = await captureEndpoint(server.endpoint, { timeoutMs: TIMEOUT_MS });
+      assert.equal(capture.certificateSource, 'wire');
+      assert.equal(capture.tls.versions?.['TLSv1.3'], tls13, `${max} server`);
+      assert.equal(capture.tls.versions?.['TLSv1.2'], !tls13, `${max} server`);
+      // Full hello, Node's handshake, the TLS 1.0 / 1.1 / 1.2 probes and the SSL 3.0/2.0 probe.
+      assert.equal(server.counter.connections, 6, `${max} server`);
+    } finally {
+      await server.close();
+    }
   }
 });

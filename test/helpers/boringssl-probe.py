@@ -119,6 +119,7 @@ def probe(crypto, ssl, request):
         'library': crypto.OpenSSL_version(0).decode(),
         'cipherStrings': each(request['cipherStrings'], lambda s: with_context(lambda ctx: ssl.SSL_CTX_set_cipher_list(ctx, s.encode()) == 1)),
         'strictCipherStrings': each(request['cipherStrings'], lambda s: with_context(lambda ctx: ssl.SSL_CTX_set_strict_cipher_list(ctx, s.encode()) == 1)),
+        'suites': each(request.get('suites', []), lambda s: with_context(lambda ctx: ssl.SSL_CTX_set_strict_cipher_list(ctx, s.encode()) == 1)),
         'cipherNames': each(request['cipherNames'], lambda n: crypto.EVP_get_cipherbyname(n.encode())),
         'groups': each(request['groups'], lambda g: with_context(lambda ctx: ssl.SSL_CTX_set1_curves_list(ctx, g.encode()) == 1)),
         'ecdhCurves': each(request['ecdhCurves'], curve),

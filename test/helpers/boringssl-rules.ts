@@ -2,12 +2,13 @@
 // node:crypto refuse what the real BoringSSL refused when test/helpers/boringssl-probe.py asked it
 // (the probe's JSON is in the file named by BORINGSSL_PROBE). Anything the probe was not asked
 // about is refused too, so a new need that bypasses shared/tls/runtime-needs.ts fails here first.
-// The TLS handshake itself stays OpenSSL's; its groups are narrowed to those BoringSSL accepts.
+// The TLS handshake itself stays OpenSSL's; its groups and key-exchange families are narrowed to
+// those BoringSSL accepts (no X448 or ffdhe groups, no DHE suites).
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import tls from 'node:tls';
-import { KEY_TYPE_SHORT_NAMES, type BoringsslProbe } from './boringssl.ts';
+import { KEY_TYPE_SHORT_NAMES, SUITE_FAMILIES, type BoringsslProbe } from './boringssl.ts';
 
 const probePath = process.env.BORINGSSL_PROBE;
 if (!probePath) throw new Error('boringssl-rules.ts needs BORINGSSL_PROBE=<the probe JSON file>');
@@ -35,6 +36,8 @@ function checkKeyType(type: string | undefined, details?: crypto.AsymmetricKeyDe
 }
 
 const acceptedGroups = Object.keys(probe.groups).filter((group) => probe.groups[group]);
+/** Key-exchange families BoringSSL's TLS lacks (DHE): OpenSSL's handshake must not offer them either. */
+const refusedFamilies = Object.entries(SUITE_FAMILIES).filter(([, suite]) => probe.suites?.[suite] === false).map(([family]) => `!${family}`);
 
 const original = {
   createSecureContext: tls.createSecureContext,
@@ -61,7 +64,10 @@ tls.createSecureContext = (options: tls.SecureContextOptions = {}) => {
   if (options.minVersion !== undefined && options.minVersion !== 'TLSv1.2' && options.minVersion !== 'TLSv1.3' && !probe.minVersion) throw refusal('Unsupported protocol', 'ERR_SSL_UNSUPPORTED_PROTOCOL');
   const groups = options.ecdhCurve?.split(':') ?? acceptedGroups;
   if (groups.some((group) => !accepted(probe.groups, group))) throw refusal('Failed to set ECDH curve', 'ERR_CRYPTO_OPERATION_FAILED');
-  return original.createSecureContext({ ...options, ecdhCurve: groups.join(':') });
+  // BoringSSL has no security levels (it refuses every @-command, the probe shows; its compatibility API
+  // reports level 0, nodejs/node commit 8029383): its 'ALL' reaches TLS 1.0 suites, so OpenSSL's must too.
+  const ciphers = [options.ciphers ?? 'DEFAULT', ...refusedFamilies, '@SECLEVEL=0'].join(':');
+  return original.createSecureContext({ ...options, ciphers, ecdhCurve: groups.join(':') });
 };
 
 /** The same function, checking its first argument (a cipher, curve or digest name) first. */

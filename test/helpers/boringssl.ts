@@ -9,6 +9,8 @@ export interface BoringsslProbe {
   library: string;
   cipherStrings: Record<string, boolean>;
   strictCipherStrings: Record<string, boolean>;
+  /** Whether the library's TLS knows one suite of each key-exchange family (SUITE_FAMILIES), by OpenSSL name. */
+  suites: Record<string, boolean>;
   cipherNames: Record<string, boolean>;
   groups: Record<string, boolean>;
   ecdhCurves: Record<string, boolean>;
@@ -24,6 +26,9 @@ export interface BoringsslProbe {
 
 const PROBE = fileURLToPath(new URL('./boringssl-probe.py', import.meta.url));
 const PROTOCOL_CODES: Record<string, number> = { TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
+
+/** One TLS 1.2 suite per key-exchange family, by the OpenSSL cipher-string key-exchange alias it stands for. */
+export const SUITE_FAMILIES: Record<string, string> = { kDHE: 'DHE-RSA-AES128-GCM-SHA256', kECDHE: 'ECDHE-RSA-AES128-GCM-SHA256' };
 
 /** Raw private key lengths, by the short name the probe looks up. */
 const RAW_KEY_LENGTHS: Record<string, number> = { X25519: 32, X448: 56, ED25519: 32, ED448: 57 };
@@ -70,6 +75,7 @@ function publicKeyCases(): Record<string, string> {
 export function probeRequest() {
   return {
     cipherStrings: [...TLS_CIPHER_STRINGS],
+    suites: Object.values(SUITE_FAMILIES),
     cipherNames: [...Object.values(CIPHER_NAMES), ...NOBLE_INSTEAD.cipherNames],
     groups: TLS_GROUPS,
     ecdhCurves: [...Object.values(ECDH_CURVES), 'X448'],

@@ -1,10 +1,12 @@
 // Stage 3: Endpoint -> the certificates exactly as the server sent them, plus what a normal client
 // negotiates. Everything starts at once, so one endpoint costs at most 2 x the timeout whatever the
 // server does: the raw client's full ClientHello (the wire chain, protocol and suite), one hello per
-// TLS version (the version matrix, and the wire chain of a server that chokes on the full hello), the
-// legacy SSL probe, and Node's TLS (what a normal client of this runtime negotiates, and its trust verdict).
-// The TLS 1.2 and TLS 1.0 probes are also the browser-style fallback hellos; without probes, those
-// fallbacks follow a failed first hello, in the time left.
+// TLS version below 1.3 (the version matrix, and the wire chain of a server that chokes on the full
+// hello), the legacy SSL probe, and Node's TLS (what a normal client of this runtime negotiates, and its
+// trust verdict). The full hello offers TLS 1.3 with every other version, so a server that answers it
+// has already said whether it does TLS 1.3 (it picks the highest version it shares): a TLS 1.3-only
+// hello is sent only when the full hello got no answer, in the time left. The TLS 1.2 and TLS 1.0 probes
+// are also the browser-style fallback hellos; without probes, those follow a failed first hello.
 import type { CertificateSource, CheckError, Endpoint, TlsInfo, TlsVersion } from '../../types.ts';
 import { TLS_VERSIONS } from '../../types.ts';
 import { checkError } from '../errors.ts';
@@ -52,7 +54,7 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
     mainPromise,
     // Node's rebuilt chain is collected every time: a second handshake for it would break the time bound.
     nodeHandshake({ ...common, wantPeerChain: true, clientCertRequested }),
-    probing ? probeVersions(common) : Promise.resolve(null),
+    probing ? probeVersions(common, undefined, { 'TLSv1.3': tls13Verdict(common, mainPromise, started + budgetMs) }) : Promise.resolve(null),
     probing ? probeLegacySsl(common) : Promise.resolve(null),
   ]);
 
@@ -62,6 +64,14 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
     source = await runFallbacks(common, budgetMs - (performance.now() - started));
   }
   return assemble(endpoint, { main, node, probe, legacy, source });
+}
+
+/** The full hello when it was answered (TLS 1.3 negotiated or declined), else a TLS 1.3-only hello within the time left. */
+async function tls13Verdict(common: Common, mainPromise: Promise<RawHandshakeResult>, deadline: number): Promise<RawHandshakeResult> {
+  const main = await mainPromise;
+  const budgetMs = deadline - performance.now();
+  if (answeredHello(main) || budgetMs < MIN_FALLBACK_BUDGET_MS || common.signal?.aborted) return main;
+  return rawHandshake({ ...common, versions: ['TLSv1.3'], budgetMs });
 }
 
 /** The handshake the wire chain is taken from: the full hello, else the highest version probe, else SSL 3.0. */

@@ -1,30 +1,23 @@
 // The client side of a TLS handshake, far enough to read the server's first flight, with no I/O:
 // bytes in, bytes to send out. TLS 1.0-1.2 flights are read in clear up to ServerHelloDone; for
 // TLS 1.3 the handshake keys are derived and the encrypted flight is read up to the Certificate.
+// This file is the session (records, hellos, HelloRetryRequest, keys, failures); flight.ts reads
+// what each message of the server's flight says.
 import { randomBytes } from 'node:crypto';
-import type { CheckError, ProtocolVersion, TlsVersion } from '../../../types.ts';
+import type { CheckError, TlsVersion } from '../../../types.ts';
 import { TLS_VERSIONS } from '../../../types.ts';
 import { checkError } from '../../errors.ts';
-import { ByteReader, copyBytes, u24, u8 } from './wire.ts';
+import { u24, u8 } from './wire.ts';
 import { buildClientHello, clientHelloRecord, sniHostName, sslv2CompatibleHello } from './client-hello.ts';
 import { cipherSuiteName, ContentType, describeVersionCode, ExtensionType, HandshakeType, SSL3_CODE, VERSION_CODES, versionFromCode } from './constants.ts';
 import { createKeyShare, INITIAL_KEY_SHARE_GROUPS, KEY_SHARE_GROUPS, type KeyShare } from './key-exchange.ts';
 import { RecordDecrypter, serverHandshakeTrafficSecret, TLS13_SUITE_PARAMETERS, transcriptHash, type Tls13Suite } from './key-schedule.ts';
-import {
-  parseCertificate12,
-  parseCertificate13,
-  parseCertificateRequest12,
-  parseCertificateRequest13,
-  parseCertificateStatus,
-  parseCookie,
-  parseEncryptedExtensions,
-  parseServerHello,
-  parseServerKeyShare,
-  type CertificateList,
-  type ServerHello,
-} from './messages.ts';
+import { parseCookie, parseServerHello, parseServerKeyShare, type ServerHello } from './messages.ts';
+import { emptyCapture, readTls12Message, readTls13Message, type Capture, type FlightOutcome } from './flight.ts';
 import { HandshakeAssembler, parseAlert, RecordStream, type Alert, type HandshakeMessage, type TlsFault, type TlsRecord } from './records.ts';
 import { concatBytes } from '../../../bytes.ts';
+
+export type { Capture } from './flight.ts';
 
 export interface SessionOptions {
   /** Versions to offer; empty or omitted means all of TLS 1.0-1.3. */
@@ -39,34 +32,6 @@ export interface SessionOptions {
   createKeyShare?: (group: number) => KeyShare | null;
   /** Send an SSL 2.0-format hello offering SSL 3.0 instead (the legacy probe); `versions` is then ignored. */
   legacySsl?: boolean;
-}
-
-/** What was learned from the server so far. */
-export interface Capture {
-  version: ProtocolVersion | null;
-  cipherSuiteId: number | null;
-  certificates: Uint8Array[];
-  /** A Certificate message was read (it may have held no certificate). */
-  certificateReceived: boolean;
-  certificateRequested: boolean;
-  acceptableCAs: Uint8Array[];
-  stapledOcsp: Uint8Array | null;
-  /** The last alert the server sent, warnings included. */
-  alert: Alert | null;
-  /** Set when the flight could not be read up to the certificate. */
-  error: CheckError | null;
-  /** The (EC)DHE named group of the key exchange, when the server names one. */
-  keyExchangeGroup: number | null;
-  /** TLS 1.0-1.2 finite-field DHE: the size of the server's prime, in bits (it names no group). */
-  dhePrimeBits: number | null;
-  /** The server answered the first ClientHello with a HelloRetryRequest. */
-  helloRetried: boolean;
-  /** TLS 1.0-1.2 and SSL 3.0: whether the ServerHello accepted encrypt_then_mac; null before one or for TLS 1.3. */
-  encryptThenMac: boolean | null;
-  /** The server answered in SSL 2.0. */
-  sslv2: boolean;
-  /** A ServerHello (or HelloRetryRequest) was read, even one for a version this client does not speak. */
-  serverHelloRead: boolean;
 }
 
 export interface SessionStep {
@@ -99,23 +64,7 @@ const ALERT_HINTS: Record<string, string> = {
 };
 
 export class HandshakeSession {
-  readonly capture: Capture = {
-    version: null,
-    cipherSuiteId: null,
-    certificates: [],
-    certificateReceived: false,
-    certificateRequested: false,
-    acceptableCAs: [],
-    stapledOcsp: null,
-    alert: null,
-    error: null,
-    keyExchangeGroup: null,
-    dhePrimeBits: null,
-    helloRetried: false,
-    encryptThenMac: null,
-    sslv2: false,
-    serverHelloRead: false,
-  };
+  readonly capture: Capture = emptyCapture();
 
   private phase: Phase = 'server-hello';
   private readonly records: RecordStream;
@@ -257,10 +206,19 @@ export class HandshakeSession {
         if (message.type !== HandshakeType.serverHello) return this.fail(this.unexpected(message.type, 'ServerHello'));
         return this.handleServerHello(message, send);
       case 'tls12-flight':
-        return this.handleTls12Message(message);
+        return this.follow(readTls12Message(this.capture, message, this.finiteFieldDhe), message);
       case 'tls13-flight':
-        return this.handleTls13Message(message);
+        return this.follow(readTls13Message(this.capture, message), message);
     }
+  }
+
+  /** Acts on what a message of the server's flight meant. */
+  private follow(outcome: FlightOutcome, message: HandshakeMessage): void {
+    if (outcome === 'more') return;
+    if (outcome === 'done') this.phase = 'finished';
+    else if (outcome === 'no-certificate') this.fail(this.noCertificate());
+    else if (outcome === 'unexpected') this.fail(this.unexpected(message.type, 'its certificate'));
+    else this.failWith(outcome.fault);
   }
 
   private handleServerHello(message: HandshakeMessage, send: Uint8Array[]): void {
@@ -350,75 +308,6 @@ export class HandshakeSession {
     return [messageHash, ...rest];
   }
 
-  private handleTls12Message(message: HandshakeMessage): void {
-    switch (message.type) {
-      case HandshakeType.certificate: {
-        const list = parseCertificate12(message.body);
-        return list.ok ? this.acceptCertificates(list.value) : this.failWith(list.fault);
-      }
-      case HandshakeType.certificateStatus: {
-        const ocsp = parseCertificateStatus(message.body);
-        if (!ocsp.ok) return this.failWith(ocsp.fault);
-        this.capture.stapledOcsp = copyBytes(ocsp.value);
-        return;
-      }
-      case HandshakeType.serverKeyExchange:
-        if (this.finiteFieldDhe) this.capture.dhePrimeBits = dhePrimeBits(message.body);
-        else this.capture.keyExchangeGroup = namedCurveOf(message.body);
-        return;
-      case HandshakeType.certificateRequest: {
-        const request = parseCertificateRequest12(message.body, this.capture.version === 'TLSv1.2');
-        if (!request.ok) return this.failWith(request.fault);
-        this.capture.certificateRequested = true;
-        this.capture.acceptableCAs = request.value.authorities.map((name) => copyBytes(name));
-        return;
-      }
-      case HandshakeType.serverHelloDone:
-        if (!this.capture.certificateReceived) return this.fail(this.noCertificate());
-        this.phase = 'finished';
-        return;
-      default:
-        return this.fail(this.unexpected(message.type, 'its certificate'));
-    }
-  }
-
-  private handleTls13Message(message: HandshakeMessage): void {
-    switch (message.type) {
-      case HandshakeType.encryptedExtensions: {
-        const extensions = parseEncryptedExtensions(message.body);
-        return extensions.ok ? undefined : this.failWith(extensions.fault);
-      }
-      case HandshakeType.certificateRequest: {
-        const request = parseCertificateRequest13(message.body);
-        if (!request.ok) return this.failWith(request.fault);
-        this.capture.certificateRequested = true;
-        this.capture.acceptableCAs = request.value.authorities.map((name) => copyBytes(name));
-        return;
-      }
-      case HandshakeType.certificate: {
-        const list = parseCertificate13(message.body);
-        if (!list.ok) return this.failWith(list.fault);
-        this.acceptCertificates(list.value);
-        // The CertificateRequest, if any, came before the Certificate: nothing more to learn.
-        this.phase = 'finished';
-        return;
-      }
-      case HandshakeType.certificateVerify:
-      case HandshakeType.finished:
-        return this.fail(this.noCertificate());
-      default:
-        return this.fail(this.unexpected(message.type, 'its certificate'));
-    }
-  }
-
-  private acceptCertificates(list: CertificateList): void {
-    if (list.certificates.length === 0) return this.fail(this.noCertificate());
-    // Copies, so results do not pin the whole received flight in memory.
-    this.capture.certificates = list.certificates.map((der) => copyBytes(der));
-    if (list.stapledOcsp) this.capture.stapledOcsp = copyBytes(list.stapledOcsp);
-    this.capture.certificateReceived = true;
-  }
-
   private clientHello(cookie: Uint8Array | null): Uint8Array {
     return buildClientHello({
       versions: this.versions,
@@ -463,22 +352,3 @@ export class HandshakeSession {
   }
 }
 
-/** The size of the prime of a DHE ServerKeyExchange (RFC 5246 7.4.3: dh_p comes first), in bits; null when unreadable. */
-function dhePrimeBits(serverKeyExchange: Uint8Array): number | null {
-  const reader = new ByteReader(serverKeyExchange);
-  const prime = reader.vector(2);
-  if (!reader.ok || prime.length === 0) return null;
-  let leadingZeros = 0;
-  while (leadingZeros < prime.length && prime[leadingZeros] === 0) leadingZeros++;
-  const significant = prime.length - leadingZeros;
-  return significant === 0 ? null : (significant - 1) * 8 + (32 - Math.clz32(prime[leadingZeros]!));
-}
-
-/** The named curve of an ECDHE ServerKeyExchange (RFC 8422 5.4: curve_type named_curve, then the group). */
-function namedCurveOf(serverKeyExchange: Uint8Array): number | null {
-  const NAMED_CURVE = 3;
-  const reader = new ByteReader(serverKeyExchange);
-  const curveType = reader.u8();
-  const group = reader.u16();
-  return reader.ok && curveType === NAMED_CURVE ? group : null;
-}

@@ -145,9 +145,14 @@ function runSession(session: HandshakeSession, opts: RawHandshakeOptions, where:
 /**
  * One ClientHello per version, each offering only that version, all at once (on a WAN four handshakes
  * in a row cost four round trips). `known` is a handshake already made with every version offered:
- * the version it negotiated is taken from it instead of being asked again.
+ * the version it negotiated is taken from it instead of being asked again. `supplied` gives, for some
+ * versions, a handshake (still running) that answers the question instead of a probe of their own.
  */
-export async function probeVersions(opts: Omit<RawHandshakeOptions, 'versions'>, known?: RawHandshakeResult): Promise<VersionProbe> {
+export async function probeVersions(
+  opts: Omit<RawHandshakeOptions, 'versions'>,
+  known?: RawHandshakeResult,
+  supplied: Partial<Record<TlsVersion, Promise<RawHandshakeResult>>> = {},
+): Promise<VersionProbe> {
   const probe: VersionProbe = {
     versions: { TLSv1: false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false },
     suites: {},
@@ -156,7 +161,8 @@ export async function probeVersions(opts: Omit<RawHandshakeOptions, 'versions'>,
   };
   const reuse = known && known.version !== null && known.cipherSuiteId !== null ? known : null;
   const highestFirst = [...TLS_VERSIONS].reverse();
-  const results = await Promise.all(highestFirst.map((version) => (reuse?.version === version ? reuse : rawHandshake({ ...opts, versions: [version] }))));
+  const ask = (version: TlsVersion) => (reuse?.version === version ? reuse : (supplied[version] ?? rawHandshake({ ...opts, versions: [version] })));
+  const results = await Promise.all(highestFirst.map(ask));
   let bestNegotiated: RawHandshakeResult | null = null;
   highestFirst.forEach((version, i) => {
     const result = results[i]!;
