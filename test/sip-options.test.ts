@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { sipOptions } from '../shared/engine/sip/options.ts';
+import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { ClientCertificateError, loadClientCertificate } from '../shared/engine/sip/client-cert.ts';
 import { buildOptionsRequest, parseDiagnostic } from '../shared/engine/sip/message.ts';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
@@ -113,6 +114,7 @@ describe('SIP OPTIONS against Kamailio', { skip }, () => {
   let stranger: { root: IssuedCert; leaf: IssuedCert };
   let plain: RunningKamailio;
   let mutual: RunningKamailio;
+  let mutualTls12: RunningKamailio;
 
   before(async () => {
     assert.equal(missing, null, missing ?? '');
@@ -128,13 +130,14 @@ describe('SIP OPTIONS against Kamailio', { skip }, () => {
     stranger = { root: strangerRoot, leaf: pki.issue({ cn: 'sbc.stranger.test', issuer: strangerRoot }) };
     const serverChain = join(pki.dir, 'kamailio-chain.pem');
     writeFileSync(serverChain, bundle(serverCert, serverPki.ca));
-    [plain, mutual] = await Promise.all([
+    [plain, mutual, mutualTls12] = await Promise.all([
       startKamailio({ host: '127.0.0.42', certPath: serverChain, keyPath: serverCert.keyPath }),
       startKamailio({ host: '127.0.0.43', certPath: serverChain, keyPath: serverCert.keyPath, clientCaPath: partner.root.certPath }),
+      startKamailio({ host: '127.0.0.44', certPath: serverChain, keyPath: serverCert.keyPath, clientCaPath: partner.root.certPath, method: 'TLSv1.2' }),
     ]);
   });
   after(async () => {
-    await Promise.all([plain?.close(), mutual?.close()]);
+    await Promise.all([plain?.close(), mutual?.close(), mutualTls12?.close()]);
   });
 
   it('answers OPTIONS with 200, names itself in Server, and the round trip is measured', async () => {
@@ -193,5 +196,35 @@ describe('SIP OPTIONS against Kamailio', { skip }, () => {
     for (const text of [JSON.stringify(result), JSON.stringify({ credential }), inspect(credential, { depth: 10, showHidden: true })]) {
       assert.ok(!text.includes('PRIVATE KEY') && !text.includes(keyBody), text.slice(0, 200));
     }
+  });
+
+  it('under TLS 1.2 refuses the stranger during the handshake, and its CA list names our root as we name it', async () => {
+    const stranger12 = loadClientCertificate({ certFile: stranger.leaf.certPath, keyFile: stranger.leaf.keyPath });
+    const refused = await sipOptions({ ip: mutualTls12.host, port: mutualTls12.port, servername: 'sip.kamailio.test', timeoutMs: TIMEOUT, clientCertificate: stranger12 });
+    assert.equal(refused.outcome, 'tls-refused', JSON.stringify(refused));
+    assert.equal(refused.alert, 'unknown_ca');
+    assert.equal(refused.tlsProtocol, null, 'no session was ever established');
+    assert.match(refused.error!.message, /during the TLS handshake/);
+
+    const credential = loadClientCertificate({ certFile: partner.chainPath, keyFile: partner.leaf.keyPath });
+    const answered = await sipOptions({ ip: mutualTls12.host, port: mutualTls12.port, servername: 'sip.kamailio.test', timeoutMs: TIMEOUT, clientCertificate: credential });
+    assert.equal(answered.outcome, 'answered', JSON.stringify(answered));
+    assert.equal(answered.tlsProtocol, 'TLSv1.2');
+    // The capture reads the CertificateRequest's CA list; the rules match it against our issuer names.
+    const endpoint = { target: 'sip.kamailio.test', type: 'DIR' as const, host: 'sip.kamailio.test', ip: mutualTls12.host, port: mutualTls12.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [mutualTls12.host] };
+    const capture = await captureEndpoint(endpoint, { timeoutMs: TIMEOUT, probeVersions: false });
+    assert.equal(capture.tls.clientCertRequested, true);
+    assert.ok(capture.tls.acceptableCAs?.includes(answered.clientCertificate!.issuerNames[1]!), `${capture.tls.acceptableCAs} vs ${answered.clientCertificate!.issuerNames}`);
+  });
+
+  it('refuses our certificate when it lacks Client Authentication (a serverAuth-only renewal)', async () => {
+    const serverOnly = pki.issue({ cn: 'sbc2.partner.test', issuer: partner.ca, eku: 'serverAuth' });
+    const chainPath = join(pki.dir, 'server-only-chain.pem');
+    writeFileSync(chainPath, bundle(serverOnly, partner.ca));
+    const credential = loadClientCertificate({ certFile: chainPath, keyFile: serverOnly.keyPath });
+    const result = await sipOptions({ ip: mutual.host, port: mutual.port, servername: 'sip.kamailio.test', timeoutMs: TIMEOUT, clientCertificate: credential });
+    assert.equal(result.outcome, 'tls-refused', JSON.stringify(result));
+    assert.equal(result.alert, 'unsupported_certificate');
+    assert.equal(result.clientCertificate?.verdict, 'refused');
   });
 });

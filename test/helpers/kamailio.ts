@@ -15,6 +15,8 @@ export interface KamailioOptions {
   keyPath: string;
   /** PEM file of the CAs whose client certificates Kamailio accepts; when given it requires one. */
   clientCaPath?: string;
+  /** Kamailio's tls_method: 'TLSv1.2+' (default, TLS 1.3 preferred) or 'TLSv1.2' for TLS 1.2 only. */
+  method?: 'TLSv1.2+' | 'TLSv1.2';
 }
 
 export interface RunningKamailio extends RunningServer {
@@ -60,7 +62,7 @@ function tlsConfig(opts: KamailioOptions): string {
   const mutual = opts.clientCaPath !== undefined;
   return [
     '[server:default]',
-    'method = TLSv1.2+',
+    `method = ${opts.method ?? 'TLSv1.2+'}`,
     `verify_certificate = ${mutual ? 'yes' : 'no'}`,
     `require_certificate = ${mutual ? 'yes' : 'no'}`,
     `private_key = ${opts.keyPath}`,
