@@ -6,10 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { sipOptions } from '../shared/engine/sip/options.ts';
+import { sipOptions, sipOptionsRequestFor } from '../shared/engine/sip/options.ts';
 import { captureEndpoint } from '../shared/engine/capture/index.ts';
 import { ClientCertificateError, loadClientCertificate } from '../shared/engine/sip/client-cert.ts';
-import { buildOptionsRequest, parseDiagnostic } from '../shared/engine/sip/message.ts';
+import { buildOptionsRequest, parseDiagnostic, SipResponseReader } from '../shared/engine/sip/message.ts';
 import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
 import { kamailioMissing, startKamailio, type RunningKamailio } from './helpers/kamailio.ts';
 import { EDGE_DIAGNOSTIC, startSipServer } from './helpers/sip-servers.ts';
@@ -31,6 +31,16 @@ describe('the OPTIONS request', () => {
     assert.ok(text.endsWith('\r\n\r\n'));
   });
 
+  it("takes the admin's SIP domain, else the SIP domain of an SRV target, else the host", () => {
+    const endpoint = { host: 'sipfed.contoso.test', ip: '127.0.0.9', port: 5061 };
+    const options = { timeoutMs: 1000 };
+    assert.equal(sipOptionsRequestFor({ type: 'FED', host: 'contoso.test' }, endpoint, options).domain, 'contoso.test');
+    assert.equal(sipOptionsRequestFor({ type: 'DIR', host: 'sipfed.contoso.test' }, endpoint, options).domain, 'sipfed.contoso.test');
+    assert.equal(sipOptionsRequestFor({ type: 'FED', host: 'contoso.test' }, endpoint, { ...options, sipDomain: 'fabrikam.test' }).domain, 'fabrikam.test');
+    const byIp = sipOptionsRequestFor({ type: 'DIR', host: '127.0.0.9' }, { ...endpoint, host: '127.0.0.9' }, options);
+    assert.deepEqual([byIp.servername, byIp.domain], [null, '127.0.0.9']);
+  });
+
   it('reads ms-diagnostics code, reason and source', () => {
     assert.deepEqual(parseDiagnostic('ms-diagnostics', '1047;reason="Failed to complete TLS negotiation";source="sip.contoso.com"'), {
       header: 'ms-diagnostics',
@@ -40,6 +50,31 @@ describe('the OPTIONS request', () => {
       raw: '1047;reason="Failed to complete TLS negotiation";source="sip.contoso.com"',
     });
     assert.equal(parseDiagnostic('ms-diagnostics-public', 'garbage').code, null);
+  });
+});
+
+describe('the response reader', () => {
+  const feed = (reader: SipResponseReader, text: string, size: number) => {
+    let step: ReturnType<SipResponseReader['push']> = { kind: 'need-more' };
+    for (let at = 0; at < text.length && step.kind === 'need-more'; at += size) step = reader.push(Buffer.from(text.slice(at, at + size), 'latin1'));
+    return step;
+  };
+
+  it('takes a response one byte at a time, after keep-alive CRLFs and a 100 Trying with a body', () => {
+    const text = '\r\n\r\nSIP/2.0 100 Trying\r\nl: 3\r\n\r\nabcSIP/2.0 200 OK\r\nServer: x\r\nContent-Length: 0\r\n\r\n';
+    const step = feed(new SipResponseReader(65536), text, 1);
+    assert.equal(step.kind, 'final');
+    assert.equal(step.kind === 'final' && step.response.statusCode, 200);
+  });
+
+  it('takes bare LF line ends, and names what is not SIP', () => {
+    const step = feed(new SipResponseReader(65536), 'SIP/2.0 486 Busy Here\nContent-Length: 0\n\n', 7);
+    assert.equal(step.kind === 'final' && step.response.reasonPhrase, 'Busy Here');
+    assert.deepEqual(feed(new SipResponseReader(65536), 'HTTP/1.1 200 OK\r\n', 3), { kind: 'not-sip', firstLine: 'HTTP/1.1 200 OK' });
+  });
+
+  it('stops at its byte bound', () => {
+    assert.equal(feed(new SipResponseReader(1024), `SIP/2.0 200 OK\r\nX: ${'a'.repeat(2000)}`, 100).kind, 'too-large');
   });
 });
 

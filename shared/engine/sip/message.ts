@@ -62,6 +62,9 @@ const COMPACT_NAMES: Record<string, string> = { l: 'content-length', k: 'support
 /** Longest header value kept (a hostile peer could send a huge one within the byte bound). */
 const MAX_VALUE = 2000;
 
+/** How every SIP response starts (RFC 3261 7.2). */
+const STATUS_PREFIX = 'SIP/2.0 ';
+
 export type ReadStep =
   | { kind: 'need-more' }
   | { kind: 'final'; response: SipResponse }
@@ -77,6 +80,12 @@ export class SipResponseReader {
 
   constructor(private readonly maxBytes: number) {}
 
+  /** The first line received when it cannot start a SIP response; null while it still may (or nothing came). */
+  notSip(): string | null {
+    const prefix = this.buffer.subarray(0, STATUS_PREFIX.length).toString('latin1');
+    return prefix.length > 0 && !STATUS_PREFIX.startsWith(prefix) ? firstLine(this.buffer) : null;
+  }
+
   push(chunk: Buffer): ReadStep {
     if (this.buffer.length + chunk.length > this.maxBytes) return { kind: 'too-large' };
     this.buffer = Buffer.concat([this.buffer, chunk]);
@@ -85,8 +94,8 @@ export class SipResponseReader {
       let start = 0;
       while (this.buffer[start] === 0x0d || this.buffer[start] === 0x0a) start++;
       if (start) this.buffer = this.buffer.subarray(start);
-      const prefix = this.buffer.subarray(0, 8).toString('latin1');
-      if (prefix.length >= 4 && !'SIP/2.0 '.startsWith(prefix.slice(0, Math.min(prefix.length, 8)))) {
+      // Not SIP: say so once the first line is complete (or long enough), to show the admin what came instead.
+      if (this.notSip() !== null && (this.buffer.includes(0x0a) || this.buffer.length >= FIRST_LINE_SHOWN)) {
         return { kind: 'not-sip', firstLine: firstLine(this.buffer) };
       }
       const end = headerEnd(this.buffer);
@@ -94,15 +103,18 @@ export class SipResponseReader {
       const response = parseHead(this.buffer.subarray(0, end.at).toString('utf8'));
       if (!response) return { kind: 'not-sip', firstLine: firstLine(this.buffer) };
       if (response.statusCode >= 200) return { kind: 'final', response };
-      const bodyLength = Number(headerValues(response, 'content-length')[0] ?? 0) || 0;
+      const bodyLength = Math.max(0, Number(headerValues(response, 'content-length')[0] ?? 0) || 0);
       if (this.buffer.length < end.at + end.length + bodyLength) return { kind: 'need-more' };
       this.buffer = this.buffer.subarray(end.at + end.length + bodyLength);
     }
   }
 }
 
+/** How much of a non-SIP answer is shown. */
+const FIRST_LINE_SHOWN = 200;
+
 function firstLine(buffer: Buffer): string {
-  return buffer.subarray(0, 200).toString('latin1').split(/\r?\n/)[0]!.replace(/[^\x20-\x7e]/g, '.');
+  return buffer.subarray(0, FIRST_LINE_SHOWN).toString('latin1').split(/\r?\n/)[0]!.replace(/[^\x20-\x7e]/g, '.');
 }
 
 /** Where the headers end: CRLFCRLF, or bare LFLF from sloppy stacks. */

@@ -2,7 +2,7 @@
 // send one OPTIONS over a finished session (Node's TLS, not the raw capture client, which stops after
 // the certificates) and record what came back: the status, the stack's name, Microsoft's diagnostics.
 import tls from 'node:tls';
-import type { CheckError } from '../../types.ts';
+import type { CheckError, Endpoint, Target } from '../../types.ts';
 import { checkError, classifySocketError, timeoutError } from '../errors.ts';
 import { hostPort } from '../target.ts';
 import { TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from '../capture/tls/runtime-needs.ts';
@@ -23,6 +23,26 @@ export interface SipOptionsRequest {
   signal?: AbortSignal;
   /** Our own certificate, to present when the far end asks for one. */
   clientCertificate?: ClientCredential | null;
+}
+
+/**
+ * The request for one endpoint of the pipeline. From/To carry the admin's SIP domain when given, else the
+ * target's: the SIP domain itself for the SRV types (FED, SIP, SIPINT), the host name (or IP) for DIR.
+ */
+export function sipOptionsRequestFor(
+  target: Pick<Target, 'type' | 'host'>,
+  endpoint: Pick<Endpoint, 'host' | 'ip' | 'port'>,
+  options: { sipDomain?: string | null; timeoutMs: number; signal?: AbortSignal; clientCertificate?: ClientCredential | null },
+): SipOptionsRequest {
+  return {
+    ip: endpoint.ip,
+    port: endpoint.port,
+    servername: endpoint.host === endpoint.ip ? null : endpoint.host,
+    domain: options.sipDomain || (target.type === 'DIR' ? endpoint.host : target.host),
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    clientCertificate: options.clientCertificate ?? null,
+  };
 }
 
 /** A SIP response bigger than this is not an OPTIONS answer: stop reading. */
@@ -162,11 +182,13 @@ export function sipOptions(request: SipOptionsRequest): Promise<SipOptionsResult
         record(step.response);
         finish(outcomeOf(step.response.statusCode), null, 'accepted');
       } else if (step.kind === 'not-sip') {
-        finish('not-sip', checkError('PROTOCOL_ERROR', `${where} answered the SIP OPTIONS with something that is not SIP: "${step.firstLine.slice(0, 80)}".`), 'accepted');
+        notSip(step.firstLine);
       } else if (step.kind === 'too-large') {
         finish('not-sip', checkError('PROTOCOL_ERROR', `${where} sent more than ${MAX_RESPONSE_BYTES / 1024} KB without completing a SIP response.`), 'accepted');
       }
     });
+    const notSip = (firstLine: string) =>
+      finish('not-sip', checkError('PROTOCOL_ERROR', `${where} answered the SIP OPTIONS with something that is not SIP: "${firstLine.slice(0, 80)}".`), 'accepted');
     const record = (response: SipResponse) => {
       result.roundTripMs = Math.round(performance.now() - sentAt);
       result.statusCode = response.statusCode;
@@ -193,7 +215,9 @@ export function sipOptions(request: SipOptionsRequest): Promise<SipOptionsResult
       finish('not-connected', classifySocketError(error, phase, where));
     });
     socket.once('close', () => {
-      if (phase === 'response') finish('closed', checkError('CONNECTION_RESET', `${where} closed the connection after the TLS handshake without answering the SIP OPTIONS.`));
+      const partial = reader.notSip();
+      if (partial !== null) notSip(partial);
+      else if (phase === 'response') finish('closed', checkError('CONNECTION_RESET', `${where} closed the connection after the TLS handshake without answering the SIP OPTIONS.`));
       else finish('not-connected', checkError('CONNECTION_RESET', `${where} closed the connection during the TLS handshake.`));
     });
   });
