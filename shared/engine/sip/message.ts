@@ -27,10 +27,15 @@ function uriHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** The Request-URI of an OPTIONS to this TLS port (RFC 3261: sip:host:port;transport=tls). */
+export function optionsRequestUri(host: string, port: number): string {
+  return `sip:${uriHost(host)}:${port};transport=tls`;
+}
+
 /** One OPTIONS with every header RFC 3261 section 11 asks for; fresh branch, tag and Call-ID each time. */
 export function buildOptionsRequest(input: OptionsRequestInput): OptionsRequest {
   const token = () => hex(randomBytes(8));
-  const requestUri = `sip:${uriHost(input.host)}:${input.port};transport=tls`;
+  const requestUri = optionsRequestUri(input.host, input.port);
   const local = `${uriHost(input.localAddress)}:${input.localPort}`;
   const callId = `${token()}@${uriHost(input.localAddress)}`;
   const lines = [

@@ -6,7 +6,7 @@ import type { CheckError, Endpoint, Target } from '../../types.ts';
 import { checkError, classifySocketError, timeoutError } from '../errors.ts';
 import { hostPort } from '../target.ts';
 import { TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from '../capture/tls/runtime-needs.ts';
-import { buildOptionsRequest, diagnosticsOf, headerList, headerValues, SipResponseReader, type SipResponse } from './message.ts';
+import { buildOptionsRequest, diagnosticsOf, optionsRequestUri, headerList, headerValues, SipResponseReader, type SipResponse } from './message.ts';
 import { CLIENT_CERT_ALERTS, receivedAlert } from './tls-alerts.ts';
 import { describeClientCertificate, type ClientCredential } from './client-cert.ts';
 import type { ClientCertificateVerdict, SipOptionsResult, SipOutcome } from './types.ts';
@@ -97,7 +97,7 @@ export function sipOptions(request: SipOptionsRequest): Promise<SipOptionsResult
   const host = request.servername ?? request.ip;
   const credential = request.clientCertificate ?? null;
   const result: SipOptionsResult = {
-    requestUri: '',
+    requestUri: optionsRequestUri(host, request.port),
     domain: request.domain || host,
     outcome: 'not-connected',
     statusCode: null,
@@ -169,7 +169,6 @@ export function sipOptions(request: SipOptionsRequest): Promise<SipOptionsResult
         if (info) result.clientCertificate = { ...info, verdict: 'unknown' };
       }
       const built = buildOptionsRequest({ host, port: request.port, domain: result.domain, localAddress: socket.localAddress ?? '127.0.0.1', localPort: socket.localPort ?? 0 });
-      result.requestUri = built.requestUri;
       phase = 'response';
       restartTimer();
       sentAt = performance.now();
