@@ -1,6 +1,9 @@
 // The data that flows through the engine pipeline and over IPC.
 // target -> DNS -> TLS capture -> decode -> chain and trust -> comments -> result.
 // Everything here is plain JSON (no Buffers, no Dates) so it crosses IPC and `--json` unchanged.
+import type { SipOptionsResult } from './engine/sip/types.ts';
+
+export type { ClientCertificateInfo, ClientCertificateVerdict, SipDiagnostic, SipOptionsResult, SipOutcome } from './engine/sip/types.ts';
 
 /** The original tool's four kinds of target. */
 export type TargetType = 'DIR' | 'FED' | 'SIP' | 'SIPINT';
@@ -316,6 +319,8 @@ export interface EndpointResult {
   endpointCap?: EndpointCap | null;
   /** Certificate URLs not fetched because they lead into the admin's network (see InternalFetchMode). */
   refusedFetches?: RefusedFetch[];
+  /** What the SIP stack answered to one OPTIONS over TLS (when asked for), and whether it took our certificate. */
+  sip?: SipOptionsResult | null;
 }
 
 /** What the user asks the engine to check. */
