@@ -9,11 +9,12 @@ import { canonicalName, formatName, parseName } from '../chain/names.ts';
 import { verifyCertificateSignature, type SignatureResult } from '../chain/signature.ts';
 import { untilAborted } from '../chain/aia.ts';
 import { boundedFetch } from '../net/http-fetch.ts';
+import { crlMemoryBudget, type CrlBudgetRefusal, type CrlReservation } from './crl-budget.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
 import { childrenOf, derTime, isTime, readTlv, serialKey, TAG_BIT_STRING, TAG_ENUMERATED, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, type Tlv } from './der-reader.ts';
 import type { RevocationInput } from './index.ts';
 import {
-  algorithmOf, CLOCK_SKEW_MS, downloadNote, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteRefusal, REASON_NAMES, verdictText,
+  algorithmOf, CLOCK_SKEW_MS, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteFailure, REASON_NAMES, verdictText, type FetchAllowance,
   type DownloadFailure, type MethodOutcome, type RevocationVerdict,
 } from './verdict.ts';
 
@@ -25,7 +26,18 @@ const CRL_MAX_BYTES = 20 * 1024 * 1024;
 /** A CRL already past its nextUpdate is kept this long (retrying every check would not make it fresher). */
 const STALE_CRL_CACHE_MS = 5 * 60_000;
 
-const MAX_CRL_CACHE_BYTES = 100 * 1024 * 1024;
+/**
+ * What one revoked-serial index entry costs in memory beyond its key's characters: the Map slot, the
+ * string header and the boxed number (measured with V8: ~90 bytes; see test/crl-budget.test.ts).
+ */
+const INDEX_BYTES_PER_ENTRY = 96;
+/** A CRL entry takes at least ~20 bytes of DER (1-byte serial, UTCTime), so its index is at most ~5x the CRL. */
+const INDEX_BYTES_PER_CRL_BYTE = 5;
+
+/** The most a download of `bytes` can hold at once: the body (twice while it is joined) or the body and its index. */
+function downloadReservation(bytes: number): number {
+  return bytes * (1 + INDEX_BYTES_PER_CRL_BYTE);
+}
 
 /** A revoked entry packed into one number (a large CRL holds hundreds of thousands): seconds * 16 + reason code (15: none). */
 type PackedEntry = number;
@@ -49,39 +61,63 @@ interface ParsedCrl {
   signed: { tbs: Uint8Array; signature: Uint8Array; signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null } };
   /** Signature checks already made, by the issuer key's fingerprint (a 20 MB CRL is hashed once per key). */
   verifiedBy: Map<string, SignatureResult>;
+  /** What it holds in memory: its DER (the signed part is a view of it) and the revoked-serial index. */
   size: number;
 }
 
-type CrlDownload = { ok: true; crl: ParsedCrl } | DownloadFailure;
+type CrlDownload = { ok: true; crl: ParsedCrl; reservation: CrlReservation } | DownloadFailure;
 
-const crlCache = new Map<string, { expiresAt: number; size: number; download: Promise<CrlDownload> }>();
-
-export function clearCrlCache(): void {
-  crlCache.clear();
+interface CacheEntry {
+  expiresAt: number;
+  download: Promise<CrlDownload>;
+  /** The budget held by the parsed CRL; null while downloading or after a failure. */
+  reservation: CrlReservation | null;
 }
 
-export async function checkCrl(urls: string[], cert: ParsedCert, issuer: ParsedCert, input: RevocationInput, now: Date): Promise<MethodOutcome> {
+const crlCache = new Map<string, CacheEntry>();
+
+function dropCacheEntry(key: string, entry: CacheEntry): void {
+  if (crlCache.get(key) === entry) crlCache.delete(key);
+  entry.reservation?.release();
+  entry.reservation = null;
+}
+
+/** Frees budget by dropping parsed CRLs, oldest first (Map order is insertion order); downloads in flight stay. */
+crlMemoryBudget.reclaim = (bytes) => {
+  let freed = 0;
+  for (const [key, entry] of crlCache) {
+    if (freed >= bytes) break;
+    if (!entry.reservation) continue;
+    freed += entry.reservation.bytes;
+    dropCacheEntry(key, entry);
+  }
+};
+
+export function clearCrlCache(): void {
+  for (const [key, entry] of crlCache) dropCacheEntry(key, entry);
+}
+
+export async function checkCrl(urls: string[], cert: ParsedCert, issuer: ParsedCert, input: RevocationInput, now: Date, allowance: FetchAllowance): Promise<MethodOutcome> {
   const { fetchable, notes } = fetchableUrls(urls, 'CRL');
   if (urls.length === 0) return { verdict: null, unreachable: false, notes: ['the certificate names no CRL distribution point'] };
-  let unreachable = fetchable.length > 0;
+  const outcome: MethodOutcome = { verdict: null, unreachable: fetchable.length > 0, notes };
   for (const url of fetchable) {
-    const downloaded = await untilAborted(cachedCrl(url, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as CrlDownload);
+    const downloaded =
+      allowance.refusal(url) ?? (await untilAborted(cachedCrl(url, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as CrlDownload));
     if (!downloaded.ok) {
-      noteRefusal(input, 'CRL', url, downloaded);
-      notes.push(downloadNote('CRL', url, downloaded));
-      if (!downloaded.unreachable) unreachable = false;
+      noteFailure(outcome, input, 'CRL', url, downloaded);
       continue;
     }
-    unreachable = false;
+    outcome.unreachable = false;
     const judged = judgeCrl(downloaded.crl, cert, issuer, now);
     if ('error' in judged) {
       notes.push(`CRL ${url} not trusted (${judged.error})`);
       continue;
     }
     notes.push(judged.status === 'good' ? `CRL ${url}: not listed` : `CRL ${url}: ${verdictText(judged)}`);
-    return { verdict: judged, unreachable: false, notes };
+    return { ...outcome, verdict: judged };
   }
-  return { verdict: null, unreachable, notes };
+  return outcome;
 }
 
 function judgeCrl(crl: ParsedCrl, cert: ParsedCert, issuer: ParsedCert, now: Date): RevocationVerdict | { error: string } {
@@ -106,7 +142,8 @@ function cachedCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined
   const key = `${guard?.key ?? 'any-address'} ${url}`;
   const cached = crlCache.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.download;
-  const entry = { expiresAt: Number.POSITIVE_INFINITY, size: 0, download: downloadCrl(url, timeoutMs, guard) };
+  if (cached) dropCacheEntry(key, cached);
+  const entry: CacheEntry = { expiresAt: Number.POSITIVE_INFINITY, reservation: null, download: downloadCrl(url, timeoutMs, guard) };
   crlCache.set(key, entry);
   void entry.download.then((result) => {
     if (!result.ok) {
@@ -115,29 +152,47 @@ function cachedCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined
     }
     const nextUpdate = result.crl.nextUpdate?.getTime() ?? 0;
     entry.expiresAt = nextUpdate > Date.now() ? nextUpdate : Date.now() + STALE_CRL_CACHE_MS;
-    entry.size = result.crl.size;
-    evictCrls();
+    // Evicted (or cleared) while it was downloading: nobody will find it, so it holds no budget.
+    if (crlCache.get(key) === entry) entry.reservation = result.reservation;
+    else result.reservation.release();
   });
   return entry.download;
 }
 
-/** Keeps the cache under its byte budget, oldest first (Map order is insertion order). */
-function evictCrls(): void {
-  let total = 0;
-  for (const entry of crlCache.values()) total += entry.size;
-  for (const [url, entry] of crlCache) {
-    if (total <= MAX_CRL_CACHE_BYTES) break;
-    crlCache.delete(url);
-    total -= entry.size;
-  }
-}
+const BUDGET_REFUSAL: Record<CrlBudgetRefusal, string> = {
+  'too-large': 'too large for the memory set aside for CRLs',
+  busy: 'the memory set aside for CRLs stayed full for the whole download time',
+};
 
 async function downloadCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<CrlDownload> {
-  const response = await boundedFetch(url, { timeoutMs, maxBytes: CRL_MAX_BYTES, guard });
-  if (!response.ok) return fetchFailure(response);
-  if (response.status !== 200) return { ok: false, error: `HTTP ${response.status}`, unreachable: true };
+  const gate = { waiting: false, refusal: null as CrlBudgetRefusal | null, reservation: null as CrlReservation | null };
+  // Room is reserved once the length is known (the largest allowed when not declared), before the body is read.
+  const admitBody = async (declared: number | null, signal: AbortSignal) => {
+    gate.waiting = true;
+    const granted = await crlMemoryBudget.reserve(downloadReservation(declared ?? CRL_MAX_BYTES), signal);
+    gate.waiting = false;
+    if (typeof granted !== 'string') gate.reservation = granted;
+    else gate.refusal = granted;
+    return typeof granted === 'string' ? BUDGET_REFUSAL[granted] : null;
+  };
+  const response = await boundedFetch(url, { timeoutMs, maxBytes: CRL_MAX_BYTES, guard, admitBody });
+  const { reservation } = gate;
+  // The time ran out while waiting for room: the budget said no, the server was fine.
+  if (gate.waiting || gate.refusal) {
+    const refusal = gate.refusal ?? 'busy';
+    return { ok: false, error: BUDGET_REFUSAL[refusal], unreachable: false, skipped: refusal === 'too-large' ? 'too-large' : 'memory-busy' };
+  }
+  if (!response.ok || response.status !== 200 || !reservation) {
+    reservation?.release();
+    return !response.ok ? fetchFailure(response) : { ok: false, error: `HTTP ${response.status}`, unreachable: true };
+  }
   const parsed = await parseCrl(response.bytes);
-  return typeof parsed === 'string' ? { ok: false, error: parsed, unreachable: false } : { ok: true, crl: parsed };
+  if (typeof parsed === 'string') {
+    reservation.release();
+    return { ok: false, error: parsed, unreachable: false };
+  }
+  reservation.resize(parsed.size);
+  return { ok: true, crl: parsed, reservation };
 }
 
 /**
@@ -163,21 +218,23 @@ async function parseCrl(bytes: Uint8Array): Promise<ParsedCrl | string> {
     const nextUpdateField = fields[at] && isTime(fields[at]!.tag) ? fields[at++]! : null;
     const revokedField = fields[at]?.tag === TAG_SEQUENCE ? fields[at]! : null;
     const issuer = parseName(der.subarray(issuerField.start, issuerField.end));
+    const { entries, indexBytes } = revokedField ? await readRevokedEntries(der, revokedField) : { entries: new Map(), indexBytes: 0 };
     const algorithm = new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(der.slice(signatureAlgorithm.start, signatureAlgorithm.end)).result });
     return {
       issuerKey: canonicalName(issuer),
       issuerDn: formatName(issuer),
       thisUpdate: derTime(der, thisUpdateField),
       nextUpdate: nextUpdateField ? derTime(der, nextUpdateField) : null,
-      entries: revokedField ? await readRevokedEntries(der, revokedField) : new Map(),
+      entries,
       signed: {
-        tbs: der.slice(tbs.start, tbs.end),
+        // A view, not a copy: the CRL's bytes are held once (and counted once, in `size`).
+        tbs: der.subarray(tbs.start, tbs.end),
         // BIT STRING contents start with the count of unused bits (0 for signatures).
         signature: der.slice(signatureValue.contentStart + 1, signatureValue.end),
         signatureAlgorithm: algorithmOf(algorithm),
       },
       verifiedBy: new Map(),
-      size: bytes.byteLength,
+      size: der.byteLength + indexBytes,
     };
   } catch {
     return 'the download is not a CRL';
@@ -185,8 +242,9 @@ async function parseCrl(bytes: Uint8Array): Promise<ParsedCrl | string> {
 }
 
 /** revokedCertificates: SEQUENCE OF SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }. */
-async function readRevokedEntries(der: Uint8Array, list: Tlv): Promise<Map<string, PackedEntry>> {
+async function readRevokedEntries(der: Uint8Array, list: Tlv): Promise<{ entries: Map<string, PackedEntry>; indexBytes: number }> {
   const entries = new Map<string, PackedEntry>();
+  let keyChars = 0;
   for (let offset = list.contentStart, count = 0; offset < list.end; count++) {
     // A CRL of 500,000 entries takes about a second: let the main process breathe meanwhile.
     if (count % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
@@ -198,9 +256,11 @@ async function readRevokedEntries(der: Uint8Array, list: Tlv): Promise<Map<strin
     if (serial.tag !== TAG_INTEGER || !isTime(date.tag)) throw new Error('malformed revoked entry');
     const extensions = date.end < entry.end ? readTlv(der, date.end, entry.end) : null;
     const reasonCode = extensions?.tag === TAG_SEQUENCE ? entryReasonCode(der, extensions) : null;
-    entries.set(serialKey(der.subarray(serial.contentStart, serial.end)), packEntry(derTime(der, date), reasonCode));
+    const key = serialKey(der.subarray(serial.contentStart, serial.end));
+    keyChars += key.length;
+    entries.set(key, packEntry(derTime(der, date), reasonCode));
   }
-  return entries;
+  return { entries, indexBytes: keyChars + entries.size * INDEX_BYTES_PER_ENTRY };
 }
 
 /** The CRLReason entry extension: Extension { extnID, critical BOOLEAN OPTIONAL, extnValue OCTET STRING { ENUMERATED } }. */

@@ -9,10 +9,11 @@ import { certificateUrls } from '../chain/aia.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
 import { checkCrl, clearCrlCache } from './crl.ts';
 import { checkOcsp, clearOcspCache, evaluateOcspResponse } from './ocsp.ts';
-import { verdictText, type MethodOutcome, type RevocationVerdict } from './verdict.ts';
+import { FetchAllowance, MAX_FETCH_URLS_PER_CHAIN, verdictText, type MethodOutcome, type RevocationVerdict } from './verdict.ts';
 
 export type { CertRevocation, RevocationVerdict };
 export { buildOcspRequest, evaluateOcspResponse, type OcspEvaluation } from './ocsp.ts';
+export { crlMemoryBudget, type CrlMemoryStats } from './crl-budget.ts';
 
 export interface RevocationInput {
   /** Leaf first, as built: leaf, intermediates, root. */
@@ -25,6 +26,8 @@ export interface RevocationInput {
   now?: Date;
   /** Which addresses the downloads may connect to (and where refusals are noted); without one, any. */
   guard?: FetchGuard;
+  /** Distinct CRL and OCSP URLs fetched for this chain at most (default 8); the rest are reported as skipped. */
+  maxFetchUrls?: number;
 }
 
 export interface RevocationReport {
@@ -65,6 +68,8 @@ async function check(input: RevocationInput, now: Date): Promise<RevocationRepor
     return { overall: { status: 'unknown', method: 'none', checkedAt, details }, perCert };
   }
 
+  // One allowance for the chain; the leaf asks first (certificates start in order), so it is never the one left out.
+  const allowance = new FetchAllowance(input.maxFetchUrls ?? MAX_FETCH_URLS_PER_CHAIN);
   const perCert = await Promise.all(
     indexes.map((index) => {
       const cert = certs[index] ?? null;
@@ -75,7 +80,7 @@ async function check(input: RevocationInput, now: Date): Promise<RevocationRepor
           ? 'Its issuer certificate could not be decoded, so revocation could not be checked'
           : 'Its issuer certificate is not in the chain, so revocation could not be checked');
       }
-      return checkOne(index, cert, issuer, index === 0 ? input.stapledOcsp : null, input, now).catch((error: unknown) =>
+      return checkOne(index, cert, issuer, index === 0 ? input.stapledOcsp : null, input, now, allowance).catch((error: unknown) =>
         unchecked(index, cert, `Revocation could not be checked (${(error as Error)?.message ?? String(error)}).`),
       );
     }),
@@ -121,7 +126,9 @@ export function clearRevocationCache(): void {
   clearOcspCache();
 }
 
-async function checkOne(index: number, cert: ParsedCert, issuer: ParsedCert, staple: Uint8Array | null, input: RevocationInput, now: Date): Promise<CertRevocation> {
+async function checkOne(
+  index: number, cert: ParsedCert, issuer: ParsedCert, staple: Uint8Array | null, input: RevocationInput, now: Date, allowance: FetchAllowance,
+): Promise<CertRevocation> {
   const urls = certificateUrls(cert.pkijs);
   if (urls.crl.length === 0 && urls.ocsp.length === 0 && !staple) {
     return unchecked(index, cert, 'The certificate names neither a CRL distribution point nor an OCSP responder, so its revocation cannot be checked.');
@@ -136,8 +143,8 @@ async function checkOne(index: number, cert: ParsedCert, issuer: ParsedCert, sta
   // A usable staple answers for OCSP: asking the responder again would add nothing.
   const stapleDecides = stapleOutcome?.verdict && stapleOutcome.verdict.status !== 'unknown';
   const [ocspOutcome, crlOutcome] = await Promise.all([
-    stapleDecides ? Promise.resolve(null) : checkOcsp(urls.ocsp, cert, issuer, input, now),
-    checkCrl(urls.crl, cert, issuer, input, now),
+    stapleDecides ? Promise.resolve(null) : checkOcsp(urls.ocsp, cert, issuer, input, now, allowance),
+    checkCrl(urls.crl, cert, issuer, input, now, allowance),
   ]);
 
   const ranked: [CertRevocation['method'], MethodOutcome | null][] = [['ocsp-staple', stapleOutcome], ['ocsp', ocspOutcome], ['crl', crlOutcome]];
@@ -145,6 +152,7 @@ async function checkOne(index: number, cert: ParsedCert, issuer: ParsedCert, sta
     ranked.find(([, outcome]) => outcome?.verdict?.status === 'revoked') ?? ranked.find(([, outcome]) => outcome?.verdict?.status === 'good');
   const verdict = decided?.[1]?.verdict ?? null;
   const notes = ranked.flatMap(([, outcome]) => outcome?.notes ?? []);
+  const skippedDownloads = ranked.flatMap(([, outcome]) => outcome?.skipped ?? []);
   const status = verdict?.status ?? 'unknown';
   const headline =
     status === 'revoked'
@@ -163,6 +171,7 @@ async function checkOne(index: number, cert: ParsedCert, issuer: ParsedCert, sta
     details: `${headline}${explanation}`,
     crlUnreachable: crlOutcome?.unreachable ?? false,
     ocspUnreachable: ocspOutcome?.unreachable ?? false,
+    ...(skippedDownloads.length ? { skippedDownloads } : {}),
   };
 }
 

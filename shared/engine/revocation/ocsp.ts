@@ -11,7 +11,7 @@ import type { FetchGuard } from '../net/fetch-policy.ts';
 import { serialKey } from './der-reader.ts';
 import type { RevocationInput } from './index.ts';
 import {
-  algorithmOf, CLOCK_SKEW_MS, downloadNote, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteRefusal, REASON_NAMES, verdictText,
+  algorithmOf, CLOCK_SKEW_MS, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteFailure, REASON_NAMES, verdictText, type FetchAllowance,
   type DownloadFailure, type MethodOutcome, type RevocationVerdict,
 } from './verdict.ts';
 
@@ -49,32 +49,31 @@ export function clearOcspCache(): void {
   ocspCache.clear();
 }
 
-export async function checkOcsp(urls: string[], cert: ParsedCert, issuer: ParsedCert, input: RevocationInput, now: Date): Promise<MethodOutcome> {
+export async function checkOcsp(urls: string[], cert: ParsedCert, issuer: ParsedCert, input: RevocationInput, now: Date, allowance: FetchAllowance): Promise<MethodOutcome> {
   const { fetchable, notes } = fetchableUrls(urls, 'OCSP');
   if (urls.length === 0) return { verdict: null, unreachable: false, notes: [] };
   const request = buildOcspRequest(cert, issuer);
-  let unreachable = fetchable.length > 0;
-  let answer: RevocationVerdict | null = null;
+  const outcome: MethodOutcome = { verdict: null, unreachable: fetchable.length > 0, notes };
   for (const url of fetchable) {
-    const downloaded = await untilAborted(cachedOcsp(url, request, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as OcspDownload);
+    const downloaded =
+      allowance.refusal(url) ??
+      (await untilAborted(cachedOcsp(url, request, input.timeoutMs, input.guard), input.signal, { ok: false, error: 'cancelled', unreachable: false } as OcspDownload));
     if (!downloaded.ok) {
-      noteRefusal(input, 'OCSP', url, downloaded);
-      notes.push(downloadNote('OCSP', url, downloaded));
-      if (!downloaded.unreachable) unreachable = false;
+      noteFailure(outcome, input, 'OCSP', url, downloaded);
       continue;
     }
-    unreachable = false;
+    outcome.unreachable = false;
     const evaluated = evaluateOcspResponse(downloaded.bytes, cert, issuer, now);
     if (!evaluated.ok) {
       notes.push(`OCSP ${url} answer not usable (${evaluated.error})`);
       continue;
     }
     notes.push(`OCSP ${url}: ${verdictText(evaluated.verdict)}`);
-    answer = evaluated.verdict;
+    outcome.verdict = evaluated.verdict;
     // "unknown" from one responder: another may know better.
-    if (answer.status !== 'unknown') break;
+    if (evaluated.verdict.status !== 'unknown') break;
   }
-  return { verdict: answer, unreachable, notes };
+  return outcome;
 }
 
 function cachedOcsp(url: string, request: Uint8Array, timeoutMs: number, guard: FetchGuard | undefined): Promise<OcspDownload> {

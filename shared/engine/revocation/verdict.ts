@@ -2,6 +2,7 @@
 // orchestration in index.ts, and the sentences about downloads.
 import type * as pkijs from 'pkijs';
 import { isHttpUrl } from '../net/http-fetch.ts';
+import type { SkippedDownload } from '../../types.ts';
 import type { RevocationInput } from './index.ts';
 
 /** Distribution points / responders tried per certificate, one after the other. */
@@ -36,6 +37,8 @@ export interface MethodOutcome {
   unreachable: boolean;
   /** Clauses for the details sentence. */
   notes: string[];
+  /** Downloads not made because a limit of this tool said no. */
+  skipped?: SkippedDownload[];
 }
 
 export function verdictText(verdict: RevocationVerdict): string {
@@ -46,6 +49,7 @@ export function verdictText(verdict: RevocationVerdict): string {
 
 export function downloadNote(kind: string, url: string, failure: DownloadFailure): string {
   if (failure.error === 'cancelled') return `${kind} ${url} not checked (cancelled)`;
+  if (failure.skipped) return `${kind} ${url} skipped (${failure.error})`;
   if (failure.refusedAddress) return `${kind} ${url} ${failure.error}`;
   return failure.unreachable ? `${kind} ${url} unreachable (${failure.error})` : `${kind} ${url} not usable (${failure.error})`;
 }
@@ -68,7 +72,34 @@ export function fetchableUrls(urls: string[], kind: string): { fetchable: string
 }
 
 /** A failed download; unreachable when no answer came, refusedAddress when the guard did not let it connect. */
-export type DownloadFailure = { ok: false; error: string; unreachable: boolean; refusedAddress?: string };
+export type DownloadFailure = { ok: false; error: string; unreachable: boolean; refusedAddress?: string; skipped?: SkippedDownload['reason'] };
+
+/** Distinct CRL and OCSP URLs fetched for one chain: a chain naming dozens must not make one check download without end. */
+export const MAX_FETCH_URLS_PER_CHAIN = 8;
+
+/** Counts the distinct URLs one chain's check fetches; asking again for a URL already taken is free. */
+export class FetchAllowance {
+  private readonly taken = new Set<string>();
+  constructor(readonly limit: number) {}
+
+  /** Null when `url` may be fetched; otherwise the failure to report instead. */
+  refusal(url: string): DownloadFailure | null {
+    if (this.taken.has(url)) return null;
+    if (this.taken.size >= this.limit) {
+      return { ok: false, error: `not fetched: this check fetches at most ${this.limit} distinct revocation URLs per chain`, unreachable: false, skipped: 'url-limit' };
+    }
+    this.taken.add(url);
+    return null;
+  }
+}
+
+/** Records a failed (or skipped) download in the outcome being built. */
+export function noteFailure(outcome: MethodOutcome, input: RevocationInput, kind: 'CRL' | 'OCSP', url: string, failure: DownloadFailure): void {
+  noteRefusal(input, kind, url, failure);
+  outcome.notes.push(downloadNote(kind, url, failure));
+  if (failure.skipped) (outcome.skipped ??= []).push({ kind, url, reason: failure.skipped });
+  if (!failure.unreachable) outcome.unreachable = false;
+}
 
 export function algorithmOf(algorithm: pkijs.AlgorithmIdentifier): { oid: string; paramsDer: Uint8Array | null } {
   return {
