@@ -1,6 +1,6 @@
 // CRLs: download (bounded), cache (by URL and fetch guard), parse (a hand walk over the DER: see
 // parseCrl) and judge against one certificate.
-import { bytesEqual, pemBlocks } from '../../bytes.ts';
+import { pemBlocks } from '../../bytes.ts';
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -11,15 +11,13 @@ import { untilAborted } from '../chain/aia.ts';
 import { boundedFetch } from '../net/http-fetch.ts';
 import { crlMemoryBudget, type CrlBudgetRefusal, type CrlReservation } from './crl-budget.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
-import { childrenOf, derTime, isTime, readTlv, serialKey, TAG_BIT_STRING, TAG_ENUMERATED, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE, type Tlv } from './der-reader.ts';
+import { childrenOf, derTime, isTime, readTlv, TAG_BIT_STRING, TAG_INTEGER, TAG_SEQUENCE } from './der-reader.ts';
+import { findRevoked, indexRevoked, type RevokedIndex } from './revoked-index.ts';
 import type { RevocationInput } from './index.ts';
 import {
   algorithmOf, CLOCK_SKEW_MS, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteFailure, REASON_NAMES, verdictText, type FetchAllowance,
   type DownloadFailure, type MethodOutcome, type RevocationVerdict,
 } from './verdict.ts';
-
-/** 2.5.29.21 as DER contents. */
-const OID_CRL_REASON_BYTES = new Uint8Array([0x55, 0x1d, 0x15]);
 
 const CRL_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -27,37 +25,17 @@ const CRL_MAX_BYTES = 20 * 1024 * 1024;
 const STALE_CRL_CACHE_MS = 5 * 60_000;
 
 /**
- * What one revoked-serial index entry costs in memory beyond its key's characters: the Map slot, the
- * string header and the boxed number (V8, 500,000 entries of 26-character keys: ~101 bytes each, ~75 + key).
+ * The most a download of `bytes` holds at once: the body twice while its chunks are joined (three
+ * times for a PEM CRL while it is decoded); parsed, the body and its index (at most ~0.6x the body).
  */
-const INDEX_BYTES_PER_ENTRY = 80;
-/** A CRL entry takes at least ~20 bytes of DER (1-byte serial, UTCTime), so its index is at most ~5x the CRL. */
-const INDEX_BYTES_PER_CRL_BYTE = 5;
-
-/** The most a download of `bytes` can hold at once: the body (twice while it is joined) or the body and its index. */
-function downloadReservation(bytes: number): number {
-  return bytes * (1 + INDEX_BYTES_PER_CRL_BYTE);
-}
-
-/** A revoked entry packed into one number (a large CRL holds hundreds of thousands): seconds * 16 + reason code (15: none). */
-type PackedEntry = number;
-const NO_REASON = 15;
-
-function packEntry(revokedAt: Date, reasonCode: number | null): PackedEntry {
-  return Math.floor(revokedAt.getTime() / 1000) * 16 + (reasonCode ?? NO_REASON);
-}
-
-function unpackEntry(packed: PackedEntry): { revokedAt: Date; reason: string | null } {
-  const code = packed % 16;
-  return { revokedAt: new Date(Math.floor(packed / 16) * 1000), reason: code === NO_REASON ? null : (REASON_NAMES[code] ?? `reason ${code}`) };
-}
+const DOWNLOAD_RESERVATION_FACTOR = 3;
 
 interface ParsedCrl {
   issuerKey: string;
   issuerDn: string;
   thisUpdate: Date;
   nextUpdate: Date | null;
-  entries: Map<string, PackedEntry>;
+  revoked: RevokedIndex | null;
   signed: { tbs: Uint8Array; signature: Uint8Array; signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null } };
   /** Signature checks already made, by the issuer key's fingerprint (a 20 MB CRL is hashed once per key). */
   verifiedBy: Map<string, SignatureResult>;
@@ -131,11 +109,11 @@ function judgeCrl(crl: ParsedCrl, cert: ParsedCert, issuer: ParsedCert, now: Dat
   if (!signature.ok) return { error: signature.reason.replace("Signature does not verify with the issuer's key", "its signature does not verify with the issuer's key") };
   if (crl.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) return { error: `it is dated in the future (${crl.thisUpdate.toISOString()})` };
   if (crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime() - CLOCK_SKEW_MS) return { error: `it expired on ${crl.nextUpdate.toISOString()} and the CA has not published a newer one` };
-  const packed = crl.entries.get(serialKey(cert.serial));
-  const entry = packed === undefined ? null : unpackEntry(packed);
+  const entry = crl.revoked ? findRevoked(crl.revoked, cert.serial) : null;
+  const reason = entry?.reasonCode == null ? null : (REASON_NAMES[entry.reasonCode] ?? `reason ${entry.reasonCode}`);
   // removeFromCRL only appears in delta CRLs, where it means "no longer revoked".
-  if (!entry || entry.reason === 'removeFromCRL') return { status: 'good', revokedAt: null, reason: null };
-  return { status: 'revoked', revokedAt: entry.revokedAt, reason: entry.reason };
+  if (!entry || reason === 'removeFromCRL') return { status: 'good', revokedAt: null, reason: null };
+  return { status: 'revoked', revokedAt: entry.revokedAt, reason };
 }
 
 function cachedCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<CrlDownload> {
@@ -169,7 +147,7 @@ async function downloadCrl(url: string, timeoutMs: number, guard: FetchGuard | u
   // Room is reserved once the length is known (the largest allowed when not declared), before the body is read.
   const admitBody = async (declared: number | null, signal: AbortSignal) => {
     gate.waiting = true;
-    const granted = await crlMemoryBudget.reserve(downloadReservation(declared ?? CRL_MAX_BYTES), signal);
+    const granted = await crlMemoryBudget.reserve((declared ?? CRL_MAX_BYTES) * DOWNLOAD_RESERVATION_FACTOR, signal);
     gate.waiting = false;
     if (typeof granted !== 'string') gate.reservation = granted;
     else gate.refusal = granted;
@@ -218,14 +196,14 @@ async function parseCrl(bytes: Uint8Array): Promise<ParsedCrl | string> {
     const nextUpdateField = fields[at] && isTime(fields[at]!.tag) ? fields[at++]! : null;
     const revokedField = fields[at]?.tag === TAG_SEQUENCE ? fields[at]! : null;
     const issuer = parseName(der.subarray(issuerField.start, issuerField.end));
-    const { entries, indexBytes } = revokedField ? await readRevokedEntries(der, revokedField) : { entries: new Map(), indexBytes: 0 };
+    const revoked = revokedField ? await indexRevoked(der, revokedField) : null;
     const algorithm = new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(der.slice(signatureAlgorithm.start, signatureAlgorithm.end)).result });
     return {
       issuerKey: canonicalName(issuer),
       issuerDn: formatName(issuer),
       thisUpdate: derTime(der, thisUpdateField),
       nextUpdate: nextUpdateField ? derTime(der, nextUpdateField) : null,
-      entries,
+      revoked,
       signed: {
         // A view, not a copy: the CRL's bytes are held once (and counted once, in `size`).
         tbs: der.subarray(tbs.start, tbs.end),
@@ -234,49 +212,11 @@ async function parseCrl(bytes: Uint8Array): Promise<ParsedCrl | string> {
         signatureAlgorithm: algorithmOf(algorithm),
       },
       verifiedBy: new Map(),
-      size: der.byteLength + indexBytes,
+      size: der.byteLength + (revoked?.slots.byteLength ?? 0),
     };
   } catch {
     return 'the download is not a CRL';
   }
-}
-
-/** revokedCertificates: SEQUENCE OF SEQUENCE { userCertificate INTEGER, revocationDate Time, crlEntryExtensions OPTIONAL }. */
-async function readRevokedEntries(der: Uint8Array, list: Tlv): Promise<{ entries: Map<string, PackedEntry>; indexBytes: number }> {
-  const entries = new Map<string, PackedEntry>();
-  let keyChars = 0;
-  for (let offset = list.contentStart, count = 0; offset < list.end; count++) {
-    // A CRL of 500,000 entries takes about a second: let the main process breathe meanwhile.
-    if (count % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
-    const entry = readTlv(der, offset, list.end);
-    offset = entry.end;
-    if (entry.tag !== TAG_SEQUENCE) throw new Error('revoked entry is not a SEQUENCE');
-    const serial = readTlv(der, entry.contentStart, entry.end);
-    const date = readTlv(der, serial.end, entry.end);
-    if (serial.tag !== TAG_INTEGER || !isTime(date.tag)) throw new Error('malformed revoked entry');
-    const extensions = date.end < entry.end ? readTlv(der, date.end, entry.end) : null;
-    const reasonCode = extensions?.tag === TAG_SEQUENCE ? entryReasonCode(der, extensions) : null;
-    const key = serialKey(der.subarray(serial.contentStart, serial.end));
-    keyChars += key.length;
-    entries.set(key, packEntry(derTime(der, date), reasonCode));
-  }
-  return { entries, indexBytes: keyChars + entries.size * INDEX_BYTES_PER_ENTRY };
-}
-
-/** The CRLReason entry extension: Extension { extnID, critical BOOLEAN OPTIONAL, extnValue OCTET STRING { ENUMERATED } }. */
-function entryReasonCode(der: Uint8Array, extensions: Tlv): number | null {
-  for (const extension of childrenOf(der, extensions)) {
-    const parts = childrenOf(der, extension);
-    const id = parts[0];
-    if (id?.tag !== TAG_OID || !bytesEqual(der.subarray(id.contentStart, id.end), OID_CRL_REASON_BYTES)) continue;
-    const value = parts[parts.length - 1];
-    if (value?.tag !== TAG_OCTET_STRING) return null;
-    const enumerated = readTlv(der, value.contentStart, value.end);
-    if (enumerated.tag !== TAG_ENUMERATED || enumerated.end - enumerated.contentStart !== 1) return null;
-    const code = der[enumerated.contentStart]!;
-    return code < NO_REASON ? code : null;
-  }
-  return null;
 }
 
 /** The DER inside a PEM block of the given label, or null when the bytes are not PEM. */
