@@ -74,7 +74,7 @@ class CrlMemoryBudget {
       this.skippedTooLarge++;
       return Promise.resolve('too-large');
     }
-    if (this.fits(bytes)) return Promise.resolve(this.take(bytes));
+    if (this.waiters.length === 0 && this.fits(bytes)) return Promise.resolve(this.take(bytes));
     return new Promise((resolve) => {
       const waiter: Waiter = { bytes, grant: resolve };
       const onAbort = () => {
