@@ -243,6 +243,18 @@ export interface CertRevocation {
   crlUnreachable: boolean;
   /** The certificate names an OCSP responder and it could not be reached (nor a stapled response used). */
   ocspUnreachable: boolean;
+  /** Revocation downloads this tool chose not to make, and why (absent when none). */
+  skippedDownloads?: SkippedDownload[];
+}
+
+export interface SkippedDownload {
+  kind: 'CRL' | 'OCSP';
+  url: string;
+  /**
+   * too-large: the CRL alone would not fit in the memory set aside for CRLs; memory-busy: that memory
+   * stayed full for the whole download time; url-limit: the endpoint's limit of distinct revocation URLs was reached.
+   */
+  reason: 'too-large' | 'memory-busy' | 'url-limit';
 }
 
 export interface RevocationStatus {

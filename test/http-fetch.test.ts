@@ -154,6 +154,27 @@ describe('boundedFetch', () => {
     }
   });
 
+  it('asks admitBody before reading a body: the declared length, a refusal, and the end of a wait', async () => {
+    const asked: (number | null)[] = [];
+    const admitted = await boundedFetch(url('/hello'), { ...limits, admitBody: async (declared) => (asked.push(declared), null) });
+    assert.ok(admitted.ok && Buffer.from(admitted.bytes).toString() === 'hello');
+    const streamed = await boundedFetch(url('/stream'), { ...limits, maxBytes: 2 * 1024 * 1024, admitBody: async (declared) => (asked.push(declared), null) });
+    assert.ok(streamed.ok);
+    assert.deepEqual(asked, [5, null], 'the declared length, or null without one');
+    const refused = await boundedFetch(url('/hello'), { ...limits, admitBody: async () => 'no room' });
+    assert.deepEqual(refused, { ok: false, error: 'no room' });
+    // A wait that outlasts the exchange is told so through its signal, and the result is the timeout.
+    let waitEnded = false;
+    const waited = await boundedFetch(url('/hello'), {
+      ...limits,
+      timeoutMs: 300,
+      admitBody: (_declared, signal) => new Promise((resolve) => signal.addEventListener('abort', () => ((waitEnded = true), resolve(null)))),
+    });
+    assert.equal(waited.ok, false);
+    assert.match(!waited.ok ? waited.error : '', /timed out after 300 ms/);
+    assert.equal(waitEnded, true);
+  });
+
   it('reports a refused connection', async () => {
     const port = await closedPort();
     assert.deepEqual(await boundedFetch(`http://127.0.0.1:${port}/ca.crl`, limits), { ok: false, error: 'connection refused' });

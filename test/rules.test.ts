@@ -670,6 +670,29 @@ test('crl-unreachable and ocsp-unreachable come from the per-certificate revocat
   absent(run(goodSpec()), 'crl-unreachable', 'ocsp-unreachable');
 });
 
+test('crl-skipped and revocation-fetch-limit come from the skipped downloads of the revocation report', () => {
+  const skippedDownloads = [
+    { kind: 'CRL' as const, url: 'http://crl.contoso.com/big.crl', reason: 'too-large' as const },
+    { kind: 'CRL' as const, url: 'http://crl.contoso.com/busy.crl', reason: 'memory-busy' as const },
+    { kind: 'OCSP' as const, url: 'http://ocsp.contoso.com/', reason: 'url-limit' as const },
+  ];
+  const cert = {
+    index: 0, subject: 'CN=sip.contoso.com', status: 'unknown' as const, method: 'none' as const, reason: null, revokedAt: null,
+    details: '', crlUnreachable: false, ocspUnreachable: false, skippedDownloads,
+  };
+  const revocation = { status: 'unknown' as const, method: 'none' as const, checkedAt: new Date().toISOString(), details: '', certificates: [cert] };
+  const comments = run(goodSpec(good, { revocation }));
+  const skipped = only(comments, 'crl-skipped');
+  assert.equal(skipped.severity, 'info');
+  assert.match(skipped.text, /big\.crl \(CN=sip\.contoso\.com: too large for the memory/);
+  assert.match(skipped.text, /busy\.crl \(CN=sip\.contoso\.com: the memory .* stayed full/);
+  assert.doesNotMatch(skipped.text, /ocsp\.contoso/);
+  const limit = only(comments, 'revocation-fetch-limit');
+  assert.match(limit.text, /OCSP http:\/\/ocsp\.contoso\.com\/ \(CN=sip\.contoso\.com\).*at most 8 distinct/);
+  absent(comments, 'crl-unreachable');
+  absent(run(goodSpec()), 'crl-skipped', 'revocation-fetch-limit');
+});
+
 test('a rule that throws becomes an internal info comment; evaluateRules never throws', () => {
   const result = makeResult(goodSpec());
   // Hostile input: a decoder bug or a hand-made result with missing arrays.

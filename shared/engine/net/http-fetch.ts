@@ -22,6 +22,12 @@ export interface BoundedFetchOptions {
   contentType?: string;
   /** Which addresses may be connected to; without one, any. */
   guard?: FetchGuard;
+  /**
+   * Asked once the final response's headers are in, before its body is read (the socket waits):
+   * the declared length, or null when the server sent none. A sentence refuses the body. `signal`
+   * aborts when the exchange ends meanwhile (timeout, cancel), so the caller can stop waiting.
+   */
+  admitBody?: (declaredBytes: number | null, signal: AbortSignal) => Promise<string | null>;
 }
 
 /** A failed fetch; refusedAddress when the guard refused the address, so no connection was made. */
@@ -69,7 +75,7 @@ async function fetchFollowingRedirects(url: string, opts: BoundedFetchOptions): 
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) return { ok: false, error: `timed out after ${opts.timeoutMs} ms` };
-    const response = await requestOnce(parsed, { method, body, contentType: opts.contentType, timeoutMs: remaining, totalTimeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, guard: opts.guard });
+    const response = await requestOnce(parsed, { method, body, contentType: opts.contentType, timeoutMs: remaining, totalTimeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, signal: opts.signal, guard: opts.guard, admitBody: opts.admitBody });
     if (!response.ok) return response;
     if (REDIRECT_STATUSES.has(response.status) && response.location) {
       if (hop >= maxRedirects) return { ok: false, error: `too many redirects (more than ${maxRedirects})` };
@@ -100,6 +106,7 @@ interface HopOptions {
   maxBytes: number;
   signal: AbortSignal | undefined;
   guard: FetchGuard | undefined;
+  admitBody: BoundedFetchOptions['admitBody'];
 }
 
 const REFUSED_ADDRESS = 'EREFUSEDADDRESS';
@@ -123,9 +130,11 @@ function requestOnce(url: URL, opts: HopOptions): Promise<HopResult> {
   return new Promise<HopResult>((resolve) => {
     let settled = false;
     let request: http.ClientRequest | null = null;
+    const exchangeOver = new AbortController();
     const finish = (result: HopResult) => {
       if (settled) return;
       settled = true;
+      exchangeOver.abort();
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       request?.destroy();
@@ -163,19 +172,28 @@ function requestOnce(url: URL, opts: HopOptions): Promise<HopResult> {
           finish({ ok: false, error: `response too large (${declared} bytes declared, limit ${opts.maxBytes})` });
           return;
         }
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > opts.maxBytes) {
-            finish({ ok: false, error: `response too large (more than ${opts.maxBytes} bytes)` });
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => finish({ ok: true, status, bytes: new Uint8Array(Buffer.concat(chunks)), contentType, location }));
+        const readBody = () => {
+          const chunks: Buffer[] = [];
+          let received = 0;
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > opts.maxBytes) {
+              finish({ ok: false, error: `response too large (more than ${opts.maxBytes} bytes)` });
+              return;
+            }
+            chunks.push(chunk);
+          });
+          response.on('end', () => finish({ ok: true, status, bytes: new Uint8Array(Buffer.concat(chunks)), contentType, location }));
+          response.on('error', (error) => finish({ ok: false, error: describeNetworkError(error) }));
+          response.on('aborted', () => finish({ ok: false, error: 'the server closed the connection mid-response' }));
+        };
+        if (!opts.admitBody) return readBody();
+        // Until admitted the body stays in the socket (nothing reads it), so a wait costs no memory.
         response.on('error', (error) => finish({ ok: false, error: describeNetworkError(error) }));
-        response.on('aborted', () => finish({ ok: false, error: 'the server closed the connection mid-response' }));
+        opts.admitBody(Number.isFinite(declared) ? declared : null, exchangeOver.signal).then(
+          (refusal) => (refusal ? finish({ ok: false, error: refusal }) : settled || readBody()),
+          (error: unknown) => finish({ ok: false, error: String(error) }),
+        );
       });
       request.on('error', (error: Error & { code?: string; address?: string }) =>
         finish(error.code === REFUSED_ADDRESS ? { ok: false, error: error.message, refusedAddress: error.address } : { ok: false, error: describeNetworkError(error) }),

@@ -2,6 +2,7 @@
 // revocation. (Client certificate requests: protocol.ts.)
 import type { Rule } from './types.ts';
 import { describe, hasCertificates, pathCertificates } from './facts.ts';
+import { MAX_FETCH_URLS_PER_CHAIN } from '../revocation/verdict.ts';
 
 export const notCheckedRule: Rule = {
   id: 'not-checked',
@@ -155,6 +156,52 @@ export const ocspUnreachableRule: Rule = {
   },
 };
 
+const SKIP_REASON_TEXT = {
+  'too-large': 'too large for the memory this tool sets aside for CRLs',
+  'memory-busy': 'the memory this tool sets aside for CRLs stayed full with other CRLs for the whole download time',
+} as const;
+
+export const crlSkippedRule: Rule = {
+  id: 'crl-skipped',
+  severity: 'info',
+  description: 'A CRL was not checked because it did not fit in the memory this tool sets aside for CRLs.',
+  check({ result }) {
+    const skipped = (result.revocation?.certificates ?? []).flatMap((c) =>
+      (c.skippedDownloads ?? []).flatMap((s) => (s.reason === 'too-large' || s.reason === 'memory-busy' ? [{ subject: c.subject, url: s.url, why: SKIP_REASON_TEXT[s.reason] }] : [])),
+    );
+    if (!hasCertificates(result) || skipped.length === 0) return [];
+    const list = skipped.map((s) => `${s.url} (${s.subject}: ${s.why})`).join('; ');
+    return [
+      {
+        id: 'crl-skipped',
+        severity: 'info',
+        text:
+          `Not checked: the CRL ${list}. This is a limit of this tool, not a fault of the server, so revocation by that CRL is unknown here. ` +
+          'Check this server on its own (not in a bulk run) to give it the memory; a CRL that large is also slow for every client and server that downloads it.',
+      },
+    ];
+  },
+};
+
+export const revocationFetchLimitRule: Rule = {
+  id: 'revocation-fetch-limit',
+  severity: 'info',
+  description: 'The chain names more distinct CRL and OCSP addresses than this tool fetches for one server.',
+  check({ result }) {
+    const skipped = (result.revocation?.certificates ?? []).flatMap((c) => (c.skippedDownloads ?? []).filter((s) => s.reason === 'url-limit').map((s) => `${s.kind} ${s.url} (${c.subject})`));
+    if (!hasCertificates(result) || skipped.length === 0) return [];
+    return [
+      {
+        id: 'revocation-fetch-limit',
+        severity: 'info',
+        text:
+          `Not fetched: ${skipped.join('; ')}. This tool fetches at most ${MAX_FETCH_URLS_PER_CHAIN} distinct CRL and OCSP addresses per server, ` +
+          'so that one long chain cannot make a check download without end; revocation by those is unknown here. A chain that long is unusual: check that the server sends the chain its CA intends.',
+      },
+    ];
+  },
+};
+
 export const internalFetchRefusedRule: Rule = {
   id: 'internal-fetch-refused',
   severity: 'info',
@@ -185,5 +232,7 @@ export const CONNECTION_RULES: readonly Rule[] = [
   revokedRule,
   crlUnreachableRule,
   ocspUnreachableRule,
+  crlSkippedRule,
+  revocationFetchLimitRule,
   internalFetchRefusedRule,
 ];
