@@ -316,6 +316,18 @@ export interface EndpointResult {
   endpointCap?: EndpointCap | null;
   /** Certificate URLs not fetched because they lead into the admin's network (see InternalFetchMode). */
   refusedFetches?: RefusedFetch[];
+  /** Set when the endpoint's deadline (2 x the timeout, from the start of the capture) cut network steps short. */
+  deadlineExceeded?: DeadlineExceeded;
+}
+
+/** A network step of one endpoint that the endpoint deadline can cut short. */
+export type DeadlineStep = 'aia' | 'revocation';
+
+export interface DeadlineExceeded {
+  /** The whole endpoint's budget: 2 x the timeout. */
+  budgetMs: number;
+  /** The steps still running (or not yet started) when the budget ran out. */
+  steps: DeadlineStep[];
 }
 
 /** What the user asks the engine to check. */

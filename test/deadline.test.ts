@@ -1,0 +1,42 @@
+// One deadline per endpoint: however many certificate URLs stall, an endpoint ends within 2 x --timeout,
+// and the result says which steps were cut.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runChecks } from '../shared/engine/pipeline.ts';
+import { DEFAULT_OPTIONS } from '../shared/types.ts';
+import { TestPki } from './helpers/pki.ts';
+import { startStallingEndpoint } from './helpers/hostile.ts';
+
+const TIMEOUT_MS = 1500;
+/** The machine is shared and loaded: room for the capture, decoding and scheduling on top of the budget. */
+const MARGIN_MS = 1500;
+
+test('an endpoint whose every fetch stalls ends within 2 x --timeout, with the fact and the comment', { timeout: 60_000 }, async () => {
+  const endpoint = await startStallingEndpoint(new TestPki());
+  try {
+    const started = performance.now();
+    const [result] = await runChecks({ targets: [{ input: endpoint.target, type: 'DIR' }], options: { ...DEFAULT_OPTIONS, timeoutMs: TIMEOUT_MS } });
+    const elapsed = performance.now() - started;
+    // Step by step, the AIA fetch and three CRLs one after another took 4 x the timeout.
+    assert.ok(elapsed < 2 * TIMEOUT_MS + MARGIN_MS, `the endpoint took ${Math.round(elapsed)} ms`);
+    assert.equal(result!.error, null, 'the capture itself worked');
+    assert.deepEqual(result!.deadlineExceeded, { budgetMs: 2 * TIMEOUT_MS, steps: ['revocation'] });
+    const comment = result!.comments.find((c) => c.id === 'deadline-exceeded');
+    assert.ok(comment, 'the deadline-exceeded comment is given');
+    assert.match(comment.text, /3000 ms budget ran out during the revocation check/);
+    assert.equal(result!.revocation?.status, 'unknown');
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('an endpoint that fetches nothing (offline) has no deadline fact', { timeout: 60_000 }, async () => {
+  const endpoint = await startStallingEndpoint(new TestPki(), 0);
+  try {
+    const [result] = await runChecks({ targets: [{ input: endpoint.target, type: 'DIR' }], options: { ...DEFAULT_OPTIONS, timeoutMs: TIMEOUT_MS, offline: true } });
+    assert.equal(result!.deadlineExceeded, undefined);
+    assert.ok(!result!.comments.some((c) => c.id === 'deadline-exceeded'));
+  } finally {
+    await endpoint.close();
+  }
+});
