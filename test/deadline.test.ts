@@ -20,10 +20,12 @@ test('an endpoint whose every fetch stalls ends within 2 x --timeout, with the f
     // Step by step, the AIA fetch and three CRLs one after another took 4 x the timeout.
     assert.ok(elapsed < 2 * TIMEOUT_MS + MARGIN_MS, `the endpoint took ${Math.round(elapsed)} ms`);
     assert.equal(result!.error, null, 'the capture itself worked');
-    assert.deepEqual(result!.deadlineExceeded, { budgetMs: 2 * TIMEOUT_MS, steps: ['revocation'] });
+    assert.equal(result!.deadlineExceeded?.budgetMs, 2 * TIMEOUT_MS);
+    // The revocation check always outlasts the budget; on a loaded machine the AIA fetch may be cut too.
+    assert.ok(result!.deadlineExceeded.steps.includes('revocation'), `cut: ${result!.deadlineExceeded.steps.join(', ')}`);
     const comment = result!.comments.find((c) => c.id === 'deadline-exceeded');
     assert.ok(comment, 'the deadline-exceeded comment is given');
-    assert.match(comment.text, /3000 ms budget ran out during the revocation check/);
+    assert.match(comment.text, /3000 ms budget ran out during .*the revocation check/);
     assert.equal(result!.revocation?.status, 'unknown');
   } finally {
     await endpoint.close();
