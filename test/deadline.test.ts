@@ -2,7 +2,10 @@
 // and the result says which steps were cut.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { runChecks } from '../shared/engine/pipeline.ts';
+import { startDeadline } from '../shared/engine/deadline.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { TestPki } from './helpers/pki.ts';
 import { startStallingEndpoint } from './helpers/hostile.ts';
@@ -41,4 +44,27 @@ test('an endpoint that fetches nothing (offline) has no deadline fact', { timeou
   } finally {
     await endpoint.close();
   }
+});
+
+test('the deadline fires on the run being cancelled without counting as expired, and lets go of the run signal', async () => {
+  const run = new AbortController();
+  const deadline = startDeadline(60_000, run.signal);
+  assert.equal(getEventListeners(run.signal, 'abort').length, 1);
+  run.abort();
+  assert.ok(deadline.signal.aborted);
+  assert.equal(deadline.expired, false);
+  deadline.dispose();
+
+  const quiet = new AbortController();
+  const finished = startDeadline(60_000, quiet.signal);
+  finished.dispose();
+  assert.equal(getEventListeners(quiet.signal, 'abort').length, 0, 'nothing is left on a long-lived run signal');
+
+  const short = startDeadline(20, undefined);
+  // The deadline's timer does not keep the process alive by itself: wait on one that does.
+  await delay(200);
+  assert.ok(short.signal.aborted);
+  assert.equal(short.expired, true);
+  assert.equal((short.signal.reason as DOMException).name, 'TimeoutError');
+  short.dispose();
 });

@@ -30,6 +30,7 @@ import { checkRevocation } from './revocation/index.ts';
 import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
+import { startDeadline, type EndpointDeadline } from './deadline.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -112,16 +113,23 @@ export function endpointBudgetMs(timeoutMs: number): number {
  * --timeout bound inside it. Steps the deadline cuts are recorded as a fact, never waited for.
  */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
-  const result = emptyResult(endpoint);
   const budgetMs = endpointBudgetMs(options.timeoutMs);
-  const deadline = AbortSignal.timeout(budgetMs);
-  const endpointSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const deadline = startDeadline(budgetMs, signal);
+  try {
+    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal: AbortSignal | undefined, deadline: EndpointDeadline, budgetMs: number): Promise<EndpointResult> {
+  const result = emptyResult(endpoint);
   // AIA and revocation listen once per download in flight.
-  setMaxListeners(0, endpointSignal);
+  setMaxListeners(0, deadline.signal);
   const cut: DeadlineStep[] = [];
   const step = async <T>(name: DeadlineStep, run: () => Promise<T>): Promise<T> => {
     const value = await run();
-    if (deadline.aborted && !signal?.aborted) cut.push(name);
+    if (deadline.expired) cut.push(name);
     return value;
   };
 
@@ -136,10 +144,10 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
 
   // The certificate's URLs may lead into the admin's network only when this server is in it too.
   const guard = createFetchGuard({ mode: options.internalFetches, targetAddress: endpoint.ip });
-  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, endpointSignal, guard, step);
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, deadline.signal, guard, step);
   if (!options.offline) {
     const report = await step('revocation', () =>
-      checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal: endpointSignal, now: new Date(result.checkedAt), guard }),
+      checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal: deadline.signal, now: new Date(result.checkedAt), guard }),
     );
     result.revocation = { ...report.overall, certificates: report.perCert };
   }
