@@ -20,7 +20,7 @@ test('an endpoint whose every fetch stalls ends within 2 x --timeout, with the f
     const started = performance.now();
     const [result] = await runChecks({ targets: [{ input: endpoint.target, type: 'DIR' }], options: { ...DEFAULT_OPTIONS, timeoutMs: TIMEOUT_MS } });
     const elapsed = performance.now() - started;
-    // Step by step, the AIA fetch and three CRLs one after another took 4 x the timeout.
+    // Before the endpoint deadline this took over 3 x the timeout (9.4 s at --timeout 3000).
     assert.ok(elapsed < 2 * TIMEOUT_MS + MARGIN_MS, `the endpoint took ${Math.round(elapsed)} ms`);
     assert.equal(result!.error, null, 'the capture itself worked');
     assert.equal(result!.deadlineExceeded?.budgetMs, 2 * TIMEOUT_MS);
