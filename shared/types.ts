@@ -333,6 +333,18 @@ export interface EndpointResult {
   refusedFetches?: RefusedFetch[];
   /** What the SIP stack answered to one OPTIONS over TLS (when asked for), and whether it took our certificate. */
   sip?: SipOptionsResult | null;
+  /** Set when the endpoint's deadline (2 x the timeout, from the start of the capture) cut network steps short. */
+  deadlineExceeded?: DeadlineExceeded;
+}
+
+/** A network step of one endpoint that the endpoint deadline can cut short. */
+export type DeadlineStep = 'aia' | 'revocation';
+
+export interface DeadlineExceeded {
+  /** The whole endpoint's budget: 2 x the timeout. */
+  budgetMs: number;
+  /** The steps still running (or not yet started) when the budget ran out. */
+  steps: DeadlineStep[];
 }
 
 /** What the user asks the engine to check. */

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestPki, type IssuedCert } from './helpers/pki.ts';
 import { RevocationCa, startRouteServer, type RouteServer } from './helpers/revocation-ca.ts';
-import { closedPort } from './helpers/servers.ts';
+import { closedPort, startSilentServer } from './helpers/servers.ts';
 import { clearAiaCache, fetchMissingIssuers, readIssuerCertificates } from '../shared/engine/chain/aia.ts';
 
 describe('fetchMissingIssuers', () => {
@@ -123,6 +123,23 @@ describe('fetchMissingIssuers', () => {
     const result = await fetchMissingIssuers([der(leaf)], { timeoutMs: 3000, maxFetches: 1 });
     assert.equal(result.fetched.length, 1);
     assert.deepEqual(result.errors, ['Stopped fetching missing issuers after 1 download']);
+  });
+
+  it("fetches a certificate's caIssuers URLs at once: two silent ones cost one timeout, not two", async () => {
+    const silent = await startSilentServer();
+    try {
+      const stalls = [1, 2].map((n) => `caIssuers;URI:http://127.0.0.1:${silent.port}/stall${n}.cer`);
+      const leaf = pki.issue({ cn: 'parallel.contoso.test', issuer: ca, key: 'ec:P-256', extraExt: [`authorityInfoAccess = ${[...stalls, `caIssuers;URI:${url('/ca.cer')}`].join(', ')}`] });
+      const started = performance.now();
+      const result = await fetchMissingIssuers([der(leaf)], { timeoutMs: 1500, knownIssuers: [der(root)] });
+      const elapsed = performance.now() - started;
+      assert.deepEqual(result.fetched.map((f) => f.url), [url('/ca.cer')]);
+      assert.equal(result.errors.length, 2, result.errors.join('; '));
+      // One after another they took 3 s; generous margin for a loaded machine.
+      assert.ok(elapsed < 2700, `took ${Math.round(elapsed)} ms`);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('never rejects on garbage', async () => {

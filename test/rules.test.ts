@@ -544,6 +544,15 @@ test('internal-fetch-refused: lists each refused URL with the address it led to'
   absent(run(goodSpec()), 'internal-fetch-refused');
 });
 
+test('deadline-exceeded: names the budget and every step it cut', () => {
+  const result = makeResult(goodSpec());
+  result.deadlineExceeded = { budgetMs: 10000, steps: ['aia', 'revocation'] };
+  const comment = only(run(result), 'deadline-exceeded');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /10000 ms budget ran out during fetching issuers the server did not send \(AIA\) and the revocation check/);
+  absent(run(goodSpec()), 'deadline-exceeded');
+});
+
 test('endpoint-cap: said once, on the result that carries the cap', () => {
   const capped = makeResult(goodSpec(good, { ip: '127.0.0.2' }));
   capped.endpointCap = { limit: 64, found: 3000 };

@@ -7,6 +7,7 @@
 import type {
   ChainItem,
   CheckOptions,
+  DeadlineStep,
   CheckRequest,
   EndpointResult,
   Endpoint,
@@ -29,6 +30,7 @@ import { checkRevocation } from './revocation/index.ts';
 import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
+import { startDeadline, type EndpointDeadline } from './deadline.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -100,9 +102,39 @@ function failureResult(target: Target, failure: DnsFailure): EndpointResult {
   return result;
 }
 
-/** Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool). */
+/** Everything one endpoint may take on the network: the capture bounds itself to this, the fetches after it share what is left. */
+export function endpointBudgetMs(timeoutMs: number): number {
+  return 2 * timeoutMs;
+}
+
+/**
+ * Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool).
+ * One deadline covers every network step of the endpoint, from the capture on; each step keeps its own
+ * --timeout bound inside it. Steps the deadline cuts are recorded as a fact, never waited for.
+ */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
+  const budgetMs = endpointBudgetMs(options.timeoutMs);
+  const deadline = startDeadline(budgetMs, signal);
+  try {
+    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal: AbortSignal | undefined, deadline: EndpointDeadline, budgetMs: number): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
+  // AIA and revocation listen once per download in flight.
+  setMaxListeners(0, deadline.signal);
+  const cut: DeadlineStep[] = [];
+  const step = async <T>(name: DeadlineStep, run: () => Promise<T>): Promise<T> => {
+    const value = await run();
+    if (deadline.expired) cut.push(name);
+    return value;
+  };
+
+  // The capture already ends within the same budget by itself (see capture/index.ts), so it keeps the run's signal:
+  // a deadline racing its own bound could only cancel a fallback handshake about to finish.
   const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
@@ -112,14 +144,20 @@ export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], 
 
   // The certificate's URLs may lead into the admin's network only when this server is in it too.
   const guard = createFetchGuard({ mode: options.internalFetches, targetAddress: endpoint.ip });
-  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, signal, guard);
+  const built = await decodeAndBuildChain(result, capture.certificates, anchors, options, deadline.signal, guard, step);
   if (!options.offline) {
-    const report = await checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal, now: new Date(result.checkedAt), guard });
+    const report = await step('revocation', () =>
+      checkRevocation({ chain: built, stapledOcsp: capture.stapledOcsp, timeoutMs: options.timeoutMs, signal: deadline.signal, now: new Date(result.checkedAt), guard }),
+    );
     result.revocation = { ...report.overall, certificates: report.perCert };
   }
   if (guard.refused.length) result.refusedFetches = guard.refused;
+  if (cut.length) result.deadlineExceeded = { budgetMs, steps: cut };
   return result;
 }
+
+type StepRunner = <T>(name: DeadlineStep, run: () => Promise<T>) => Promise<T>;
+const untimedStep: StepRunner = (_name, run) => run();
 
 /** The anchors' DER as one stable array per run, so the AIA stage can cache what it parsed from it. */
 const anchorDerCache = new WeakMap<TrustAnchor[], Uint8Array[]>();
@@ -142,11 +180,12 @@ export async function decodeAndBuildChain(
   signal?: AbortSignal,
   // Certificates from files have no server: their URLs lead into the admin's network only when allowed.
   guard: FetchGuard = createFetchGuard({ mode: options.internalFetches, targetAddress: null }),
+  step: StepRunner = untimedStep,
 ): Promise<Uint8Array[]> {
   result.served = served.map((der) => decodeCertificateCached(der));
   const aia = options.offline
     ? { fetched: [] }
-    : await fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors), guard });
+    : await step('aia', () => fetchMissingIssuers(served, { timeoutMs: options.timeoutMs, signal, knownIssuers: anchorDers(anchors), guard }));
   if (guard.refused.length) result.refusedFetches = guard.refused;
   const extraIntermediates = aia.fetched.map((f) => ({ der: f.der, source: 'aia' as const }));
   const outcome = await buildChain({ served, anchors, extraIntermediates, at: new Date(result.checkedAt) });

@@ -248,15 +248,17 @@ async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, res
       if (urls.length) result.errors.push(`The issuer of ${current.label} was not sent and its AIA names only ${urls.join(', ')}, which is not fetched (http and https only)`);
       return;
     }
+    if (opts.signal?.aborted) return;
+    const allowed = httpUrls.slice(0, Math.max(0, maxFetches - attempts));
+    attempts += allowed.length;
+    // All of one certificate's URLs at once: silent ones then cost one timeout together, not one each.
+    const downloads = await Promise.all(
+      allowed.map((url) => untilAborted(cachedDownload(url, opts.timeoutMs, opts.guard), opts.signal, { ok: false, error: 'cancelled' } as Download)),
+    );
     let found: ParsedCert | null = null;
-    for (const url of httpUrls) {
-      if (opts.signal?.aborted) return;
-      if (attempts >= maxFetches) {
-        result.errors.push(`Stopped fetching missing issuers after ${maxFetches} download${maxFetches === 1 ? '' : 's'}`);
-        return;
-      }
-      attempts++;
-      const downloaded = await untilAborted(cachedDownload(url, opts.timeoutMs, opts.guard), opts.signal, { ok: false, error: 'cancelled' } as Download);
+    // Judged in the certificate's URL order, so the first URL that holds the issuer wins as before.
+    for (const [i, downloaded] of downloads.entries()) {
+      const url = allowed[i]!;
       if (!downloaded.ok) {
         if (downloaded.refusedAddress) opts.guard?.noteRefused({ purpose: 'AIA', url, address: downloaded.refusedAddress });
         result.errors.push(`Could not fetch the issuer of ${current.label} from ${url}: ${downloaded.error}`);
@@ -267,14 +269,17 @@ async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, res
         const parsed = parseCertificate(der);
         if (parsed.ok) candidates.push(parsed.cert);
       }
-      found = pickIssuer(candidates, current);
-      for (const candidate of candidates) if (candidate !== found) spare.push({ cert: candidate, url });
-      if (found) {
+      const picked = pickIssuer(candidates, current);
+      for (const candidate of candidates) if (candidate !== picked) spare.push({ cert: candidate, url });
+      if (picked && !found) {
+        found = picked;
         result.fetched.push({ der: found.der, url });
         known.push(found);
-        break;
-      }
-      result.errors.push(`The download from ${url} does not contain the issuer of ${current.label}`);
+      } else if (!picked) result.errors.push(`The download from ${url} does not contain the issuer of ${current.label}`);
+    }
+    if (allowed.length < httpUrls.length && !found) {
+      result.errors.push(`Stopped fetching missing issuers after ${maxFetches} download${maxFetches === 1 ? '' : 's'}`);
+      return;
     }
     if (!found) return;
     current = found;

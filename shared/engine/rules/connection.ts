@@ -1,6 +1,7 @@
 // What happened on the wire around the certificates: nothing received, unreadable, handshake faults,
 // revocation. (Client certificate requests: protocol.ts.)
 import type { Rule } from './types.ts';
+import type { DeadlineStep } from '../../types.ts';
 import { describe, hasCertificates, pathCertificates } from './facts.ts';
 import { MAX_FETCH_URLS_PER_CHAIN } from '../revocation/verdict.ts';
 
@@ -223,6 +224,27 @@ export const internalFetchRefusedRule: Rule = {
   },
 };
 
+const STEP_LABELS: Record<DeadlineStep, string> = { aia: 'fetching issuers the server did not send (AIA)', revocation: 'the revocation check (CRL, OCSP)' };
+
+export const deadlineExceededRule: Rule = {
+  id: 'deadline-exceeded',
+  severity: 'info',
+  description: "The endpoint's time budget (2 x --timeout for all its network steps) ran out, so the steps named were cut short and their findings are incomplete.",
+  check({ result }) {
+    const cut = result.deadlineExceeded;
+    if (!cut) return [];
+    return [
+      {
+        id: 'deadline-exceeded',
+        severity: 'info',
+        text:
+          `This endpoint's ${cut.budgetMs} ms budget ran out during ${cut.steps.map((s) => STEP_LABELS[s]).join(' and ')}, so what those steps report is incomplete. ` +
+          'The certificate URLs answer slowly or not at all from this machine: check outbound HTTP (proxy, firewall), or raise --timeout to wait longer.',
+      },
+    ];
+  },
+};
+
 export const CONNECTION_RULES: readonly Rule[] = [
   notCheckedRule,
   unparseableCertificateRule,
@@ -235,4 +257,5 @@ export const CONNECTION_RULES: readonly Rule[] = [
   crlSkippedRule,
   revocationFetchLimitRule,
   internalFetchRefusedRule,
+  deadlineExceededRule,
 ];

@@ -54,6 +54,8 @@ export class RecordStream {
   constructor(private readonly expectSsl2 = false) {}
 
   private recordsRead = 0;
+  /** Reused for every record header after the first: one allocation per record less. */
+  private readonly headerScratch = new Uint8Array(RECORD_HEADER_LENGTH);
   private fault: TlsFault | null = null;
 
   push(chunk: Uint8Array): void {
@@ -70,7 +72,7 @@ export class RecordStream {
   next(): Parsed<TlsRecord> | null {
     if (this.fault) return { ok: false, fault: this.fault };
     // Only the header is looked at until the whole record is in: no copying per arriving chunk.
-    const header = this.queue.peek(this.recordsRead === 0 ? SNIFF_LENGTH : RECORD_HEADER_LENGTH);
+    const header = this.recordsRead === 0 ? this.queue.peek(SNIFF_LENGTH) : this.headerScratch.subarray(0, this.queue.peekInto(this.headerScratch));
     const headerFault = this.checkHeader(header);
     if (headerFault) {
       this.fault = headerFault;
@@ -79,7 +81,7 @@ export class RecordStream {
     if (header.length < RECORD_HEADER_LENGTH) return null;
     const length = header[3]! * 256 + header[4]!;
     if (this.queue.length < RECORD_HEADER_LENGTH + length) return null;
-    const record = this.queue.take(RECORD_HEADER_LENGTH + length);
+    const record = this.queue.takeView(RECORD_HEADER_LENGTH + length);
     this.recordsRead++;
     return parsed({ type: record[0]!, version: record[1]! * 256 + record[2]!, header: record.subarray(0, RECORD_HEADER_LENGTH), fragment: record.subarray(RECORD_HEADER_LENGTH) });
   }
@@ -87,34 +89,39 @@ export class RecordStream {
   /** Checks as many header bytes as have arrived, so a non-TLS answer is recognised from its first byte. */
   private checkHeader(bytes: Uint8Array): TlsFault | null {
     const first = this.recordsRead === 0;
-    const notTls = (): TlsFault => ({ code: 'NOT_TLS', detail: describeNonTls(bytes) });
     if (first && this.expectSsl2 && bytes.length >= 1 && bytes[0]! & 0x80) {
       // An SSL 2.0 record: two-byte header with the high bit set, then SERVER-HELLO (4), session-id-hit,
       // certificate type, and the server version 0x0002.
       if (bytes.length < 7) return null;
-      return bytes[2] === SSL2_SERVER_HELLO && bytes[5] === 0 && bytes[6] === 2 ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTls();
+      return bytes[2] === SSL2_SERVER_HELLO && bytes[5] === 0 && bytes[6] === 2 ? { code: 'SSL2', detail: 'an SSL 2.0 SERVER-HELLO' } : notTlsFault(bytes);
     }
     if (bytes.length >= 1 && !KNOWN_CONTENT_TYPES.has(bytes[0]!)) {
-      return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: `a record of unknown type ${bytes[0]}` };
+      return first ? notTlsFault(bytes) : { code: 'PROTOCOL_ERROR', detail: `a record of unknown type ${bytes[0]}` };
     }
     // Every SSL 3.0/TLS record version starts with major version 3.
     if (bytes.length >= 2 && bytes[1] !== 3) {
-      return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: 'a record with an invalid version' };
+      return first ? notTlsFault(bytes) : { code: 'PROTOCOL_ERROR', detail: 'a record with an invalid version' };
     }
-    if (first && bytes.length >= 3 && bytes[2]! > 4) return notTls();
+    if (first && bytes.length >= 3 && bytes[2]! > 4) return notTlsFault(bytes);
     if (bytes.length >= RECORD_HEADER_LENGTH) {
       const length = bytes[3]! * 256 + bytes[4]!;
       if (length > MAX_RECORD_LENGTH) {
-        return first ? notTls() : { code: 'PROTOCOL_ERROR', detail: `a record of ${length} bytes, longer than TLS allows` };
+        return first ? notTlsFault(bytes) : { code: 'PROTOCOL_ERROR', detail: `a record of ${length} bytes, longer than TLS allows` };
       }
     }
     return null;
   }
 }
 
+function notTlsFault(bytes: Uint8Array): TlsFault {
+  return { code: 'NOT_TLS', detail: describeNonTls(bytes) };
+}
+
 /** Reassembles handshake messages: one message may span records, one record may hold several messages. */
 export class HandshakeAssembler {
   private readonly queue = new ByteQueue();
+  /** Header plus body length of the message being assembled, once its header is in (read once, not per fragment). */
+  private expected: number | null = null;
 
   push(fragment: Uint8Array): void {
     this.queue.push(fragment);
@@ -127,14 +134,18 @@ export class HandshakeAssembler {
 
   /** Linear in the bytes received: a message is joined once, when its last fragment has arrived. */
   next(): Parsed<HandshakeMessage> | null {
-    if (this.queue.length < 4) return null;
-    const header = this.queue.peek(4);
-    const length = header[1]! * 65536 + header[2]! * 256 + header[3]!;
-    if (length > MAX_HANDSHAKE_MESSAGE_LENGTH) {
-      return malformed(`a handshake message of ${length} bytes, far larger than any real server sends`);
+    if (this.expected === null) {
+      if (this.queue.length < 4) return null;
+      const header = this.queue.peek(4);
+      const length = header[1]! * 65536 + header[2]! * 256 + header[3]!;
+      if (length > MAX_HANDSHAKE_MESSAGE_LENGTH) {
+        return malformed(`a handshake message of ${length} bytes, far larger than any real server sends`);
+      }
+      this.expected = 4 + length;
     }
-    if (this.queue.length < 4 + length) return null;
-    const raw = this.queue.take(4 + length);
+    if (this.queue.length < this.expected) return null;
+    const raw = this.queue.take(this.expected);
+    this.expected = null;
     return parsed({ type: raw[0]!, body: raw.subarray(4), raw });
   }
 }

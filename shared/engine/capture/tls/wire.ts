@@ -99,6 +99,10 @@ export function vector(lengthBytes: 1 | 2 | 3, ...parts: Uint8Array[]): Uint8Arr
  * A FIFO of received bytes that copies each byte a bounded number of times, however the peer splits
  * them: chunks are kept as they arrived and joined only when a complete unit (record, message) is taken.
  */
+/** Chunks shorter than this are copied into the stage; longer ones are queued as they arrived. */
+const SMALL_CHUNK_BYTES = 256;
+const STAGE_BYTES = 16384;
+
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
   /** Index of the first chunk still queued (shifting the array each time would be quadratic). */
@@ -106,6 +110,14 @@ export class ByteQueue {
   /** Bytes of chunks[head] already taken. */
   private headOffset = 0;
   private total = 0;
+  /**
+   * Small chunks (a peer's 1-byte records) are gathered in one buffer, so the queue holds a few large
+   * chunks rather than hundreds of thousands of tiny ones (whose objects alone cost more than the bytes).
+   * Bytes stage[stageStart, stageEnd) are not yet in `chunks`.
+   */
+  private stage = new Uint8Array(0);
+  private stageStart = 0;
+  private stageEnd = 0;
 
   get length(): number {
     return this.total;
@@ -113,14 +125,39 @@ export class ByteQueue {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
     this.total += chunk.length;
+    if (chunk.length >= SMALL_CHUNK_BYTES) {
+      this.flushStage();
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.stageEnd + chunk.length > this.stage.length) {
+      this.flushStage();
+      this.stage = new Uint8Array(STAGE_BYTES);
+      this.stageStart = this.stageEnd = 0;
+    }
+    this.stage.set(chunk, this.stageEnd);
+    this.stageEnd += chunk.length;
+  }
+
+  /** Moves the staged bytes into `chunks` (as a view: the rest of the stage stays in use). */
+  private flushStage(): void {
+    if (this.stageEnd === this.stageStart) return;
+    this.chunks.push(this.stage.subarray(this.stageStart, this.stageEnd));
+    this.stageStart = this.stageEnd;
   }
 
   /** The first `count` bytes (fewer if fewer are queued), without removing them. */
   peek(count: number): Uint8Array {
-    const wanted = Math.min(count, this.total);
-    const out = new Uint8Array(wanted);
+    const out = new Uint8Array(Math.min(count, this.total));
+    this.peekInto(out);
+    return out;
+  }
+
+  /** Copies the first bytes into `out` without removing them; returns how many were copied. */
+  peekInto(out: Uint8Array): number {
+    this.flushStage();
+    const wanted = Math.min(out.length, this.total);
     let filled = 0;
     let offset = this.headOffset;
     for (let i = this.head; filled < wanted; i++) {
@@ -130,7 +167,23 @@ export class ByteQueue {
       filled += part.length;
       offset = 0;
     }
-    return out;
+    return filled;
+  }
+
+  /**
+   * Removes the first `count` bytes and returns them as a view into the received chunk when they lie
+   * within one (no copy: a flight of tiny records would otherwise cost an allocation each), else as a copy.
+   */
+  takeView(count: number): Uint8Array {
+    this.flushStage();
+    const chunk = this.chunks[this.head];
+    if (chunk && chunk.length - this.headOffset > count) {
+      const view = chunk.subarray(this.headOffset, this.headOffset + count);
+      this.headOffset += count;
+      this.total -= count;
+      return view;
+    }
+    return this.take(count);
   }
 
   /** Removes and returns the first `count` bytes (a fresh copy); `count` must not exceed `length`. */
