@@ -1,0 +1,68 @@
+// Each certificate is parsed once per process while it stays in this cache: one asn1js parse feeds
+// both object models, the display fields (CertInfo, @peculiar's schemas) and the path facts
+// (ParsedCert, pkijs) that chain building, AIA, revocation and the rules read.
+// Lifetime: a least-recently-used cache for the whole process, keyed by the SHA-256 of the DER
+// and bounded by DECODE_CACHE_LIMIT entries. A bulk run of a thousand partners meets the same few
+// intermediates and roots again and again; after the first use they cost one hash each.
+import { createHash } from 'node:crypto';
+import type { CertInfo } from '../../types.ts';
+import { buildCertInfo, parseDerTree } from './cert-info.ts';
+import { readPathFacts, type ParseResult } from './path-facts.ts';
+
+/** One certificate, decoded once. Shared between callers: treat it as immutable. */
+export interface DecodedCertificate {
+  /** SHA-256 of the DER, lower-case hex (the key of this cache, and ParsedCert.id). */
+  id: string;
+  /** What the UI and the reports show, in Windows wording. */
+  info: CertInfo;
+  /** What chain building, AIA, revocation and the rules need; { ok: false } when it did not decode. */
+  path: ParseResult;
+}
+
+export const DECODE_CACHE_LIMIT = 2000;
+const decodeCache = new Map<string, DecodedCertificate>();
+let parses = 0;
+
+/** The certificate's model, parsed on first use (a copy of the bytes is kept, never the caller's buffer). */
+export function decodedCertificate(der: Uint8Array): DecodedCertificate {
+  const id = createHash('sha256').update(der).digest('hex');
+  const cached = decodeCache.get(id);
+  if (cached) {
+    // Re-insert to mark it most recently used (a Map iterates in insertion order).
+    decodeCache.delete(id);
+    decodeCache.set(id, cached);
+    return cached;
+  }
+  const decoded = decodeBoth(new Uint8Array(der), id);
+  decodeCache.set(id, decoded);
+  if (decodeCache.size > DECODE_CACHE_LIMIT) decodeCache.delete(decodeCache.keys().next().value!);
+  return decoded;
+}
+
+function decodeBoth(bytes: Uint8Array, id: string): DecodedCertificate {
+  parses++;
+  const tree = parseDerTree(bytes);
+  return { id, info: buildCertInfo(bytes, id.toUpperCase(), tree), path: pathFacts(bytes, id, tree) };
+}
+
+function pathFacts(der: Uint8Array, id: string, tree: ReturnType<typeof parseDerTree>): ParseResult {
+  try {
+    if ('error' in tree) throw tree.error;
+    return { ok: true, cert: readPathFacts(der, tree.root, id) };
+  } catch (error) {
+    return { ok: false, error: `The certificate could not be decoded (${(error as Error).message || 'malformed DER'})` };
+  }
+}
+
+/** How many certificates have been parsed (cache misses) since the process started: for tests and the benchmark. */
+export function certificateParses(): number {
+  return parses;
+}
+
+export function clearDecodeCache(): void {
+  decodeCache.clear();
+}
+
+export function decodeCacheSize(): number {
+  return decodeCache.size;
+}
