@@ -45,7 +45,8 @@ export function decodeExtension(extension: Extension): { info: ExtensionInfo; fa
 
 // ---- Key usage -------------------------------------------------------------------------------
 
-const KEY_USAGE_BITS: readonly { flag: string; labels: string[] }[] = [
+/** The key usage bits in order: the flag the engine reads and Windows' labels. */
+export const KEY_USAGE_BITS: readonly { flag: string; labels: string[] }[] = [
   { flag: 'digitalSignature', labels: ['Digital Signature'] },
   { flag: 'nonRepudiation', labels: ['Non-Repudiation'] },
   { flag: 'keyEncipherment', labels: ['Key Encipherment'] },

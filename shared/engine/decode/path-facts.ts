@@ -4,6 +4,8 @@ import { hex } from '../../bytes.ts';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readValidityTimes, validityProblemText } from './time.ts';
+import { bitIsSet } from './extension-values.ts';
+import { KEY_USAGE_BITS } from './extensions.ts';
 import { OID, UNDERSTOOD_EXTENSIONS } from './oids.ts';
 import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from '../chain/names.ts';
 
@@ -19,11 +21,6 @@ export interface NameConstraintsValue {
   permitted: GeneralNameValue[] | null;
   excluded: GeneralNameValue[] | null;
 }
-
-const KEY_USAGE_BITS = [
-  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement',
-  'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
-] as const;
 
 export interface ParsedCert {
   der: Uint8Array;
@@ -199,8 +196,8 @@ function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean 
       if (!(value instanceof asn1js.BitString)) return false;
       const bytes = value.valueBlock.valueHexView;
       const usages = new Set<string>();
-      KEY_USAGE_BITS.forEach((name, bit) => {
-        if ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) usages.add(name);
+      KEY_USAGE_BITS.forEach(({ flag }, bit) => {
+        if (bitIsSet(bytes, bit)) usages.add(flag);
       });
       parsed.keyUsage = { critical, usages };
       return true;
