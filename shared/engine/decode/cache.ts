@@ -2,7 +2,8 @@
 // both object models, the display fields (CertInfo, @peculiar's schemas) and the path facts
 // (ParsedCert, pkijs) that chain building, AIA, revocation and the rules read.
 // Lifetime: a least-recently-used cache for the whole process, keyed by the SHA-256 of the DER
-// and bounded by DECODE_CACHE_LIMIT entries. A bulk run of a thousand partners meets the same few
+// and bounded by DECODE_CACHE_LIMIT entries and DECODE_CACHE_BYTE_LIMIT bytes of DER (a model holds a
+// few times its DER: a hostile multi-megabyte certificate must not pin gigabytes). A bulk run of a thousand partners meets the same few
 // intermediates and roots again and again; after the first use they cost one hash each.
 import { createHash } from 'node:crypto';
 import type { CertInfo } from '../../types.ts';
@@ -20,7 +21,9 @@ export interface DecodedCertificate {
 }
 
 export const DECODE_CACHE_LIMIT = 2000;
-const decodeCache = new Map<string, DecodedCertificate>();
+export const DECODE_CACHE_BYTE_LIMIT = 32 * 1024 * 1024;
+const decodeCache = new Map<string, DecodedCertificate & { size: number }>();
+let cachedBytes = 0;
 let parses = 0;
 
 /** The certificate's model, parsed on first use (a copy of the bytes is kept, never the caller's buffer). */
@@ -33,9 +36,15 @@ export function decodedCertificate(der: Uint8Array): DecodedCertificate {
     decodeCache.set(id, cached);
     return cached;
   }
-  const decoded = decodeBoth(new Uint8Array(der), id);
+  const decoded = { ...decodeBoth(new Uint8Array(der), id), size: der.length };
   decodeCache.set(id, decoded);
-  if (decodeCache.size > DECODE_CACHE_LIMIT) decodeCache.delete(decodeCache.keys().next().value!);
+  cachedBytes += decoded.size;
+  // Least recently used first; the newest entry always stays.
+  for (const [oldest, entry] of decodeCache) {
+    if (decodeCache.size <= 1 || (decodeCache.size <= DECODE_CACHE_LIMIT && cachedBytes <= DECODE_CACHE_BYTE_LIMIT)) break;
+    decodeCache.delete(oldest);
+    cachedBytes -= entry.size;
+  }
   return decoded;
 }
 
@@ -61,6 +70,7 @@ export function certificateParses(): number {
 
 export function clearDecodeCache(): void {
   decodeCache.clear();
+  cachedBytes = 0;
 }
 
 export function decodeCacheSize(): number {

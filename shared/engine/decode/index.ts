@@ -10,7 +10,7 @@ import { decodedCertificate } from './cache.ts';
 import { formatName } from './names.ts';
 
 export { signatureAlgorithmName } from './cert-info.ts';
-export { certificateParses, clearDecodeCache, decodeCacheSize, decodedCertificate, DECODE_CACHE_LIMIT, type DecodedCertificate } from './cache.ts';
+export { certificateParses, clearDecodeCache, decodeCacheSize, decodedCertificate, DECODE_CACHE_BYTE_LIMIT, DECODE_CACHE_LIMIT, type DecodedCertificate } from './cache.ts';
 export { extensionName } from './oids.ts';
 export { formatName } from './names.ts';
 
