@@ -6,7 +6,7 @@ import * as pkijs from 'pkijs';
 import { readValidityTimes, validityProblemText } from './time.ts';
 import { bitIsSet } from './extension-values.ts';
 import { KEY_USAGE_BITS } from './extensions.ts';
-import { OID, UNDERSTOOD_EXTENSIONS } from './oids.ts';
+import { OID, OID_AIA_CA_ISSUERS, OID_AIA_OCSP, UNDERSTOOD_EXTENSIONS } from './oids.ts';
 import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from '../chain/names.ts';
 
 /** A GeneralName reduced to what name matching needs. */
@@ -72,6 +72,8 @@ export interface ParsedCert {
   nameConstraints: NameConstraintsValue | null;
   subjectKeyId: string | null;
   authorityKeyId: { critical: boolean; keyId: string | null; hasIssuer: boolean; hasSerial: boolean } | null;
+  /** Where its issuer and revocation data live (AIA fetches and revocation read these). */
+  urls: CertificateUrls;
 }
 
 /** The largest time a Date holds (ECMAScript: 8.64e15 ms either side of 1970). */
@@ -134,6 +136,7 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
     nameConstraints: null,
     subjectKeyId: null,
     authorityKeyId: null,
+    urls: readCertificateUrls(cert),
   };
   const seen = new Set<string>();
   for (const extension of cert.extensions ?? []) {
@@ -264,3 +267,34 @@ function generalName(name: pkijs.GeneralName): GeneralNameValue {
   }
 }
 
+export interface CertificateUrls {
+  caIssuers: string[];
+  ocsp: string[];
+  crl: string[];
+}
+
+/** The URLs a certificate names: AIA caIssuers and OCSP, CRL distribution points (full names only). */
+function readCertificateUrls(cert: pkijs.Certificate): CertificateUrls {
+  const urls: CertificateUrls = { caIssuers: [], ocsp: [], crl: [] };
+  for (const extension of cert.extensions ?? []) {
+    try {
+      const value: unknown = extension.parsedValue;
+      if (extension.extnID === OID.authorityInfoAccess && value instanceof pkijs.InfoAccess) {
+        for (const description of value.accessDescriptions) {
+          const location = description.accessLocation;
+          if (location.type !== 6) continue;
+          if (description.accessMethod === OID_AIA_CA_ISSUERS) urls.caIssuers.push(String(location.value));
+          else if (description.accessMethod === OID_AIA_OCSP) urls.ocsp.push(String(location.value));
+        }
+      } else if (extension.extnID === OID.crlDistributionPoints && value instanceof pkijs.CRLDistributionPoints) {
+        for (const point of value.distributionPoints) {
+          if (!Array.isArray(point.distributionPoint)) continue;
+          for (const name of point.distributionPoint) if (name.type === 6) urls.crl.push(String(name.value));
+        }
+      }
+    } catch {
+      // A malformed extension names no URL; the decoder reports it elsewhere.
+    }
+  }
+  return urls;
+}

@@ -12,7 +12,7 @@ export type { CertRevocation };
 import { parseCertificate, type ParsedCert } from '../chain/cert.ts';
 import { canonicalName, formatName, parseName } from '../chain/names.ts';
 import { verifyCertificateSignature, type SignatureResult } from '../chain/signature.ts';
-import { certificateUrls, couldHaveIssued, untilAborted } from '../chain/aia.ts';
+import { couldHaveIssued, untilAborted } from '../chain/aia.ts';
 import { boundedFetch, isHttpUrl } from '../net/http-fetch.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
 
@@ -185,7 +185,7 @@ interface MethodOutcome {
 }
 
 async function checkOne(index: number, cert: ParsedCert, issuer: ParsedCert, staple: Uint8Array | null, input: RevocationInput, now: Date): Promise<CertRevocation> {
-  const urls = certificateUrls(cert.pkijs);
+  const urls = cert.urls;
   if (urls.crl.length === 0 && urls.ocsp.length === 0 && !staple) {
     return unchecked(index, cert, 'The certificate names neither a CRL distribution point nor an OCSP responder, so its revocation cannot be checked.');
   }
