@@ -1,28 +1,30 @@
 // Each certificate is parsed once per process while it stays in this cache: one asn1js parse feeds
 // both object models, the display fields (CertInfo, @peculiar's schemas) and the path facts
-// (ParsedCert, pkijs) that chain building, AIA, revocation and the rules read.
-// Lifetime: a least-recently-used cache for the whole process, keyed by the SHA-256 of the DER
-// and bounded by DECODE_CACHE_LIMIT entries and DECODE_CACHE_BYTE_LIMIT bytes of DER (a model holds a
-// few times its DER: a hostile multi-megabyte certificate must not pin gigabytes). A bulk run of a thousand partners meets the same few
-// intermediates and roots again and again; after the first use they cost one hash each.
+// (ParsedCert, pkijs) that chain building, AIA, revocation and the rules read. The display fields
+// are built from that same tree on first use: most of the ~150 trust anchors are never shown.
+// Lifetime: a least-recently-used cache for the whole process, keyed by the SHA-256 of the DER and
+// bounded by DECODE_CACHE_LIMIT entries and DECODE_CACHE_BYTE_LIMIT bytes of DER (a model holds a
+// few times its DER: a hostile multi-megabyte certificate must not pin gigabytes). A bulk run of a
+// thousand partners meets the same few intermediates and roots again and again; after the first use
+// they cost one hash each.
 import { createHash } from 'node:crypto';
 import type { CertInfo } from '../../types.ts';
-import { buildCertInfo, parseDerTree } from './cert-info.ts';
+import { buildCertInfo, parseDerTree, type DerTree } from './cert-info.ts';
 import { readPathFacts, type ParseResult } from './path-facts.ts';
 
 /** One certificate, decoded once. Shared between callers: treat it as immutable. */
 export interface DecodedCertificate {
   /** SHA-256 of the DER, lower-case hex (the key of this cache, and ParsedCert.id). */
   id: string;
-  /** What the UI and the reports show, in Windows wording. */
-  info: CertInfo;
+  /** What the UI and the reports show, in Windows wording (built on first read). */
+  readonly info: CertInfo;
   /** What chain building, AIA, revocation and the rules need; { ok: false } when it did not decode. */
   path: ParseResult;
 }
 
 export const DECODE_CACHE_LIMIT = 2000;
 export const DECODE_CACHE_BYTE_LIMIT = 32 * 1024 * 1024;
-const decodeCache = new Map<string, DecodedCertificate & { size: number }>();
+const decodeCache = new Map<string, { decoded: DecodedCertificate; size: number }>();
 let cachedBytes = 0;
 let parses = 0;
 
@@ -34,11 +36,11 @@ export function decodedCertificate(der: Uint8Array): DecodedCertificate {
     // Re-insert to mark it most recently used (a Map iterates in insertion order).
     decodeCache.delete(id);
     decodeCache.set(id, cached);
-    return cached;
+    return cached.decoded;
   }
-  const decoded = { ...decodeBoth(new Uint8Array(der), id), size: der.length };
-  decodeCache.set(id, decoded);
-  cachedBytes += decoded.size;
+  const decoded = decodeBoth(new Uint8Array(der), id);
+  decodeCache.set(id, { decoded, size: der.length });
+  cachedBytes += der.length;
   // Least recently used first; the newest entry always stays.
   for (const [oldest, entry] of decodeCache) {
     if (decodeCache.size <= 1 || (decodeCache.size <= DECODE_CACHE_LIMIT && cachedBytes <= DECODE_CACHE_BYTE_LIMIT)) break;
@@ -50,11 +52,23 @@ export function decodedCertificate(der: Uint8Array): DecodedCertificate {
 
 function decodeBoth(bytes: Uint8Array, id: string): DecodedCertificate {
   parses++;
-  const tree = parseDerTree(bytes);
-  return { id, info: buildCertInfo(bytes, id.toUpperCase(), tree), path: pathFacts(bytes, id, tree) };
+  let tree: DerTree | null = parseDerTree(bytes);
+  const path = pathFacts(bytes, id, tree);
+  let info: CertInfo | null = null;
+  return {
+    id,
+    path,
+    get info(): CertInfo {
+      if (!info) {
+        info = buildCertInfo(bytes, id.toUpperCase(), tree!);
+        tree = null;
+      }
+      return info;
+    },
+  };
 }
 
-function pathFacts(der: Uint8Array, id: string, tree: ReturnType<typeof parseDerTree>): ParseResult {
+function pathFacts(der: Uint8Array, id: string, tree: DerTree): ParseResult {
   try {
     if ('error' in tree) throw tree.error;
     return { ok: true, cert: readPathFacts(der, tree.root, id) };
