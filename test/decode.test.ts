@@ -12,6 +12,7 @@ import {
   decodeCacheSize,
   decodeCertificate,
   decodeCertificateCached,
+  DECODE_CACHE_BYTE_LIMIT,
   DECODE_CACHE_LIMIT,
 } from '../shared/engine/decode/index.ts';
 import { serialHex } from '../shared/engine/decode/der.ts';
@@ -604,6 +605,18 @@ describe('decodeCertificateCached', () => {
     assert.equal(decodeCacheSize(), DECODE_CACHE_LIMIT);
     assert.equal(decodeCertificateCached(leaf.der), kept);
     assert.notEqual(decodeCertificateCached(ca.der), dropped);
+    clearDecodeCache();
+  });
+
+  test('is bounded by bytes too: huge certificates do not pile up', () => {
+    clearDecodeCache();
+    const size = 3 * 1024 * 1024;
+    for (let i = 0; i < 12; i++) {
+      const huge = new Uint8Array(size);
+      huge[size - 1] = i;
+      decodeCertificateCached(huge);
+    }
+    assert.equal(decodeCacheSize(), Math.floor(DECODE_CACHE_BYTE_LIMIT / size));
     clearDecodeCache();
   });
 });

@@ -31,10 +31,6 @@ export interface FetchMissingIssuersResult {
   errors: string[];
 }
 
-const OID_AIA = '1.3.6.1.5.5.7.1.1';
-const OID_CRL_DISTRIBUTION_POINTS = '2.5.29.31';
-const OID_AD_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
-const OID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 
 /** An issuer certificate is small; a .p7c with a few certificates stays well under this. */
@@ -44,38 +40,6 @@ const MAX_DEPTH = 8;
 /** A failed URL is retried after this long (a bulk run does not wait for a dead server 1,000 times). */
 const FAILURE_CACHE_MS = 60_000;
 const MAX_CACHE_ENTRIES = 500;
-
-export interface CertificateUrls {
-  caIssuers: string[];
-  ocsp: string[];
-  crl: string[];
-}
-
-/** The URLs a certificate names: AIA caIssuers and OCSP, CRL distribution points (full names only). */
-export function certificateUrls(cert: pkijs.Certificate): CertificateUrls {
-  const urls: CertificateUrls = { caIssuers: [], ocsp: [], crl: [] };
-  for (const extension of cert.extensions ?? []) {
-    try {
-      const value: unknown = extension.parsedValue;
-      if (extension.extnID === OID_AIA && value instanceof pkijs.InfoAccess) {
-        for (const description of value.accessDescriptions) {
-          const location = description.accessLocation;
-          if (location.type !== 6) continue;
-          if (description.accessMethod === OID_AD_CA_ISSUERS) urls.caIssuers.push(String(location.value));
-          else if (description.accessMethod === OID_AD_OCSP) urls.ocsp.push(String(location.value));
-        }
-      } else if (extension.extnID === OID_CRL_DISTRIBUTION_POINTS && value instanceof pkijs.CRLDistributionPoints) {
-        for (const point of value.distributionPoints) {
-          if (!Array.isArray(point.distributionPoint)) continue;
-          for (const name of point.distributionPoint) if (name.type === 6) urls.crl.push(String(name.value));
-        }
-      }
-    } catch {
-      // A malformed extension names no URL; the decoder reports it elsewhere.
-    }
-  }
-  return urls;
-}
 
 /** Certificates in a caIssuers download: DER, PEM, or PKCS#7 certs-only (.p7c / .p7b), DER or PEM. */
 export function readIssuerCertificates(bytes: Uint8Array): { certificates: Uint8Array[]; error: string | null } {
@@ -241,7 +205,7 @@ async function walkUp(certs: Uint8Array[], opts: FetchMissingIssuersOptions, res
       current = fromSpare;
       continue;
     }
-    const urls = certificateUrls(current.pkijs).caIssuers;
+    const urls = current.urls.caIssuers;
     const httpUrls = urls.filter(isHttpUrl);
     if (httpUrls.length === 0) {
       // No URL at all is left to the chain builder to report (it is usual for a root's certificate).

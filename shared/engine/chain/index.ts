@@ -9,7 +9,8 @@
 // By default the rules are those a real client enforces; `strict` adds the RFC 5280 / CA/B Forum
 // profile rules (chain/profile.ts) that the x509-limbo conformance run measures.
 import type { TrustStoreName } from '../../types.ts';
-import { OID, parseCertificate, type ParsedCert, type ParseResult } from './cert.ts';
+import { parseCertificate, type ParsedCert, type ParseResult } from './cert.ts';
+import { OID } from '../decode/oids.ts';
 import { candidatePaths, CertPool, compareScores, isAnchor, type FoundPath, type PoolEntry } from './search.ts';
 import { verifyCertificateSignature, type SignatureResult } from './signature.ts';
 import { ISSUER_NOT_FOUND, ROOT_NOT_TRUSTED, SELF_SIGNED_NOT_TRUSTED, validatePath } from './validate.ts';

@@ -1,7 +1,8 @@
 // The strict profile: RFC 5280 "conforming CA" rules and CA/Browser Forum rules that mainstream TLS
 // clients (Windows, OpenSSL) do not enforce. Used by the conformance run; off by default so that the
 // app's verdict matches what a real client decides (old internal CAs break many of these rules).
-import { extensionName, OID, PATH_EXTENSIONS, type ParsedCert } from './cert.ts';
+import type { ParsedCert } from './cert.ts';
+import { extensionName, OID, PATH_EXTENSIONS } from '../decode/oids.ts';
 
 export interface ProfilePosition {
   isLeaf: boolean;

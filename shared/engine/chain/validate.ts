@@ -1,6 +1,7 @@
 // RFC 5280 section 6 path validation of one candidate path, link by link, so that every certificate
 // gets its own verdict and reason (the original tool's "Chain is valid" per chain item).
-import { extensionName, mayCertSign, PATH_EXTENSIONS, UNDERSTOOD_EXTENSIONS, type ParsedCert } from './cert.ts';
+import { mayCertSign, type ParsedCert } from './cert.ts';
+import { extensionName, PATH_EXTENSIONS, UNDERSTOOD_EXTENSIONS } from '../decode/oids.ts';
 import { checkNameConstraints, malformedConstraint, type ConstraintSet } from './name-constraints.ts';
 import { profileProblems } from './profile.ts';
 import { MAX_DEPTH } from './search.ts';

@@ -3,74 +3,28 @@
 // plus the facts the rest of the engine needs (SANs, EKUs, key usage, URLs, key identifiers).
 // Each extension is decoded on its own: one that will not parse shows as hex and the rest still decode.
 import { AsnParser } from '@peculiar/asn1-schema';
-import {
-  AuthorityInfoAccessSyntax,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  CertificatePolicies,
-  CRLDistributionPoints,
-  ExtendedKeyUsage,
-  KeyUsage,
-  NameConstraints,
-  PolicyConstraints,
-  PolicyMappings,
-  PrivateKeyUsagePeriod,
-  SubjectAlternativeName,
-  SubjectKeyIdentifier,
-  UserNotice,
-  type DistributionPoint,
-  type Extension,
-  type GeneralSubtrees,
-} from '@peculiar/asn1-x509';
-import * as asn1js from 'asn1js';
-import type { ExtensionInfo, SanEntry } from '../../types.ts';
-import { asn1Text, parseDer, spacedHex } from './der.ts';
-import { generalNameLines, indent, sanEntry } from './general-names.ts';
-import { nameParts } from './names.ts';
-import {
-  ACCESS_METHOD_NAMES,
-  EKU_NAMES,
-  EXTENSION_NAMES,
-  OID_AIA_CA_ISSUERS,
-  OID_AIA_OCSP,
-  OID_CPS_QUALIFIER,
-  OID_USER_NOTICE_QUALIFIER,
-  POLICY_NAMES,
-} from './oids.ts';
-import { formatSctList } from './sct.ts';
+import { AuthorityKeyIdentifier, BasicConstraints, KeyUsage, NameConstraints, SubjectAlternativeName, SubjectKeyIdentifier, type Extension, type GeneralSubtrees } from '@peculiar/asn1-x509';
+import type { ExtensionInfo } from '../../types.ts';
 import { toBytes } from '../../bytes.ts';
+import { spacedHex } from './der.ts';
+import { bitIsSet, parseList, type ExtensionFacts, type Formatted, type Formatter } from './extension-values.ts';
+import { formatAuthorityInfoAccess, formatCrlDistributionPoints, formatFreshestCrl, formatSubjectInfoAccess } from './extension-locations.ts';
+import { formatApplicationPolicies, formatCertificatePolicies, formatEnhancedKeyUsage, formatPolicyConstraints, formatPolicyMappings } from './extension-policies.ts';
+import {
+  formatCaVersion,
+  formatNetscapeCertType,
+  formatOctets,
+  formatPrivateKeyUsagePeriod,
+  formatSct,
+  formatSmimeCapabilities,
+  formatTemplateInformation,
+  formatText,
+} from './extension-vendor.ts';
+import { generalNameLines, indent, sanEntry } from './general-names.ts';
+import { extensionName } from './oids.ts';
 
-/** What the engine reads out of the extensions, besides their display text. */
-export interface ExtensionFacts {
-  san: SanEntry[];
-  ekus: string[];
-  keyUsage: string[];
-  basicConstraints: { isCA: boolean; pathLength: number | null };
-  crlUrls: string[];
-  ocspUrls: string[];
-  caIssuerUrls: string[];
-  subjectKeyId: string;
-  authorityKeyId: string | null;
-}
-
-interface Formatted {
-  data: string;
-  facts?: Partial<ExtensionFacts>;
-}
-
-type Formatter = (value: Uint8Array) => Formatted;
-
-/**
- * Parse a SEQUENCE OF value into a plain array: the schema's list classes extend Array, so map() and
- * filter() on them would return those classes, which must not leak into CertInfo (JSON/IPC, deepEqual).
- */
-function parseList<T>(value: Uint8Array, type: new () => T[]): T[] {
-  return Array.from(AsnParser.parse(value, type));
-}
-
-export function extensionName(oid: string): string {
-  return EXTENSION_NAMES[oid] ?? oid;
-}
+export type { ExtensionFacts } from './extension-values.ts';
+export { extensionName } from './oids.ts';
 
 /** Decode one extension; never throws (a value that will not decode shows as spaced hex). */
 export function decodeExtension(extension: Extension): { info: ExtensionInfo; facts: Partial<ExtensionFacts> } {
@@ -91,7 +45,8 @@ export function decodeExtension(extension: Extension): { info: ExtensionInfo; fa
 
 // ---- Key usage -------------------------------------------------------------------------------
 
-const KEY_USAGE_BITS: readonly { flag: string; labels: string[] }[] = [
+/** The key usage bits in order: the flag the engine reads and Windows' labels. */
+export const KEY_USAGE_BITS: readonly { flag: string; labels: string[] }[] = [
   { flag: 'digitalSignature', labels: ['Digital Signature'] },
   { flag: 'nonRepudiation', labels: ['Non-Repudiation'] },
   { flag: 'keyEncipherment', labels: ['Key Encipherment'] },
@@ -103,11 +58,6 @@ const KEY_USAGE_BITS: readonly { flag: string; labels: string[] }[] = [
   { flag: 'encipherOnly', labels: ['Encipher Only'] },
   { flag: 'decipherOnly', labels: ['Decipher Only'] },
 ];
-
-function bitIsSet(bytes: Uint8Array, bit: number): boolean {
-  const byte = bytes[bit >> 3];
-  return byte !== undefined && (byte & (0x80 >> (bit & 7))) !== 0;
-}
 
 function formatKeyUsage(value: Uint8Array): Formatted {
   const bits = toBytes(AsnParser.parse(value, KeyUsage).value);
@@ -124,25 +74,6 @@ function formatKeyUsage(value: Uint8Array): Formatted {
       ? 'Information Not Available'
       : `${labels.join(', ')} (${spacedHex(bits)})`.trimStart();
   return { data, facts: { keyUsage: flags } };
-}
-
-const NETSCAPE_CERT_TYPE_LABELS = [
-  'SSL Client Authentication',
-  'SSL Server Authentication',
-  'S/MIME',
-  'Signature',
-  '',
-  'SSL CA',
-  'S/MIME CA',
-  'Signature CA',
-];
-
-function formatNetscapeCertType(value: Uint8Array): Formatted {
-  const node = parseDer(value);
-  if (!(node instanceof asn1js.BitString)) throw new Error('not a BIT STRING');
-  const bits = node.valueBlock.valueHexView;
-  const labels = NETSCAPE_CERT_TYPE_LABELS.filter((label, bit) => label && bitIsSet(bits, bit));
-  return { data: `${labels.join(', ')} (${spacedHex(bits.subarray(0, 1))})`.trimStart() };
 }
 
 // ---- Names and identifiers -------------------------------------------------------------------
@@ -185,185 +116,6 @@ function formatBasicConstraints(value: Uint8Array): Formatted {
   };
 }
 
-// ---- Usages and policies ---------------------------------------------------------------------
-
-function ekuLine(oid: string): string {
-  return `${EKU_NAMES[oid] ?? 'Unknown Key Usage'} (${oid})`;
-}
-
-function formatEnhancedKeyUsage(value: Uint8Array): Formatted {
-  const ekus = parseList(value, ExtendedKeyUsage);
-  return { data: ekus.map(ekuLine).join('\n'), facts: { ekus } };
-}
-
-function qualifierLines(qualifierId: string, qualifier: ArrayBuffer): string[] {
-  const pad = indent(3);
-  if (qualifierId === OID_CPS_QUALIFIER) {
-    const text = asn1Text(parseDer(qualifier));
-    if (text !== null) return [`${pad}${text}`];
-  }
-  if (qualifierId === OID_USER_NOTICE_QUALIFIER) {
-    const notice = AsnParser.parse(qualifier, UserNotice);
-    const lines: string[] = [];
-    if (notice.noticeRef) {
-      lines.push(`${pad}Notice Reference:`);
-      lines.push(`${indent(4)}Organization=${notice.noticeRef.organization.toString()}`);
-      lines.push(`${indent(4)}Notice Number=${notice.noticeRef.noticeNumbers.join(', ')}`);
-    }
-    if (notice.explicitText) lines.push(`${pad}Notice Text=${notice.explicitText.toString()}`);
-    return lines;
-  }
-  return [`${pad}${spacedHex(qualifier)}`];
-}
-
-function qualifierIdName(qualifierId: string): string {
-  if (qualifierId === OID_CPS_QUALIFIER) return 'CPS';
-  if (qualifierId === OID_USER_NOTICE_QUALIFIER) return 'User Notice';
-  return qualifierId;
-}
-
-/** Certificate Policies and Microsoft's Application Policies share one layout. */
-function formatPolicies(value: Uint8Array, heading: string, policyName: (oid: string) => string): Formatted {
-  const policies = parseList(value, CertificatePolicies);
-  const lines: string[] = [];
-  policies.forEach((policy, i) => {
-    lines.push(`[${i + 1}]${heading}:`, `${indent(1)}Policy Identifier=${policyName(policy.policyIdentifier)}`);
-    (policy.policyQualifiers ?? []).forEach((qualifier, j) => {
-      lines.push(
-        `${indent(1)}[${i + 1},${j + 1}]Policy Qualifier Info:`,
-        `${indent(2)}Policy Qualifier Id=${qualifierIdName(qualifier.policyQualifierId)}`,
-        `${indent(2)}Qualifier:`,
-        ...qualifierLines(qualifier.policyQualifierId, qualifier.qualifier),
-      );
-    });
-  });
-  return { data: lines.join('\n') };
-}
-
-function formatCertificatePolicies(value: Uint8Array): Formatted {
-  return formatPolicies(value, 'Certificate Policy', (oid) => POLICY_NAMES[oid] ?? oid);
-}
-
-function formatApplicationPolicies(value: Uint8Array): Formatted {
-  return formatPolicies(value, 'Application Certificate Policy', (oid) => EKU_NAMES[oid] ?? oid);
-}
-
-function formatPolicyMappings(value: Uint8Array): Formatted {
-  const mappings = parseList(value, PolicyMappings);
-  return {
-    data: mappings
-      .flatMap((mapping, i) => [
-        `[${i + 1}]Issuer Domain=${mapping.issuerDomainPolicy}`,
-        `${indent(1)}Subject Domain=${mapping.subjectDomainPolicy}`,
-      ])
-      .join('\n'),
-  };
-}
-
-function skipCerts(value: ArrayBuffer): number {
-  return toBytes(value).reduce((n, byte) => n * 256 + byte, 0);
-}
-
-function formatPolicyConstraints(value: Uint8Array): Formatted {
-  const constraints = AsnParser.parse(value, PolicyConstraints);
-  const lines: string[] = [];
-  if (constraints.requireExplicitPolicy) {
-    lines.push(`Required Explicit Policy Skip Certs=${skipCerts(constraints.requireExplicitPolicy)}`);
-  }
-  if (constraints.inhibitPolicyMapping) {
-    lines.push(`Inhibit Policy Mapping Skip Certs=${skipCerts(constraints.inhibitPolicyMapping)}`);
-  }
-  return { data: lines.join('\n') };
-}
-
-// ---- Revocation and issuer locations ---------------------------------------------------------
-
-const CRL_REASON_LABELS = [
-  '',
-  'Key Compromise',
-  'CA Compromise',
-  'Affiliation Changed',
-  'Superseded',
-  'Operation Ceased',
-  'Certificate Hold',
-];
-
-function distributionPointLines(point: DistributionPoint, index: number): string[] {
-  const lines = [`[${index}]CRL Distribution Point`];
-  const name = point.distributionPoint;
-  if (name) {
-    lines.push(`${indent(1)}Distribution Point Name:`);
-    if (name.fullName) {
-      lines.push(`${indent(2)}Full Name:`, ...name.fullName.flatMap((general) => generalNameLines(general, 3)));
-    }
-    if (name.nameRelativeToCRLIssuer) {
-      const rdn = nameParts([name.nameRelativeToCRLIssuer]);
-      lines.push(`${indent(2)}RDN Name:`, ...rdn.map((part) => `${indent(3)}${part}`));
-    }
-  }
-  if (point.reasons) {
-    const bits = toBytes(point.reasons.value);
-    const labels = CRL_REASON_LABELS.filter((label, bit) => label && bitIsSet(bits, bit));
-    lines.push(`${indent(1)}CRL Reason=${labels.join(', ')} (${spacedHex(bits.subarray(0, 1))})`);
-  }
-  if (point.cRLIssuer?.length) {
-    lines.push(`${indent(1)}CRL Issuer:`, ...point.cRLIssuer.flatMap((general) => generalNameLines(general, 2)));
-  }
-  return lines;
-}
-
-function distributionPointUrls(points: readonly DistributionPoint[]): string[] {
-  return points.flatMap((point) =>
-    (point.distributionPoint?.fullName ?? [])
-      .map((general) => general.uniformResourceIdentifier)
-      .filter((url): url is string => url !== undefined),
-  );
-}
-
-function formatCrlDistributionPoints(value: Uint8Array): Formatted {
-  const points = parseList(value, CRLDistributionPoints);
-  return {
-    data: points.flatMap((point, i) => distributionPointLines(point, i + 1)).join('\n'),
-    facts: { crlUrls: distributionPointUrls(points) },
-  };
-}
-
-function formatFreshestCrl(value: Uint8Array): Formatted {
-  const points = parseList(value, CRLDistributionPoints);
-  return { data: points.flatMap((point, i) => distributionPointLines(point, i + 1)).join('\n') };
-}
-
-function accessMethodText(oid: string): string {
-  return `${ACCESS_METHOD_NAMES[oid] ?? 'Unknown Access Method'} (${oid})`;
-}
-
-function formatAccessDescriptions(value: Uint8Array, heading: string): Formatted {
-  const descriptions = parseList(value, AuthorityInfoAccessSyntax);
-  const lines = descriptions.flatMap((description, i) => [
-    `[${i + 1}]${heading}`,
-    `${indent(1)}Access Method=${accessMethodText(description.accessMethod)}`,
-    `${indent(1)}Alternative Name:`,
-    ...generalNameLines(description.accessLocation, 2),
-  ]);
-  const urlsFor = (method: string) =>
-    descriptions
-      .filter((description) => description.accessMethod === method)
-      .map((description) => description.accessLocation.uniformResourceIdentifier)
-      .filter((url): url is string => url !== undefined);
-  return {
-    data: lines.join('\n'),
-    facts: { ocspUrls: urlsFor(OID_AIA_OCSP), caIssuerUrls: urlsFor(OID_AIA_CA_ISSUERS) },
-  };
-}
-
-function formatAuthorityInfoAccess(value: Uint8Array): Formatted {
-  return formatAccessDescriptions(value, 'Authority Info Access');
-}
-
-function formatSubjectInfoAccess(value: Uint8Array): Formatted {
-  return { data: formatAccessDescriptions(value, 'Subject Info Access').data };
-}
-
 // ---- Constraints -----------------------------------------------------------------------------
 
 function subtreeLines(subtrees: GeneralSubtrees | undefined, heading: string): string[] {
@@ -385,72 +137,6 @@ function formatNameConstraints(value: Uint8Array): Formatted {
       ...subtreeLines(constraints.excludedSubtrees, 'Excluded'),
     ].join('\n'),
   };
-}
-
-function formatPrivateKeyUsagePeriod(value: Uint8Array): Formatted {
-  const period = AsnParser.parse(value, PrivateKeyUsagePeriod);
-  const lines: string[] = [];
-  if (period.notBefore) lines.push(`Not Before=${period.notBefore.toISOString()}`);
-  if (period.notAfter) lines.push(`Not After=${period.notAfter.toISOString()}`);
-  return { data: lines.join('\n') };
-}
-
-// ---- Microsoft and Netscape ------------------------------------------------------------------
-
-function sequenceItems(node: asn1js.AsnType): asn1js.AsnType[] {
-  if (!(node instanceof asn1js.Sequence)) throw new Error('not a SEQUENCE');
-  return node.valueBlock.value;
-}
-
-function integerValue(node: asn1js.AsnType | undefined): number {
-  if (!(node instanceof asn1js.Integer)) throw new Error('not an INTEGER');
-  return Number(node.toBigInt());
-}
-
-function oidValue(node: asn1js.AsnType | undefined): string {
-  if (!(node instanceof asn1js.ObjectIdentifier)) throw new Error('not an OBJECT IDENTIFIER');
-  return node.getValue();
-}
-
-function formatTemplateInformation(value: Uint8Array): Formatted {
-  const [template, major, minor] = sequenceItems(parseDer(value));
-  const lines = [`Template=${oidValue(template)}`, `Major Version Number=${integerValue(major)}`];
-  if (minor !== undefined) lines.push(`Minor Version Number=${integerValue(minor)}`);
-  return { data: lines.join('\n') };
-}
-
-function formatText(value: Uint8Array): Formatted {
-  const text = asn1Text(parseDer(value));
-  if (text === null) throw new Error('not a string');
-  return { data: text };
-}
-
-/** CA Version: the low 16 bits count certificate renewals, the high 16 bits key renewals. */
-function formatCaVersion(value: Uint8Array): Formatted {
-  const version = integerValue(parseDer(value));
-  return { data: `V${version & 0xffff}.${Math.floor(version / 0x10000) & 0xffff}` };
-}
-
-function formatOctets(value: Uint8Array): Formatted {
-  const node = parseDer(value);
-  if (!(node instanceof asn1js.OctetString)) throw new Error('not an OCTET STRING');
-  return { data: spacedHex(node.valueBlock.valueHexView) };
-}
-
-function formatSmimeCapabilities(value: Uint8Array): Formatted {
-  const lines = sequenceItems(parseDer(value)).flatMap((capability, i) => {
-    const [oid, parameters] = sequenceItems(capability);
-    const out = [`[${i + 1}]SMIME Capability`, `${indent(1)}Object ID=${oidValue(oid)}`];
-    if (parameters) out.push(`${indent(1)}Parameters=${spacedHex(parameters.valueBeforeDecodeView)}`);
-    return out;
-  });
-  return { data: lines.join('\n') };
-}
-
-function formatSct(value: Uint8Array): Formatted {
-  const node = parseDer(value);
-  if (!(node instanceof asn1js.OctetString)) throw new Error('not an OCTET STRING');
-  return { data: formatSctList(node.valueBlock.valueHexView) };
 }
 
 const FORMATTERS: Readonly<Record<string, Formatter>> = {

@@ -1,5 +1,42 @@
-// Friendly names Windows uses for the object identifiers a certificate carries.
-// Where Windows has no name, callers fall back to the dotted OID, as Windows does.
+// The one table of object identifiers: the ones the engine reads (OID), and the friendly names
+// Windows uses for those a certificate carries. Where Windows has no name, callers fall back to
+// the dotted OID, as Windows does.
+
+/** The extensions and purposes path building, AIA, revocation and the rules read, by name. */
+export const OID = {
+  subjectKeyId: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  issuerAltName: '2.5.29.18',
+  basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
+  authorityKeyId: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
+  extKeyUsage: '2.5.29.37',
+  freshestCrl: '2.5.29.46',
+  inhibitAnyPolicy: '2.5.29.54',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+} as const;
+
+/** Extensions a path validator must understand before it may accept them as critical. */
+export const UNDERSTOOD_EXTENSIONS = new Set<string>([
+  OID.subjectKeyId, OID.keyUsage, OID.subjectAltName, OID.issuerAltName, OID.basicConstraints,
+  OID.nameConstraints, OID.crlDistributionPoints, OID.certificatePolicies, OID.policyMappings,
+  OID.authorityKeyId, OID.policyConstraints, OID.extKeyUsage, OID.freshestCrl, OID.inhibitAnyPolicy,
+  OID.authorityInfoAccess,
+]);
+
+/** Extensions path building and validation read: a malformed one makes the certificate unusable. */
+export const PATH_EXTENSIONS = new Set<string>([
+  OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.nameConstraints, OID.authorityKeyId, OID.subjectKeyId,
+]);
+
 
 /** Signature algorithms, as Windows' certificate dialog names them. */
 export const SIGNATURE_ALGORITHM_NAMES: Readonly<Record<string, string>> = {
@@ -100,6 +137,10 @@ export const EXTENSION_NAMES: Readonly<Record<string, string>> = {
   '2.16.840.1.113730.1.1': 'Netscape Cert Type',
   '2.16.840.1.113730.1.13': 'Netscape Comment',
 };
+
+export function extensionName(oid: string): string {
+  return EXTENSION_NAMES[oid] ?? oid;
+}
 
 /** Enhanced key usage (application policy) purposes, as Windows names them. */
 export const EKU_NAMES: Readonly<Record<string, string>> = {

@@ -5,7 +5,6 @@
 // This file orchestrates and summarises; crl.ts, ocsp.ts and der-reader.ts do the work.
 import type { CertRevocation, RevocationStatus } from '../../types.ts';
 import { parseCertificate, type ParsedCert } from '../chain/cert.ts';
-import { certificateUrls } from '../chain/aia.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
 import { checkCrl, clearCrlCache } from './crl.ts';
 import { checkOcsp, clearOcspCache, evaluateOcspResponse } from './ocsp.ts';
@@ -129,7 +128,7 @@ export function clearRevocationCache(): void {
 async function checkOne(
   index: number, cert: ParsedCert, issuer: ParsedCert, staple: Uint8Array | null, input: RevocationInput, now: Date, allowance: FetchAllowance,
 ): Promise<CertRevocation> {
-  const urls = certificateUrls(cert.pkijs);
+  const urls = cert.urls;
   if (urls.crl.length === 0 && urls.ocsp.length === 0 && !staple) {
     return unchecked(index, cert, 'The certificate names neither a CRL distribution point nor an OCSP responder, so its revocation cannot be checked.');
   }

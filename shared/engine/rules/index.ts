@@ -3,7 +3,7 @@
 // severities are a published contract (`--json`, exports, scripts), so keep them.
 import type { Comment, Severity } from '../../types.ts';
 import { SEVERITY_ORDER } from '../../types.ts';
-import type { Rule, RuleContext } from './types.ts';
+import type { Rule, RuleContext, SummaryRule } from './types.ts';
 import { CONNECTION_RULES } from './connection.ts';
 import { VALIDITY_RULES } from './validity.ts';
 import { NAME_RULES } from './names.ts';
@@ -14,7 +14,7 @@ import { POOL_RULES } from './pool.ts';
 import { PROTOCOL_RULES } from './protocol.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
-export type { Rule, RuleContext } from './types.ts';
+export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
 
 /** Every rule that judges one aspect on its own. */
 const FINDING_RULES: readonly Rule[] = [
@@ -45,10 +45,22 @@ const CHAIN_EXPLAINING_IDS = new Set([
   'revoked',
 ]);
 
+/** How often each rule's check has run since the last reset: lets a test prove each runs once per result. */
+const checkRuns = new Map<string, number>();
+
+export function ruleCheckRuns(): ReadonlyMap<string, number> {
+  return checkRuns;
+}
+
+export function resetRuleCheckRuns(): void {
+  checkRuns.clear();
+}
+
 /** Runs rules, turning a rule that throws into an 'internal' info comment. */
-function runRules(rules: readonly Rule[], ctx: RuleContext): Comment[] {
+function runRules<Context extends RuleContext>(rules: readonly { id: string; check(ctx: Context): Comment[] }[], ctx: Context): Comment[] {
   const comments: Comment[] = [];
   for (const rule of rules) {
+    checkRuns.set(rule.id, (checkRuns.get(rule.id) ?? 0) + 1);
     try {
       comments.push(...rule.check(ctx));
     } catch (error) {
@@ -63,14 +75,14 @@ function runRules(rules: readonly Rule[], ctx: RuleContext): Comment[] {
   return comments;
 }
 
-export const chainNotTrustedRule: Rule = {
+export const chainNotTrustedRule: SummaryRule = {
   id: 'chain-not-trusted',
   severity: 'error',
   description: 'The chain is not trusted for a reason no other rule reports (safety net: never call an untrusted chain valid).',
   check(ctx) {
     const { result } = ctx;
     if (!usableLeaf(result) || !result.trust || result.trust.trusted) return [];
-    const explained = runRules(FINDING_RULES, ctx).some((comment) => CHAIN_EXPLAINING_IDS.has(comment.id));
+    const explained = ctx.findings.some((comment) => CHAIN_EXPLAINING_IDS.has(comment.id));
     if (explained) return [];
     return [
       {
@@ -82,16 +94,15 @@ export const chainNotTrustedRule: Rule = {
   },
 };
 
-export const validRule: Rule = {
+export const validRule: SummaryRule = {
   id: 'valid',
   severity: 'ok',
   description: 'Summary when no rule found an error or a warning.',
   check(ctx) {
-    const { result, now } = ctx;
+    const { result, now, findings } = ctx;
     const leaf = usableLeaf(result);
     // An untrusted chain is never "valid" (and then some rule, chain-not-trusted at least, says why).
     if (!leaf || result.trust?.trusted === false) return [];
-    const findings = runRules(FINDING_RULES, ctx);
     if (findings.some((comment) => comment.severity === 'error' || comment.severity === 'warning')) return [];
     const notAfter = parseDate(leaf.notAfter);
     const facts: string[] = [];
@@ -104,8 +115,11 @@ export const validRule: Rule = {
   },
 };
 
+/** Rules that sum up the findings, run after all of them. */
+const SUMMARY_RULES: readonly SummaryRule[] = [chainNotTrustedRule, validRule];
+
 /** Every rule, in evaluation order. */
-export const RULES: readonly Rule[] = [...FINDING_RULES, chainNotTrustedRule, validRule];
+export const RULES: readonly (Rule | SummaryRule)[] = [...FINDING_RULES, ...SUMMARY_RULES];
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.fromEntries(SEVERITY_ORDER.map((severity, index) => [severity, index])) as Record<
   Severity,
@@ -117,12 +131,16 @@ export function sortComments(comments: readonly Comment[]): Comment[] {
   return [...comments].sort((a, b) => (SEVERITY_RANK[a.severity] ?? 99) - (SEVERITY_RANK[b.severity] ?? 99));
 }
 
-/** Run every rule on one result. Never throws: a failing rule becomes an 'internal' info comment. */
+/**
+ * Run every rule on one result, each once: the finding rules first, then the summary rules on
+ * their findings. Never throws: a failing rule becomes an 'internal' info comment.
+ */
 export function evaluateRules(ctx: RuleContext): Comment[] {
-  return sortComments(runRules(RULES, ctx));
+  const findings = runRules(FINDING_RULES, ctx);
+  return sortComments([...findings, ...runRules(SUMMARY_RULES, { ...ctx, findings })]);
 }
 
 /** The rule with this id (for documentation and tests). */
-export function ruleById(id: string): Rule | undefined {
+export function ruleById(id: string): Rule | SummaryRule | undefined {
   return RULES.find((rule) => rule.id === id);
 }

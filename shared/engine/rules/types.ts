@@ -23,3 +23,13 @@ export interface Rule {
   description: string;
   check(ctx: RuleContext): Comment[];
 }
+
+/** What a summary rule sees: the result and what the finding rules already said about it. */
+export interface SummaryContext extends RuleContext {
+  findings: readonly Comment[];
+}
+
+/** A rule that sums up the findings (valid, chain-not-trusted): it reads them, never runs rules itself. */
+export interface SummaryRule extends Omit<Rule, 'check'> {
+  check(ctx: SummaryContext): Comment[];
+}

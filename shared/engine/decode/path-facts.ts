@@ -1,0 +1,300 @@
+// The facts path building, AIA, revocation and the rules need from one certificate, read with pkijs
+// from the tree decode/cache.ts parsed once (next to the display fields decode/cert-info.ts reads).
+import { hex } from '../../bytes.ts';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { readValidityTimes, validityProblemText } from './time.ts';
+import { bitIsSet } from './extension-values.ts';
+import { KEY_USAGE_BITS } from './extensions.ts';
+import { OID, OID_AIA_CA_ISSUERS, OID_AIA_OCSP, UNDERSTOOD_EXTENSIONS } from './oids.ts';
+import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from '../chain/names.ts';
+
+/** A GeneralName reduced to what name matching needs. */
+export type GeneralNameValue =
+  | { type: 'dns' | 'email' | 'uri'; value: string }
+  | { type: 'ip'; bytes: Uint8Array }
+  | { type: 'dn'; name: ParsedName }
+  | { type: 'other' };
+
+export interface NameConstraintsValue {
+  critical: boolean;
+  permitted: GeneralNameValue[] | null;
+  excluded: GeneralNameValue[] | null;
+}
+
+export interface ParsedCert {
+  der: Uint8Array;
+  /** SHA-256 of the DER, hex: identity for dedupe and loop protection. */
+  id: string;
+  pkijs: pkijs.Certificate;
+  /** 1, 2 or 3. */
+  version: number;
+  serial: Uint8Array;
+  subject: ParsedName;
+  issuer: ParsedName;
+  /** Name-chaining keys (canonical form). */
+  subjectKey: string;
+  issuerKey: string;
+  /** Windows-style "CN=..., O=...". */
+  subjectDn: string;
+  issuerDn: string;
+  /** Short label for sentences: the CN, else the whole DN. */
+  label: string;
+  selfIssued: boolean;
+  /**
+   * Read strictly from the bytes (decode/time.ts). A field that names no time fails closed:
+   * notBefore becomes the latest and notAfter the earliest date there is, so no "is it in its
+   * validity period" test passes; validityProblems then says why.
+   */
+  notBefore: Date;
+  notAfter: Date;
+  /** Validity times that break RFC 5280 4.1.2.5: the certificate is invalid for path validation. */
+  validityProblems: string[];
+  tbs: Uint8Array;
+  signature: Uint8Array;
+  /** Unused bits in the signature BIT STRING: anything but 0 is malformed (and makes the DER malleable). */
+  signatureUnusedBits: number;
+  signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null };
+  /** The TBS "signature" field equals the outer signatureAlgorithm (RFC 5280 4.1.1.2). */
+  signatureAlgorithmsAgree: boolean;
+  spkiDer: Uint8Array;
+  spkiAlgorithm: string;
+  /** Named curve OID for EC keys. */
+  spkiCurve: string | null;
+  extensions: { oid: string; critical: boolean }[];
+  duplicateExtensions: string[];
+  /** Extensions whose value did not decode (by OID). */
+  malformedExtensions: string[];
+  basicConstraints: { critical: boolean; ca: boolean; pathLen: number | null } | null;
+  keyUsage: { critical: boolean; usages: Set<string> } | null;
+  extKeyUsage: { critical: boolean; purposes: string[] } | null;
+  subjectAltName: { critical: boolean; names: GeneralNameValue[] } | null;
+  nameConstraints: NameConstraintsValue | null;
+  subjectKeyId: string | null;
+  authorityKeyId: { critical: boolean; keyId: string | null; hasIssuer: boolean; hasSerial: boolean } | null;
+  /** Where its issuer and revocation data live (AIA fetches and revocation read these). */
+  urls: CertificateUrls;
+}
+
+/** The largest time a Date holds (ECMAScript: 8.64e15 ms either side of 1970). */
+const MAX_DATE_MS = 8.64e15;
+
+export type ParseResult = { ok: true; cert: ParsedCert } | { ok: false; error: string };
+
+/**
+ * The path facts of one certificate from its parsed tree (decode/cache.ts parses each DER once, with
+ * bounds that admit thousands of RDNs; pkijs's own fromBER keeps asn1js's 10,000 elements).
+ * Throws on a tree that is not a certificate.
+ */
+export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string): ParsedCert {
+  const cert = new pkijs.Certificate({ schema: root });
+  // pkijs keeps the TBS bytes as received; names and key are taken raw too, so that comparisons
+  // and signature checks see exactly what was signed.
+  const raw = rawElements(root);
+  const validity = readValidityTimes(raw.validity);
+  const subject = parseName(raw.subject);
+  const issuer = parseName(raw.issuer);
+  const subjectKey = canonicalName(subject);
+  const issuerKey = canonicalName(issuer);
+  const spkiAlgorithm = cert.subjectPublicKeyInfo.algorithm.algorithmId;
+  const curveParam = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
+  const parsed: ParsedCert = {
+    der,
+    id,
+    pkijs: cert,
+    version: cert.version + 1,
+    serial: new Uint8Array(cert.serialNumber.valueBlock.valueHexView),
+    subject,
+    issuer,
+    subjectKey,
+    issuerKey,
+    subjectDn: formatName(subject),
+    issuerDn: formatName(issuer),
+    label: commonNameOf(subject) ?? (formatName(subject) || '(empty subject)'),
+    selfIssued: subjectKey === issuerKey,
+    notBefore: validity.notBefore.date ?? new Date(MAX_DATE_MS),
+    notAfter: validity.notAfter.date ?? new Date(-MAX_DATE_MS),
+    validityProblems: (['notBefore', 'notAfter'] as const).flatMap((field) => validityProblemText(field, validity[field]) ?? []),
+    tbs: new Uint8Array(cert.tbsView),
+    signature: new Uint8Array(cert.signatureValue.valueBlock.valueHexView),
+    signatureUnusedBits: cert.signatureValue.valueBlock.unusedBits,
+    signatureAlgorithm: {
+      oid: cert.signatureAlgorithm.algorithmId,
+      paramsDer: cert.signatureAlgorithm.algorithmParams ? new Uint8Array(cert.signatureAlgorithm.algorithmParams.toBER()) : null,
+    },
+    signatureAlgorithmsAgree: hex(raw.tbsSignature) === hex(raw.outerSignature),
+    spkiDer: raw.spki,
+    spkiAlgorithm,
+    spkiCurve: curveParam instanceof asn1js.ObjectIdentifier ? curveParam.valueBlock.toString() : null,
+    extensions: (cert.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical })),
+    duplicateExtensions: [],
+    malformedExtensions: [],
+    basicConstraints: null,
+    keyUsage: null,
+    extKeyUsage: null,
+    subjectAltName: null,
+    nameConstraints: null,
+    subjectKeyId: null,
+    authorityKeyId: null,
+    urls: readCertificateUrls(cert),
+  };
+  const seen = new Set<string>();
+  for (const extension of cert.extensions ?? []) {
+    if (seen.has(extension.extnID)) parsed.duplicateExtensions.push(extension.extnID);
+    seen.add(extension.extnID);
+    try {
+      if (!readExtension(parsed, extension)) parsed.malformedExtensions.push(extension.extnID);
+    } catch {
+      parsed.malformedExtensions.push(extension.extnID);
+    }
+  }
+  return parsed;
+}
+
+/**
+ * The raw DER of the fields we compare or hash (issuer, subject, key, both algorithm identifiers),
+ * read from the bytes as received rather than re-encoded.
+ */
+function rawElements(root: asn1js.AsnType): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array; validity: asn1js.AsnType | undefined } {
+  const [tbs, outerSignature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
+  if (!(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
+  const fields = tbs.valueBlock.value;
+  const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0;
+  const at = (index: number) => {
+    const field = fields[index + (hasVersion ? 1 : 0)];
+    if (!field) throw new Error('TBSCertificate is truncated');
+    return new Uint8Array(field.valueBeforeDecodeView);
+  };
+  // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
+  return {
+    tbsSignature: at(1),
+    outerSignature: new Uint8Array(outerSignature.valueBeforeDecodeView),
+    issuer: at(2),
+    subject: at(4),
+    spki: at(5),
+    validity: fields[3 + (hasVersion ? 1 : 0)],
+  };
+}
+
+/** Fills the parsed field for one extension; false when its value is malformed. */
+function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean {
+  const value: unknown = extension.parsedValue;
+  if (value === undefined || value === null) return !UNDERSTOOD_EXTENSIONS.has(extension.extnID);
+  if (typeof value === 'object' && 'parsingError' in value && (value as { parsingError?: string }).parsingError) return false;
+  const critical = extension.critical;
+  switch (extension.extnID) {
+    case OID.basicConstraints: {
+      if (!(value instanceof pkijs.BasicConstraints)) return false;
+      const pathLen = value.pathLenConstraint;
+      parsed.basicConstraints = {
+        critical,
+        ca: value.cA === true,
+        pathLen: typeof pathLen === 'number' ? pathLen : pathLen instanceof asn1js.Integer ? Number.MAX_SAFE_INTEGER : null,
+      };
+      // pkijs reports an absent pathLenConstraint as 0 in some versions: read it from the DER instead.
+      if (parsed.basicConstraints.pathLen !== null && !hasPathLenField(extension)) parsed.basicConstraints.pathLen = null;
+      return true;
+    }
+    case OID.keyUsage: {
+      if (!(value instanceof asn1js.BitString)) return false;
+      const bytes = value.valueBlock.valueHexView;
+      const usages = new Set<string>();
+      KEY_USAGE_BITS.forEach(({ flag }, bit) => {
+        if (bitIsSet(bytes, bit)) usages.add(flag);
+      });
+      parsed.keyUsage = { critical, usages };
+      return true;
+    }
+    case OID.extKeyUsage: {
+      if (!(value instanceof pkijs.ExtKeyUsage)) return false;
+      parsed.extKeyUsage = { critical, purposes: value.keyPurposes.map(String) };
+      return true;
+    }
+    case OID.subjectAltName: {
+      if (!(value instanceof pkijs.AltName) || value.altNames.length === 0) return false;
+      parsed.subjectAltName = { critical, names: value.altNames.map(generalName) };
+      return true;
+    }
+    case OID.nameConstraints: {
+      if (!(value instanceof pkijs.NameConstraints)) return false;
+      const permitted = value.permittedSubtrees?.map((s) => generalName(s.base)) ?? null;
+      const excluded = value.excludedSubtrees?.map((s) => generalName(s.base)) ?? null;
+      parsed.nameConstraints = { critical, permitted, excluded };
+      // RFC 5280 4.2.1.10: at least one of the two, and neither may be an empty list.
+      return (permitted !== null || excluded !== null) && permitted?.length !== 0 && excluded?.length !== 0;
+    }
+    case OID.subjectKeyId: {
+      if (!(value instanceof asn1js.OctetString)) return false;
+      parsed.subjectKeyId = hex(value.valueBlock.valueHexView);
+      return true;
+    }
+    case OID.authorityKeyId: {
+      if (!(value instanceof pkijs.AuthorityKeyIdentifier)) return false;
+      parsed.authorityKeyId = {
+        critical,
+        keyId: value.keyIdentifier ? hex(value.keyIdentifier.valueBlock.valueHexView) : null,
+        hasIssuer: value.authorityCertIssuer !== undefined,
+        hasSerial: value.authorityCertSerialNumber !== undefined,
+      };
+      return true;
+    }
+    case OID.authorityInfoAccess:
+      return value instanceof pkijs.InfoAccess && value.accessDescriptions.length > 0;
+    default:
+      return true;
+  }
+}
+
+function hasPathLenField(extension: pkijs.Extension): boolean {
+  const decoded = asn1js.fromBER(extension.extnValue.valueBlock.valueHexView);
+  return decoded.result instanceof asn1js.Sequence && decoded.result.valueBlock.value.some((v) => v instanceof asn1js.Integer);
+}
+
+function generalName(name: pkijs.GeneralName): GeneralNameValue {
+  switch (name.type) {
+    case 1:
+      return { type: 'email', value: String(name.value) };
+    case 2:
+      return { type: 'dns', value: String(name.value) };
+    case 6:
+      return { type: 'uri', value: String(name.value) };
+    case 7:
+      return { type: 'ip', bytes: new Uint8Array((name.value as asn1js.OctetString).valueBlock.valueHexView) };
+    case 4:
+      return { type: 'dn', name: parseName((name.value as pkijs.RelativeDistinguishedNames).valueBeforeDecode) };
+    default:
+      return { type: 'other' };
+  }
+}
+
+export interface CertificateUrls {
+  caIssuers: string[];
+  ocsp: string[];
+  crl: string[];
+}
+
+/** The URLs a certificate names: AIA caIssuers and OCSP, CRL distribution points (full names only). */
+function readCertificateUrls(cert: pkijs.Certificate): CertificateUrls {
+  const urls: CertificateUrls = { caIssuers: [], ocsp: [], crl: [] };
+  for (const extension of cert.extensions ?? []) {
+    try {
+      const value: unknown = extension.parsedValue;
+      if (extension.extnID === OID.authorityInfoAccess && value instanceof pkijs.InfoAccess) {
+        for (const description of value.accessDescriptions) {
+          const location = description.accessLocation;
+          if (location.type !== 6) continue;
+          if (description.accessMethod === OID_AIA_CA_ISSUERS) urls.caIssuers.push(String(location.value));
+          else if (description.accessMethod === OID_AIA_OCSP) urls.ocsp.push(String(location.value));
+        }
+      } else if (extension.extnID === OID.crlDistributionPoints && value instanceof pkijs.CRLDistributionPoints) {
+        for (const point of value.distributionPoints) {
+          if (!Array.isArray(point.distributionPoint)) continue;
+          for (const name of point.distributionPoint) if (name.type === 6) urls.crl.push(String(name.value));
+        }
+      }
+    } catch {
+      // A malformed extension names no URL; the decoder reports it elsewhere.
+    }
+  }
+  return urls;
+}
