@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CertInfo, CheckOptions, EndpointResult } from '../types.ts';
 import { worstSeverity } from '../formats/summary.ts';
+import { endpointKey, targetKey } from './changes.ts';
 import { migrate } from './schema.ts';
 import { SqliteConnection, type ConnectionOptions, type Row } from './sqlite.ts';
 
@@ -44,16 +45,6 @@ export type HistoryPoint = { runId: number } | { date: string };
 
 export interface HistoryStoreOptions extends ConnectionOptions {
   retention?: RetentionPolicy;
-}
-
-/** target + type: the unit that is checked again run after run. */
-export function targetKey(result: Pick<EndpointResult, 'target' | 'type'>): string {
-  return JSON.stringify([result.target, result.type]);
-}
-
-/** target + type + host + ip + port: "the same endpoint" from one run to the next. */
-export function endpointKey(result: Pick<EndpointResult, 'target' | 'type' | 'host' | 'ip' | 'port'>): string {
-  return JSON.stringify([result.target, result.type, result.host, result.ip, result.port]);
 }
 
 const DAY_MS = 86_400_000;
