@@ -45,6 +45,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
 
+/** Opens the file the way the next run would (after a crash: the next opener), hands it to `check`, closes it. */
+function reopen(path: string, check: (store: HistoryStore) => void): void {
+  const store = HistoryStore.open(path, { busyTimeoutMs: 5_000 });
+  try {
+    check(store);
+  } finally {
+    store.close();
+  }
+}
+
 function inDataDir(): { path: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'sfb-history-crash-'));
   return { path: historyPath(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -59,8 +69,7 @@ test('SIGKILL during a 500-endpoint recorded run loses at most the endpoint bein
     child.kill('SIGKILL');
     await exited(child);
     assert.equal(child.signalCode, 'SIGKILL', 'killed mid-run, not finished');
-    const store = HistoryStore.open(path, { busyTimeoutMs: 5_000 });
-    try {
+    reopen(path, (store) => {
       assert.equal(store.integrityCheck(), 'ok');
       const [run] = store.runs();
       assert.equal(run!.finished, null, 'the run never finished');
@@ -74,9 +83,7 @@ test('SIGKILL during a 500-endpoint recorded run loses at most the endpoint bein
       const next = store.startRun({ source: 'manual' });
       store.recordEndpoint(next, syntheticResult(999));
       assert.equal(store.resultsOfRun(next).length, 1);
-    } finally {
-      store.close();
-    }
+    });
   } finally {
     remove();
   }
@@ -90,13 +97,10 @@ test('a lock and a half-written transaction left by a killed process are cleaned
     child.kill('SIGKILL');
     await exited(child);
     assert.ok(existsSync(`${path}.lock`), 'the killed process left its lock behind');
-    const store = HistoryStore.open(path, { busyTimeoutMs: 5_000 });
-    try {
+    reopen(path, (store) => {
       assert.equal(store.integrityCheck(), 'ok');
       assert.deepEqual(store.runs().map((r) => r.source), ['manual'], 'the uncommitted update was rolled back');
-    } finally {
-      store.close();
-    }
+    });
   } finally {
     remove();
   }
@@ -131,13 +135,10 @@ test('two processes recording at the same time both get every endpoint in', asyn
     const outputs = await Promise.all(children.map((child) => readUntil(child, () => false)));
     assert.deepEqual(children.map((child) => child.exitCode), [0, 0]);
     assert.deepEqual(outputs.map((lines) => lines.length), [100, 100]);
-    const store = HistoryStore.open(path);
-    try {
+    reopen(path, (store) => {
       assert.equal(store.integrityCheck(), 'ok');
       assert.deepEqual(store.runs().map((r) => [r.endpoints, r.finished !== null]), [[100, true], [100, true]]);
-    } finally {
-      store.close();
-    }
+    });
   } finally {
     remove();
   }
