@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EndpointResult } from '../shared/types.ts';
 import { changesOfRun, diffCommand, diffSince, historyCommand, latestCommand, latestResults } from '../shared/history/commands.ts';
+import { measureRecording } from '../shared/history/bench.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../shared/history/schema.ts';
 import { SqliteConnection } from '../shared/history/sqlite.ts';
 import { HistoryStore, historyPath } from '../shared/history/store.ts';
@@ -182,6 +183,7 @@ test('retention keeps N days or N runs and drops certificates no result uses any
     const db = new SqliteConnection(path);
     closeLater(db);
     assert.equal(Number(db.get('SELECT count(*) AS n FROM certificates')?.n), 3, 'two leaves and the one root they share');
+    assert.equal(Number(db.get('SELECT count(*) AS n FROM certificate_infos')?.n), 3);
   });
 });
 
@@ -195,4 +197,13 @@ test('the schema is versioned: an older file is migrated forward, a newer one is
     db.close();
     assert.throws(() => HistoryStore.open(path), /newer version of this tool/);
   });
+});
+
+test('the recording benchmark gives every figure for a small run', () => {
+  const cost = measureRecording(Array.from({ length: 20 }, (_, i) => syntheticResult(i)), 2);
+  assert.equal(cost.endpoints, 20);
+  for (const figure of ['msPerEndpointFirstRun', 'msPerEndpointLaterRuns', 'cpuMsPerEndpoint', 'bytesPerEndpointFirstRun', 'jsonBytesPerEndpoint', 'fileBytes'] as const) {
+    assert.ok(cost[figure] > 0, `${figure} > 0 (got ${cost[figure]})`);
+  }
+  assert.ok(cost.bytesPerEndpointLaterRuns < cost.bytesPerEndpointFirstRun, 'certificates already stored are not stored again');
 });

@@ -14,7 +14,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX runs_started ON runs (started);
 
-  -- Each certificate once, by SHA-256 of its DER; results refer to it.
+  -- Each certificate's DER once, by its SHA-256.
   CREATE TABLE certificates (
     sha256 TEXT PRIMARY KEY,
     thumbprint TEXT NOT NULL,           -- SHA-1, as Windows shows it
@@ -23,6 +23,14 @@ export const MIGRATIONS: readonly string[] = [
     not_after TEXT NOT NULL,
     der BLOB NOT NULL
   );
+
+  -- Each decoded CertInfo once, by the SHA-256 of its JSON (DER left out when it is in certificates).
+  CREATE TABLE certificate_infos (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT REFERENCES certificates (sha256),
+    info TEXT NOT NULL
+  );
+  CREATE INDEX certificate_infos_sha256 ON certificate_infos (sha256);
 
   CREATE TABLE endpoint_results (
     id INTEGER PRIMARY KEY,
@@ -48,19 +56,19 @@ export const MIGRATIONS: readonly string[] = [
     worst_severity TEXT,
     comment_ids TEXT NOT NULL,          -- JSON array
     checked_at TEXT NOT NULL,
-    result TEXT NOT NULL                -- the EndpointResult as JSON, certificates' DER left out (see certificates)
+    result TEXT NOT NULL                -- the EndpointResult as JSON, each certificate replaced by its certificate_infos id
   );
   CREATE INDEX endpoint_results_run ON endpoint_results (run_id);
   CREATE INDEX endpoint_results_target ON endpoint_results (target, type, run_id);
   CREATE INDEX endpoint_results_key ON endpoint_results (endpoint_key, run_id);
 
-  -- Which certificates a result holds (served, then built chain), so none is pruned while in use.
+  -- Which certificates a result holds (served and built chain), so none is pruned while in use.
   CREATE TABLE result_certificates (
     result_id INTEGER NOT NULL REFERENCES endpoint_results (id) ON DELETE CASCADE,
-    sha256 TEXT NOT NULL REFERENCES certificates (sha256),
-    PRIMARY KEY (result_id, sha256)
+    info_id TEXT NOT NULL REFERENCES certificate_infos (id),
+    PRIMARY KEY (result_id, info_id)
   ) WITHOUT ROWID;
-  CREATE INDEX result_certificates_sha256 ON result_certificates (sha256);
+  CREATE INDEX result_certificates_info ON result_certificates (info_id);
   `,
 ];
 

@@ -1,10 +1,11 @@
 // Run history: every recorded run and every endpoint result, kept in one SQLite file in the per-user
 // data folder. One transaction per endpoint, so a crash (or a kill) mid-run loses at most the endpoint
-// being written. Certificates are stored once by SHA-256; results keep their JSON without the DER.
+// being written. Each certificate is stored once (certificates.ts); results keep their JSON, referring to it.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CertInfo, CheckOptions, EndpointResult } from '../types.ts';
+import type { ChainItem, CheckOptions, EndpointResult } from '../types.ts';
 import { worstSeverity } from '../formats/summary.ts';
+import { CertificateReader, deleteUnusedCertificates, storeCertificate } from './certificates.ts';
 import { endpointKey, targetKey } from './changes.ts';
 import { migrate } from './schema.ts';
 import { SqliteConnection, type ConnectionOptions, type Row } from './sqlite.ts';
@@ -87,24 +88,10 @@ export class HistoryStore {
   /** Writes one endpoint's result in its own transaction. */
   recordEndpoint(runId: number, result: EndpointResult): void {
     const leaf = result.served[0];
-    const certificates = [...result.served, ...result.chain.map((item) => item.cert)];
-    const stored = JSON.stringify({
-      ...result,
-      served: result.served.map(withoutDer),
-      chain: result.chain.map((item) => ({ ...item, cert: withoutDer(item.cert) })),
-    });
     this.db.transaction(() => {
-      for (const cert of certificates) {
-        if (!cert.sha256 || !cert.derBase64) continue;
-        this.db.run('INSERT OR IGNORE INTO certificates (sha256, thumbprint, subject, issuer, not_after, der) VALUES (?, ?, ?, ?, ?, ?)', [
-          cert.sha256,
-          cert.thumbprint,
-          cert.subject,
-          cert.issuer,
-          cert.notAfter,
-          Buffer.from(cert.derBase64, 'base64'),
-        ]);
-      }
+      const served = result.served.map((cert) => storeCertificate(this.db, cert));
+      const chain = result.chain.map((item) => ({ ...item, cert: storeCertificate(this.db, item.cert) }));
+      const stored = JSON.stringify({ ...result, served, chain });
       const id = this.db.run(
         `INSERT INTO endpoint_results (run_id, endpoint_key, target, type, host, ip, port, srv, pool_member, error_code,
            leaf_thumbprint, leaf_sha256, subject, issuer, not_after, ekus, root, trusted, protocol, worst_severity,
@@ -136,8 +123,8 @@ export class HistoryStore {
           stored,
         ],
       ).lastInsertRowid;
-      for (const sha256 of new Set(certificates.filter((c) => c.sha256 && c.derBase64).map((c) => c.sha256))) {
-        this.db.run('INSERT INTO result_certificates (result_id, sha256) VALUES (?, ?)', [id, sha256]);
+      for (const infoId of new Set([...served, ...chain.map((item) => item.cert)])) {
+        this.db.run('INSERT INTO result_certificates (result_id, info_id) VALUES (?, ?)', [id, infoId]);
       }
     });
   }
@@ -161,7 +148,7 @@ export class HistoryStore {
     doomed.delete(keepRunId ?? -1);
     for (const id of doomed) this.db.transaction(() => this.db.run('DELETE FROM runs WHERE id = ?', [id]));
     if (doomed.size) {
-      this.db.transaction(() => this.db.run('DELETE FROM certificates WHERE sha256 NOT IN (SELECT sha256 FROM result_certificates)'));
+      this.db.transaction(() => deleteUnusedCertificates(this.db));
     }
     return doomed.size;
   }
@@ -236,28 +223,17 @@ export class HistoryStore {
     return this.db.all('PRAGMA integrity_check').map((row) => String(row.integrity_check)).join('\n');
   }
 
+  /** Results as recorded: each certificate id replaced by the certificate, DER included. */
   private hydrate(rows: Row[]): StoredResult[] {
-    const ders = new Map<string, string>();
-    const der = (sha256: string): string => {
-      let value = ders.get(sha256);
-      if (value === undefined) {
-        const row = this.db.get('SELECT der FROM certificates WHERE sha256 = ?', [sha256]);
-        value = row ? Buffer.from(row.der as Uint8Array).toString('base64') : '';
-        ders.set(sha256, value);
-      }
-      return value;
-    };
-    const withDer = (cert: CertInfo): CertInfo => (cert.derBase64 || !cert.sha256 ? cert : { ...cert, derBase64: der(cert.sha256) });
+    const certificates = new CertificateReader(this.db);
     return rows.map((row) => {
-      const result = JSON.parse(String(row.result)) as EndpointResult;
-      result.served = result.served.map(withDer);
-      result.chain = result.chain.map((item) => ({ ...item, cert: withDer(item.cert) }));
+      const stored = JSON.parse(String(row.result)) as Omit<EndpointResult, 'served' | 'chain'> & { served: string[]; chain: (Omit<ChainItem, 'cert'> & { cert: string })[] };
+      const result: EndpointResult = {
+        ...stored,
+        served: stored.served.map((id) => certificates.read(id)),
+        chain: stored.chain.map((item) => ({ ...item, cert: certificates.read(item.cert) })),
+      };
       return { runId: Number(row.run_id), runStarted: String(row.started), result };
     });
   }
-}
-
-/** The certificate without its DER when the DER is kept in the certificates table. */
-function withoutDer(cert: CertInfo): CertInfo {
-  return cert.sha256 && cert.derBase64 ? { ...cert, derBase64: '' } : cert;
 }
