@@ -100,3 +100,9 @@ test('pool members that appear are info and those that go are a warning, named a
   assert.match(changes[1]!.text, /^Pool member sip\.contoso\.com 127\.0\.0\.11:5061 is gone/);
   assert.equal(changes[1]!.checkedAt, CHECKED, 'dated by the run that noticed');
 });
+
+test('a cancelled endpoint was not checked: no change, neither gone nor unreachable', () => {
+  const cancelled = fed({ error: { code: 'CANCELLED', message: 'Cancelled.' }, served: [], chain: [], trust: null, comments: [] });
+  assert.deepEqual(compareTarget([fed()], [cancelled]), []);
+  assert.deepEqual(compareTarget([cancelled], [fed()]), []);
+});

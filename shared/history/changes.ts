@@ -213,18 +213,22 @@ function locate(result: EndpointResult): Pick<ChangeRecord, 'target' | 'type' | 
 
 /** The changes of one target from one run's results to a later run's results: per endpoint, plus endpoints that came or went. */
 export function compareTarget(before: EndpointResult[], after: EndpointResult[]): ChangeRecord[] {
-  const earlier = new Map(before.map((r) => [endpointKey(r), r]));
-  const later = new Map(after.map((r) => [endpointKey(r), r]));
+  // A cancelled endpoint was not checked: it tells nothing, neither that it changed nor that it went.
+  const checked = (results: EndpointResult[]) => new Map(results.filter((r) => r.error?.code !== 'CANCELLED').map((r) => [endpointKey(r), r]));
+  const earlier = checked(before);
+  const later = checked(after);
+  const named = new Set(before.map(endpointKey));
+  const cancelled = new Set(after.filter((r) => r.error?.code === 'CANCELLED').map(endpointKey));
   const changes: ChangeRecord[] = [];
   const what = (r: EndpointResult) => (r.poolMember ? 'Pool member' : 'Endpoint');
   for (const [key, result] of later) {
     const previous = earlier.get(key);
     if (previous) changes.push(...compareEndpoint(previous, result));
-    else changes.push({ ...locate(result), kind: 'endpoint-appeared', severity: 'info', from: null, to: `${result.ip ?? result.host}:${result.port ?? ''}`, text: `${what(result)} ${result.host} ${result.ip ?? ''}:${result.port ?? ''} appeared.` });
+    else if (!named.has(key)) changes.push({ ...locate(result), kind: 'endpoint-appeared', severity: 'info', from: null, to: `${result.ip ?? result.host}:${result.port ?? ''}`, text: `${what(result)} ${result.host} ${result.ip ?? ''}:${result.port ?? ''} appeared.` });
   }
   const checkedAt = after[0]?.checkedAt;
   for (const [key, result] of earlier) {
-    if (later.has(key)) continue;
+    if (later.has(key) || cancelled.has(key)) continue;
     changes.push({
       ...locate(result),
       ...(checkedAt ? { checkedAt } : {}),
