@@ -196,6 +196,8 @@ test('the schema is versioned: an older file is migrated forward, a newer one is
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     assert.throws(() => HistoryStore.open(path), /newer version of this tool/);
+    writeFileSync(path, 'not a database '.repeat(100));
+    assert.throws(() => HistoryStore.open(path), /cannot be read \(file is not a database\); move it aside/);
   });
 });
 

@@ -67,8 +67,13 @@ export class SqliteConnection {
     this.userFile = join(this.usersDir, `${hostname()}-${process.pid}`);
     mkdirSync(this.usersDir, { recursive: true });
     writeFileSync(this.userFile, '');
-    this.db = new sqliteWasm.Database(path);
-    this.retrying(() => this.db.exec('PRAGMA foreign_keys = ON'));
+    try {
+      this.db = new sqliteWasm.Database(path);
+      this.retrying(() => this.db.exec('PRAGMA foreign_keys = ON'));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   exec(sql: string): void {
@@ -105,7 +110,7 @@ export class SqliteConnection {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (this.db?.isOpen) this.db.close();
     rmSync(this.userFile, { force: true });
   }
 
@@ -147,7 +152,13 @@ export class SqliteConnection {
   private anotherLiveUser(): boolean {
     const me = hostname();
     let live = false;
-    for (const entry of readdirSync(this.usersDir)) {
+    let entries: string[];
+    try {
+      entries = readdirSync(this.usersDir);
+    } catch {
+      return false; // the folder was deleted: nobody is registered
+    }
+    for (const entry of entries) {
       const dash = entry.lastIndexOf('-');
       const host = entry.slice(0, dash);
       const pid = Number(entry.slice(dash + 1));

@@ -64,7 +64,7 @@ export class HistoryStore {
       migrate(this.db);
     } catch (error) {
       this.db.close();
-      throw error;
+      throw unreadable(path, error);
     }
   }
 
@@ -236,4 +236,10 @@ export class HistoryStore {
       return { runId: Number(row.run_id), runStarted: String(row.started), result };
     });
   }
+}
+
+/** SQLite's own errors ("file is not a database") said with the file's name and what to do. */
+function unreadable(path: string, error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'SQLite3Error') return error;
+  return new Error(`The history database ${path} cannot be read (${error.message}); move it aside to start a new history.`);
 }
