@@ -29,6 +29,7 @@ import { checkRevocation } from './revocation/index.ts';
 import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
+import { endpointSipOptions, runClientCredential } from './sip/endpoint.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -103,7 +104,11 @@ function failureResult(target: Target, failure: DnsFailure): EndpointResult {
 /** Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool). */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
-  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
+  // Alongside the capture, so the endpoint's time bound is unchanged.
+  const sip = endpointSipOptions(endpoint, options, signal);
+  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal, clientCertificate: runClientCredential(options) });
+  const sipResult = await sip;
+  if (sipResult) result.sip = sipResult;
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
   result.error = capture.error;
@@ -211,6 +216,8 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
   // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
   if (hooks.signal) setMaxListeners(0, hooks.signal);
   const anchors = anchorsFor(options);
+  // Read the client certificate before anything is sent: a file that cannot be used stops the run.
+  runClientCredential(options);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
   const limit = createLimiter(concurrency);
   const perTarget: EndpointResult[][] = new Array(targets.length);
