@@ -118,3 +118,18 @@ describe('the SIP options on the command line', () => {
     assert.match(unreadable.err, /Cannot read \/nonexistent\/mine\.pem: ENOENT/);
   });
 });
+
+describe('the client certificate against a far end that asks for none', { skip }, () => {
+  it('says it was not asked for, rather than accepted', async () => {
+    const pki = new TestPki();
+    const serverCert = pki.issue({ cn: 'sip.plain.test' });
+    const mine = pki.issue({ cn: 'sbc.mine.test', eku: 'serverAuth, clientAuth' });
+    const plain = await startKamailio({ host: '127.0.0.53', certPath: serverCert.certPath, keyPath: serverCert.keyPath });
+    try {
+      const { out } = await cli('check', `${plain.host}:${plain.port}`, '--client-cert', mine.certPath, '--client-key', mine.keyPath, '--offline', '--timeout', '8000');
+      assert.match(out, /Client certificate: not asked for by the far end/, out);
+    } finally {
+      await plain.close();
+    }
+  });
+});

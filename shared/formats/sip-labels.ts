@@ -39,5 +39,7 @@ export function sipOptionsFields(sip: SipOptionsResult): [label: string, value: 
 export function handshakeClientCertificateText(tls: TlsInfo): string | null {
   const verdict = tls.runtimeClient?.clientCertificate;
   if (!verdict) return null;
+  // A far end that asks for no certificate never sees ours: "completed" would claim a check that did not happen.
+  if (tls.clientCertRequested === false) return 'not asked for by the far end';
   return verdict === 'accepted' ? 'presented, the handshake completed' : verdict === 'refused' ? 'presented, refused by the far end' : 'presented';
 }
