@@ -598,6 +598,19 @@ test('handshake-failed and mtls-requested: mutual TLS servers', () => {
   assert.doesNotMatch(only(alert, 'handshake-failed').text, /client certificate/);
   absent(alert, 'mtls-requested');
   absent(run(goodSpec()), 'handshake-failed', 'mtls-requested');
+
+  // With our own certificate presented, the failure is its refusal, not a certificate we lack.
+  const ours = run(
+    goodSpec(good, {
+      tls: {
+        handshakeError: { code: 'TLS_ALERT', message: '127.0.0.1:5061 ended the TLS handshake with the alert "unknown ca" (48).' },
+        clientCertRequested: true,
+        runtimeClient: { protocol: null, cipher: null, error: null, clientCertificate: 'refused' },
+      },
+    }),
+  );
+  assert.match(only(ours, 'handshake-failed').text, /did not take the client certificate presented/);
+  assert.doesNotMatch(only(ours, 'handshake-failed').text, /does not present/);
 });
 
 test('no-tls12, legacy-tls, weak-suite: the version matrix and the suites picked', () => {
