@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BrowserSuite, browserSkip, pageProblems } from './helpers/browser.ts';
+import { BrowserSuite, browserSkip, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
 import { bundle, TestPki } from './helpers/pki.ts';
 import { kamailioMissing, startKamailio } from './helpers/kamailio.ts';
 
@@ -57,6 +57,12 @@ describe('SIP OPTIONS and My certificate in the window', { skip }, () => {
   });
   after(() => suite.close(cleanups));
 
+  async function screenshot(page: Page, name: string): Promise<void> {
+    if (!SCREENSHOT_DIR) return;
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+  }
+
   async function check(page: Page, at: { host: string; port: number }): Promise<string> {
     await page.getByLabel('Host', { exact: true }).fill(at.host);
     await page.getByLabel('Port', { exact: true }).fill(String(at.port));
@@ -104,6 +110,7 @@ describe('SIP OPTIONS and My certificate in the window', { skip }, () => {
       assert.match(shown, /Issuer\s*.*CN=Partner Issuing CA/);
       assert.match(shown, /Expires\s*\d{4}-\d{2}-\d{2}/);
       assert.match(shown, /in memory only/);
+      await screenshot(page, 'sip-my-certificate');
       assert.ok(!/PRIVATE KEY/.test(shown));
       assert.equal(await dialog.getByLabel(/^Password/).inputValue(), '', 'the page does not keep the password');
       await dialog.getByRole('button', { name: 'Close', exact: true }).click();
@@ -117,6 +124,8 @@ describe('SIP OPTIONS and My certificate in the window', { skip }, () => {
       assert.match(text, /Status:\s*SIP\/2\.0 200 OK/);
       assert.match(text, /Our certificate:\s*CN=sbc\.partner\.test.*accepted by the far end/);
       assert.match(text, /Client Certificate:\s*presented, the handshake completed/);
+      await page.locator('article.card .section-sip').scrollIntoViewIfNeeded();
+      await screenshot(page, 'sip-options-card');
       // The wrong password's refusal is an HTTP 400, which Chromium logs: that one is expected.
       assert.deepEqual(pageProblems(page).filter((problem) => !/status of 400/.test(problem)), []);
     } finally {
