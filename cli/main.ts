@@ -19,10 +19,14 @@ import { escapeControls } from '../shared/formats/safe-text.ts';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { writeJsonDocument, writeNdjson } from './json-output.ts';
 
+/** Where the certificate's password may come from instead of the command line. */
+export const CLIENT_CERT_PASSWORD_ENV = 'SFB_CLIENT_CERT_PASSWORD';
+
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
                  [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline]
                  [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
+                 [--sip-options [--sip-domain D]] [--client-cert FILE [--client-key FILE] [--client-cert-password P]]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
@@ -45,6 +49,12 @@ const USAGE = `Usage:
   --save-chain  write every certificate of each built chain (root and intermediates too) to DIR,
                 as .cer (DER: Windows opens it with a double-click) and .pem
   --max-endpoints  most endpoints one target expands to (SRV targets times addresses; default ${DEFAULT_MAX_ENDPOINTS_PER_TARGET})
+  --sip-options send one SIP OPTIONS over TLS to every endpoint and report the answer
+  --sip-domain  the domain in From and To of the OPTIONS (default: the target's)
+  --client-cert your own certificate (PEM with its key, or PFX/P12), presented when the far end asks (mutual TLS)
+  --client-key  the PEM key, when not in the --client-cert file
+  --client-cert-password  the PFX password or PEM key passphrase; better: set ${CLIENT_CERT_PASSWORD_ENV}
+                (keeps it out of shell history and the process list)
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
   --ndjson      print one JSON result per line instead of text
 
@@ -84,6 +94,11 @@ class Cli {
         'allow-private-fetch': { type: 'boolean', default: false },
         'public-fetch-only': { type: 'boolean', default: false },
         'save-chain': { type: 'string' },
+        'sip-options': { type: 'boolean', default: false },
+        'sip-domain': { type: 'string' },
+        'client-cert': { type: 'string' },
+        'client-key': { type: 'string' },
+        'client-cert-password': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -101,6 +116,19 @@ class Cli {
     if (value === undefined) return fallback;
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`--${name} takes a whole number from 1 to ${max}.`);
     return Number(value);
+  }
+
+  /** --sip-options, --sip-domain and the client certificate's files (read by the engine, once per run). */
+  private static sipOptions(values: ReturnType<typeof Cli.parse>['values']): Pick<CheckOptions, 'sipOptions' | 'sipDomain' | 'clientCert'> {
+    const sipDomain = values['sip-domain']?.trim();
+    if (values['sip-domain'] !== undefined && !sipDomain) throw new UsageError('--sip-domain needs a domain, e.g. contoso.com.');
+    if (sipDomain && !values['sip-options']) throw new UsageError('--sip-domain is the domain of the SIP OPTIONS: add --sip-options.');
+    if (!values['client-cert'] && (values['client-key'] || values['client-cert-password'])) throw new UsageError('--client-key and --client-cert-password belong to --client-cert FILE.');
+    const password = values['client-cert-password'] ?? process.env[CLIENT_CERT_PASSWORD_ENV] ?? null;
+    return {
+      ...(values['sip-options'] ? { sipOptions: true, sipDomain: sipDomain ?? null } : {}),
+      ...(values['client-cert'] ? { clientCert: { certFile: values['client-cert'], keyFile: values['client-key'] ?? null, password } } : {}),
+    };
   }
 
   async run(argv: string[]): Promise<number> {
@@ -131,6 +159,7 @@ class Cli {
         offline: values.offline,
         internalFetches,
         maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
+        ...Cli.sipOptions(values),
       };
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;

@@ -1,7 +1,7 @@
 // The desktop host: one locked-down window showing the renderer, the CertCheckerApi over IPC, the menu.
 // Checks run in a separate utility process (check-worker.ts): a bulk run keeps a core busy with
 // certificate crypto, and Electron's main process must never be blocked, or windows, menus and IPC freeze.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron';
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -72,6 +72,17 @@ const hostServices: HostServices = {
     const answer = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
     return answer.canceled || !answer.filePath ? null : answer.filePath;
   },
+};
+
+/**
+ * The "My certificate" password, encrypted with the OS key store (DPAPI, Keychain, libsecret/kwallet).
+ * Linux without a key store falls back to a fixed key (basic_text): that protects nothing, so the
+ * password is then kept for the session only.
+ */
+hostServices.secretProtector = {
+  available: async () => (await safeStorage.isAsyncEncryptionAvailable()) && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+  encrypt: (secret) => safeStorage.encryptStringAsync(secret),
+  decrypt: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed))).result,
 };
 
 const handlers = createApiHandlers(hostServices, { runChecks: checkWorker.runChecks });

@@ -6,6 +6,7 @@ import { TargetForm } from './components/TargetForm.tsx';
 import { TargetList } from './components/TargetList.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
+import { MyCertificateDialog } from './components/MyCertificateDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 
@@ -71,6 +72,7 @@ export function App() {
   const store = useAppStore();
   const appInfo = useApp((s) => s.appInfo);
   const trustedOpen = useApp((s) => s.trustedRootsOpen);
+  const myCertificateOpen = useApp((s) => s.myCertificateOpen);
   const dragging = useFileDrop();
 
   useEffect(() => {
@@ -100,6 +102,9 @@ export function App() {
           <button type="button" onClick={() => void store.getState().openTrustedRoots()} aria-haspopup="dialog" aria-expanded={trustedOpen}>
             Trusted Roots…
           </button>
+          <button type="button" onClick={() => void store.getState().openMyCertificate()} aria-haspopup="dialog" aria-expanded={myCertificateOpen}>
+            My Certificate…
+          </button>
         </div>
       </header>
       <div className="app-body">
@@ -110,6 +115,7 @@ export function App() {
         <ResultsPanel />
       </div>
       <TrustedRootsDialog />
+      <MyCertificateDialog />
       <AboutDialog />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

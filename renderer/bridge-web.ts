@@ -155,6 +155,9 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
     },
     addTrustedRoots: (files) => call('addTrustedRoots', files),
     removeTrustedRoot: (thumbprint) => call('removeTrustedRoot', thumbprint),
+    getMyCertificate: () => call('getMyCertificate'),
+    setMyCertificate: (request) => call('setMyCertificate', request),
+    removeMyCertificate: () => call('removeMyCertificate'),
     appInfo: () => call('appInfo'),
     onCheckEvent(listener) {
       listeners.add(listener);

@@ -2,6 +2,7 @@
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
 import type { CertInfo, ChainItem, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
+import { handshakeClientCertificateText, sipOptionsFields } from '../shared/formats/sip-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/formats/tls-labels.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 
@@ -135,6 +136,8 @@ function tlsLines(result: EndpointResult): CardLine[] {
   }
   const runtime = runtimeClientText(tls);
   if (runtime) lines.push({ kind: 'field', label: RUNTIME_CLIENT_LABEL, value: runtime });
+  const ourCertificate = handshakeClientCertificateText(tls);
+  if (ourCertificate) lines.push({ kind: 'field', label: 'Client Certificate', value: ourCertificate, tone: tls.runtimeClient?.clientCertificate === 'refused' ? 'error' : 'normal' });
   if (tls.handshakeMs !== null && tls.handshakeMs !== undefined) lines.push({ kind: 'field', label: 'Handshake Time', value: `${tls.handshakeMs} ms` });
   if (tls.handshakeError) lines.push({ kind: 'field', label: 'Handshake Error', value: tls.handshakeError.message, tone: 'error' });
   if (tls.versions) lines.push({ kind: 'versions', versions: tls.versions, suites: tls.suites ?? {} });
@@ -278,6 +281,17 @@ function openingLines(result: EndpointResult, view: CardView): CardLine[] {
   return lines;
 }
 
+/** The OPTIONS answer (or why there was none) and the far end's verdict on our certificate. */
+function sipLines(sip: NonNullable<EndpointResult['sip']>): CardLine[] {
+  const failed = sip.statusCode === null || sip.statusCode >= 300 || sip.clientCertificate?.verdict === 'refused';
+  return sipOptionsFields(sip).map(([label, value]) => ({
+    kind: 'field',
+    label,
+    value,
+    tone: (label === 'Status' || label === 'Our certificate') && failed ? 'error' : 'normal',
+  }));
+}
+
 /** Everything a card shows for one endpoint result, in the old tool's order. */
 export function cardSections(result: EndpointResult, view: CardView): CardSection[] {
   const sections: CardSection[] = [{ key: 'opening', title: null, lines: openingLines(result, view) }];
@@ -290,6 +304,7 @@ export function cardSections(result: EndpointResult, view: CardView): CardSectio
     const tls = [...tlsLines(result), ...revocationLines(result)];
     if (tls.length) sections.push({ key: 'response', title: 'Connection:', lines: tls });
   }
+  if (result.sip) sections.push({ key: 'sip', title: 'SIP OPTIONS Response:', lines: sipLines(result.sip) });
   if (result.comments.length > 0) {
     sections.push({
       key: 'comments',

@@ -11,6 +11,29 @@ export interface TrustedRoot {
   derBase64: string;
 }
 
+/** "My certificate": what the dialog shows of the admin's own certificate (never the key or the password). */
+export interface MyCertificate {
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  thumbprint: string;
+  certFileName: string;
+  keyFileName: string | null;
+  /**
+   * Where the password is: encrypted (the operating system's key store, Electron safeStorage), session (in the
+   * host's memory until it stops), none (no password), missing (it was kept for a session that has ended,
+   * or encrypted by another shell: load the certificate again).
+   */
+  password: 'encrypted' | 'session' | 'none' | 'missing';
+}
+
+/** The files of "My certificate" as the page read them (base64 of the bytes), and the password. */
+export interface MyCertificateRequest {
+  cert: { name: string; contentBase64: string };
+  key?: { name: string; contentBase64: string } | null;
+  password?: string | null;
+}
+
 export interface ImportError {
   line: number;
   message: string;
@@ -66,6 +89,11 @@ export interface ApiMethods {
   /** Add certificates from file content the renderer already has (drop, browser upload). Base64 of the file bytes. */
   addTrustedRoots(files: { name: string; contentBase64: string }[]): TrustedRoot[];
   removeTrustedRoot(thumbprint: string): TrustedRoot[];
+  /** The admin's own certificate, presented when a far end asks for one; null when none is set. */
+  getMyCertificate(): MyCertificate | null;
+  /** Load, check (the key must match, the password open it) and keep the certificate. */
+  setMyCertificate(request: MyCertificateRequest): MyCertificate;
+  removeMyCertificate(): null;
   appInfo(): AppInfo;
 }
 
@@ -83,6 +111,9 @@ export const API_CHANNELS: { readonly [M in ApiMethodName]: string } = {
   addTrustedRootsFromDialog: 'trust:add-dialog',
   addTrustedRoots: 'trust:add',
   removeTrustedRoot: 'trust:remove',
+  getMyCertificate: 'my-cert:get',
+  setMyCertificate: 'my-cert:set',
+  removeMyCertificate: 'my-cert:remove',
   appInfo: 'app:info',
 };
 

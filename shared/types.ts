@@ -1,9 +1,9 @@
 // The data that flows through the engine pipeline and over IPC.
 // target -> DNS -> TLS capture -> decode -> chain and trust -> comments -> result.
 // Everything here is plain JSON (no Buffers, no Dates) so it crosses IPC and `--json` unchanged.
-import type { SipOptionsResult } from './engine/sip/types.ts';
+import type { ClientCertificateFiles, ClientCertificateVerdict, SipOptionsResult } from './engine/sip/types.ts';
 
-export type { ClientCertificateInfo, ClientCertificateVerdict, SipDiagnostic, SipOptionsResult, SipOutcome } from './engine/sip/types.ts';
+export type { ClientCertificateFiles, ClientCertificateInfo, ClientCertificateVerdict, SipDiagnostic, SipOptionsResult, SipOutcome } from './engine/sip/types.ts';
 
 /** The original tool's four kinds of target. */
 export type TargetType = 'DIR' | 'FED' | 'SIP' | 'SIPINT';
@@ -278,7 +278,13 @@ export interface TlsInfo {
   authorized: boolean | null;
   authorizationError: string | null;
   /** What a normal client of this runtime (Node's TLS: OpenSSL, or BoringSSL in Electron) negotiates; null when it did not connect. */
-  runtimeClient?: { protocol: string | null; cipher: string | null; error: CheckError | null };
+  runtimeClient?: {
+    protocol: string | null;
+    cipher: string | null;
+    error: CheckError | null;
+    /** With a client certificate: did the far end take it in this handshake (refused: a certificate alert). */
+    clientCertificate?: ClientCertificateVerdict | null;
+  };
   /** Key exchange group the server chose: "x25519", "ffdhe2048", or "DHE-2048" for TLS 1.0-1.2 DHE without a named group. */
   keyExchangeGroup?: string | null;
   /** TLS 1.0-1.2: the server accepted encrypt_then_mac (RFC 7366); null for TLS 1.3 or no handshake. */
@@ -378,6 +384,12 @@ export interface CheckOptions {
   maxEndpointsPerTarget?: number;
   /** AIA/CRL/OCSP fetches to internal addresses; default 'auto'. */
   internalFetches?: InternalFetchMode;
+  /** Send one SIP OPTIONS over TLS to every endpoint (off by default): result.sip. */
+  sipOptions?: boolean;
+  /** The domain in From and To of the OPTIONS; the target's when absent. */
+  sipDomain?: string | null;
+  /** The admin's own certificate, presented when a far end asks for one: file paths and the password only (the engine reads the files). */
+  clientCert?: ClientCertificateFiles;
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

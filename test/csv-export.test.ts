@@ -61,8 +61,8 @@ test('export: BOM, CRLF, quoting, fixed columns, read back by Python csv', () =>
   assert.equal(parsed[2][col('Pool Member')], 'Yes');
   assert.match(parsed[3][col('Error')], /^CONNECT_REFUSED: /);
   assert.equal(parsed[3][col('Worst Severity')], 'error');
-  // Where the certificates came from is the last column, so older column positions stay put.
-  assert.equal(parsed[0].at(-1), 'Certificates From');
-  assert.deepEqual(parsed.slice(1).map((row) => row.at(-1)), ['wire', 'node-peer-chain', '']);
+  // New columns are appended (Certificates From, then the SIP columns), so older column positions stay put.
+  assert.deepEqual(parsed[0].slice(-6), ['Certificates From', 'SIP OPTIONS Status', 'SIP Server', 'SIP Round Trip (ms)', 'SIP ms-diagnostics', 'Client Certificate']);
+  assert.deepEqual(parsed.slice(1).map((row) => row[col('Certificates From')]), ['wire', 'node-peer-chain', '']);
   assert.equal(parsed[2][col('TLS Versions Accepted')], 'SSLv3; TLSv1; TLSv1.2');
 });

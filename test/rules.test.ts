@@ -607,6 +607,19 @@ test('handshake-failed and mtls-requested: mutual TLS servers', () => {
   assert.doesNotMatch(only(alert, 'handshake-failed').text, /client certificate/);
   absent(alert, 'mtls-requested');
   absent(run(goodSpec()), 'handshake-failed', 'mtls-requested');
+
+  // With our own certificate presented, the failure is its refusal, not a certificate we lack.
+  const ours = run(
+    goodSpec(good, {
+      tls: {
+        handshakeError: { code: 'TLS_ALERT', message: '127.0.0.1:5061 ended the TLS handshake with the alert "unknown ca" (48).' },
+        clientCertRequested: true,
+        runtimeClient: { protocol: null, cipher: null, error: null, clientCertificate: 'refused' },
+      },
+    }),
+  );
+  assert.match(only(ours, 'handshake-failed').text, /did not take the client certificate presented/);
+  assert.doesNotMatch(only(ours, 'handshake-failed').text, /does not present/);
 });
 
 test('no-tls12, legacy-tls, weak-suite: the version matrix and the suites picked', () => {
@@ -808,4 +821,21 @@ test('names in comment text: the CN of a Windows-style DN, quoted values include
   assert.equal(dnAttribute('OU=Go Daddy Class 2 Certification Authority, O="The Go Daddy Group, Inc.", C=US', 'CN'), null);
   assert.equal(displayName('OU=Go Daddy Class 2 Certification Authority, C=US'), 'OU=Go Daddy Class 2 Certification Authority, C=US');
   assert.equal(displayName(null), '(no name)');
+});
+
+test('the SIP rules run with the others: each outcome of the OPTIONS and of our certificate (details in sip-rules.test.ts)', () => {
+  const withSip = (sip: Partial<NonNullable<EndpointResult['sip']>>) => {
+    const result = makeResult(goodSpec());
+    result.sip = { requestUri: 'sip:sip.contoso.com:5061;transport=tls', domain: 'contoso.com', outcome: 'answered', statusCode: 200, reasonPhrase: 'OK', server: 'kamailio', userAgent: null, allow: [], supported: [], diagnostics: [], roundTripMs: 5, tlsProtocol: 'TLSv1.3', alert: null, error: null, clientCertificate: null, ...sip };
+    return run(result);
+  };
+  const ours = { subject: 'CN=sbc.partner.test', issuer: 'CN=Partner CA', thumbprint: 'AB'.repeat(20), notAfter: '2030-01-01T00:00:00.000Z', issuerNames: ['CN=Partner CA'] };
+  only(withSip({}), 'sip-options-ok');
+  only(withSip({ outcome: 'refused', statusCode: 403, reasonPhrase: 'Forbidden' }), 'sip-options-refused');
+  only(withSip({ outcome: 'no-response', statusCode: null, reasonPhrase: null }), 'sip-no-response');
+  only(withSip({ clientCertificate: { ...ours, verdict: 'accepted' } }), 'sip-client-cert-accepted');
+  const refused = withSip({ outcome: 'tls-refused', statusCode: null, alert: 'unknown_ca', clientCertificate: { ...ours, verdict: 'refused' } });
+  only(refused, 'sip-client-cert-refused');
+  absent(refused, 'sip-no-response');
+  absent(run(makeResult(goodSpec())), 'sip-options-ok', 'sip-no-response');
 });

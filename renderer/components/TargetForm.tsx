@@ -4,6 +4,7 @@ import type { FormEvent } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { isRunActive } from '../store/index.ts';
 import type { SrvType } from '../targets.ts';
+import { SipOptionsFields } from './SipOptionsFields.tsx';
 
 const SRV_BOXES: { type: SrvType; label: string; record: string }[] = [
   { type: 'FED', label: 'FED SRV', record: '_sipfederationtls._tcp' },
@@ -97,6 +98,7 @@ export function TargetForm() {
           </label>
         ))}
       </fieldset>
+      <SipOptionsFields />
       <fieldset className="checks">
         <legend>Options</legend>
         <label className="check">

@@ -1,6 +1,7 @@
 // Trusted Roots: internal enterprise CAs the checks trust besides the bundled public roots.
 // A native <dialog> (modal, Escape closes, focus stays inside).
 import { useModalDialog } from './useModalDialog.ts';
+import { DialogHeader } from './DialogHeader.tsx';
 import { useApp, useAppStore } from '../context.ts';
 import { formatDate } from '../format.ts';
 
@@ -15,12 +16,7 @@ export function TrustedRootsDialog() {
   const actions = store.getState();
   return (
     <dialog ref={dialogRef} className="trusted-roots" aria-labelledby="trusted-roots-title" onClose={() => actions.closeTrustedRoots()}>
-      <div className="dialog-header">
-        <h2 id="trusted-roots-title">Trusted Roots</h2>
-        <button type="button" className="small ghost" onClick={() => actions.closeTrustedRoots()} aria-label="Close Trusted Roots">
-          ✕
-        </button>
-      </div>
+      <DialogHeader id="trusted-roots-title" title="Trusted Roots" onClose={() => actions.closeTrustedRoots()} />
       <p className="dialog-intro">
         Root certificates of internal enterprise CAs. Checks trust them in addition to the bundled public roots, so an internal
         Front End or Edge certificate shows as trusted. They are kept {shell === 'web' ? 'by the checker server' : 'on this computer'}.

@@ -14,6 +14,10 @@ export interface FormState {
   allowInternalFetches: boolean;
   showAdvanced: boolean;
   showRootChain: boolean;
+  /** Send one SIP OPTIONS to every endpoint (off by default). */
+  sipOptions: boolean;
+  /** The domain in From and To of the OPTIONS; blank for the target's. */
+  sipDomain: string;
 }
 
 export interface FormSlice {
@@ -53,7 +57,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
   }
 
   return {
-    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, allowInternalFetches: false, showAdvanced: false, showRootChain: false },
+    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, allowInternalFetches: false, showAdvanced: false, showRootChain: false, sipOptions: false, sipDomain: '' },
     fieldError: null,
     queue: [],
     selectedIds: [],

@@ -8,9 +8,10 @@ import { createDialogsSlice, type DialogsSlice } from './dialogs.ts';
 import { createFormSlice, type FormSlice } from './form.ts';
 import { createRunSlice, type RunSlice } from './run.ts';
 import { createTrustedRootsSlice, type TrustedRootsSlice } from './trusted-roots.ts';
+import { createMyCertificateSlice, type MyCertificateSlice } from './my-certificate.ts';
 import { createViewSlice, type ViewSlice } from './view.ts';
 
-export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & DialogsSlice;
+export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & MyCertificateSlice & DialogsSlice;
 export type AppStore = StoreApi<AppState>;
 
 // What components and tests use besides the store itself.
@@ -23,6 +24,7 @@ export function createAppStore(api: CertCheckerApi): AppStore {
     ...createRunSlice(api)(...store),
     ...createViewSlice(api)(...store),
     ...createTrustedRootsSlice(api)(...store),
+    ...createMyCertificateSlice(api)(...store),
     ...createDialogsSlice(api)(...store),
   }));
 }

@@ -120,6 +120,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
       options: { dnsServer: dnsServer === '' ? null : dnsServer, testPool: state.form.testPool, timeoutMs: DEFAULT_TIMEOUT_MS },
     };
     if (state.form.allowInternalFetches) request.options.internalFetches = 'allow';
+    if (state.form.sipOptions) Object.assign(request.options, { sipOptions: true, sipDomain: state.form.sipDomain.trim() || null });
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     pendingResults = [];

@@ -31,6 +31,7 @@ import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
 import { startDeadline, type EndpointDeadline } from './deadline.ts';
+import { endpointSipOptions, runClientCredential } from './sip/endpoint.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -135,7 +136,11 @@ async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: 
 
   // The capture already ends within the same budget by itself (see capture/index.ts), so it keeps the run's signal:
   // a deadline racing its own bound could only cancel a fallback handshake about to finish.
-  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
+  // SIP OPTIONS runs alongside the capture, so the endpoint's time bound is unchanged.
+  const sip = endpointSipOptions(endpoint, options, signal);
+  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal, clientCertificate: runClientCredential(options) });
+  const sipResult = await sip;
+  if (sipResult) result.sip = sipResult;
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
   result.error = capture.error;
@@ -250,6 +255,8 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
   // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
   if (hooks.signal) setMaxListeners(0, hooks.signal);
   const anchors = anchorsFor(options);
+  // Read the client certificate before anything is sent: a file that cannot be used stops the run.
+  runClientCredential(options);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
   const limit = createLimiter(concurrency);
   const perTarget: EndpointResult[][] = new Array(targets.length);

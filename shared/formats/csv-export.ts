@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import type { EndpointResult } from '../types.ts';
 import { PROTOCOL_VERSIONS } from '../types.ts';
 import { spreadsheetCell } from './safe-text.ts';
+import { sipStatusLine } from './sip-labels.ts';
 import { commentSummary, daysLeft, worstSeverity } from './summary.ts';
 
 const EKU_NAMES: Record<string, string> = {
@@ -59,6 +60,11 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   ['Checked At (UTC)', (r) => excelDate(r.checkedAt)],
   // Appended last, so scripts reading columns by position keep working.
   ['Certificates From', (r) => (r.certificateSource ? r.certificateSource : '')],
+  ['SIP OPTIONS Status', (r) => (r.sip ? sipStatusLine(r.sip) : '')],
+  ['SIP Server', (r) => r.sip?.server ?? r.sip?.userAgent ?? ''],
+  ['SIP Round Trip (ms)', (r) => r.sip?.roundTripMs ?? ''],
+  ['SIP ms-diagnostics', (r) => r.sip?.diagnostics.map((d) => `${d.header}: ${d.raw}`).join('\n') ?? ''],
+  ['Client Certificate', (r) => (r.sip?.clientCertificate ? `${r.sip.clientCertificate.verdict}${r.sip.alert ? ` (${r.sip.alert})` : ''}` : '')],
 ];
 
 /** The export file's text, BOM included. Every row has exactly EXPORT_COLUMNS.length cells. */

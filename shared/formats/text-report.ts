@@ -4,6 +4,7 @@
 import { escapeControls } from './safe-text.ts';
 import type { CertInfo, ChainItem, EndpointResult } from '../types.ts';
 import { hostPort } from '../engine/target.ts';
+import { handshakeClientCertificateText, sipOptionsFields } from './sip-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from './tls-labels.ts';
 
 export interface TextReportOptions {
@@ -76,7 +77,7 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   if (result.ip) lines.push(`Checking IP Address: ${hostPort(result.ip, result.port)}${result.poolMember ? ' (other pool member)' : ''}`);
   if (result.error) {
     lines.push(`ERROR: ${result.error.message} [${result.error.code}]`);
-    return lines;
+    return [...lines, ...sipLines(result)];
   }
   const leaf = result.served[0];
   if (leaf) {
@@ -90,6 +91,8 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   if (result.certificateSource) lines.push(`Certificates from: ${certificateSourceLabel(result.certificateSource)}`);
   const runtime = runtimeClientText(tls);
   if (runtime) lines.push(`${RUNTIME_CLIENT_LABEL}: ${runtime}`);
+  const ourCertificate = handshakeClientCertificateText(tls);
+  if (ourCertificate) lines.push(`Client certificate: ${ourCertificate}`);
   if (tls.versions) lines.push(`TLS versions accepted: ${shownVersions(tls.versions).map((v) => `${v} ${tls.versions![v] ? 'yes' : 'no'}`).join(', ')}`);
   if (tls.handshakeError) lines.push(`Handshake: ${tls.handshakeError.message}`);
   if (tls.acceptableCAs?.length) lines.push('Acceptable client certificate CAs:', ...tls.acceptableCAs.map((dn) => `  ${dn}`));
@@ -100,6 +103,7 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
     }
   }
 
+  lines.push(...sipLines(result));
   if (options.rootChain) {
     lines.push(...chainLines('Certificate Chain (as served):', result.served.map((cert) => ({ cert, extra: [] }))));
     lines.push(...chainLines('Certificate Chain (as built):', result.chain.map((item) => ({ cert: item.cert, extra: builtChainExtra(item) }))));
@@ -112,6 +116,11 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
     lines.push('Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`));
   }
   return lines;
+}
+
+function sipLines(result: EndpointResult): string[] {
+  if (!result.sip) return [];
+  return ['SIP OPTIONS Response:', ...sipOptionsFields(result.sip).map(([label, value]) => `  ${label}: ${value}`)];
 }
 
 export function resultsText(results: EndpointResult[], options: TextReportOptions): string {

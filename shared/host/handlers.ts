@@ -11,6 +11,7 @@ import { decodeTextFile } from '../formats/text-file.ts';
 import type { ApiHandlers, AppInfo, CheckEvent, ImportedList, SaveFileResult } from '../ipc.ts';
 import type { CheckRequest, EndpointResult } from '../types.ts';
 import { createTrustedRootStore } from './trusted-roots.ts';
+import { createMyCertificateStore, type SecretProtector } from './my-certificate.ts';
 import {
   ApiInputError,
   decodeBase64,
@@ -19,6 +20,7 @@ import {
   requireString,
   validateCertificateFiles,
   validateCheckRequest,
+  validateMyCertificateRequest,
   validateRunId,
   validateSaveFileRequest,
   validateThumbprint,
@@ -48,6 +50,8 @@ export interface HostServices {
   showOpenDialog?(options: OpenDialogOptions): Promise<string[] | null>;
   /** Ask where to save; the chosen path, or null when cancelled. */
   showSaveDialog?(options: { defaultName: string; filters: FileFilter[] }): Promise<string | null>;
+  /** Encrypts the "My certificate" password for the disk (Electron: safeStorage); without one it is kept for the session only. */
+  secretProtector?: SecretProtector | null;
 }
 
 export interface ApiHostDependencies {
@@ -76,6 +80,7 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
   const runs = new Map<string, AbortController>();
   const allowedLinks = new Set<string>();
   const roots = createTrustedRootStore(host.dataDir);
+  const myCertificate = createMyCertificateStore(host.dataDir, host.secretProtector ?? null);
 
   function emit(event: CheckEvent): void {
     try {
@@ -142,16 +147,17 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
       runs.set(runId, controller);
       // Start on a later turn, so the caller has the runId before the first event can reach it.
       setImmediate(() => {
-        void roots
-          .stored()
-          .then((stored) => {
+        void Promise.all([roots.stored(), myCertificate.forRun()])
+          .then(([stored, clientCert]) => {
             const extra = [...(request.options.extraRootsPem ?? []), ...stored.map((r) => r.pem)];
-            const withRoots: CheckRequest = { ...request, options: { ...request.options, extraRootsPem: extra } };
-            return run(runId, withRoots, controller);
+            // Only the host's own "My certificate": a page must not name files for the engine to read.
+            const { clientCert: _fromPage, ...options } = request.options;
+            const withStored: CheckRequest = { ...request, options: { ...options, extraRootsPem: extra, ...(clientCert ? { clientCert } : {}) } };
+            return run(runId, withStored, controller);
           })
           .catch((err: unknown) => {
             runs.delete(runId);
-            emit({ kind: 'done', runId, cancelled: false, error: `Could not read the trusted roots: ${errorMessage(err)}` });
+            emit({ kind: 'done', runId, cancelled: false, error: `Could not read the trusted roots or My certificate: ${errorMessage(err)}` });
           });
       });
       return { runId };
@@ -210,6 +216,14 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
     removeTrustedRoot(rawThumbprint: unknown) {
       return roots.remove(validateThumbprint(rawThumbprint));
     },
+
+    getMyCertificate: () => myCertificate.get(),
+
+    setMyCertificate(rawRequest: unknown) {
+      return myCertificate.set(validateMyCertificateRequest(rawRequest));
+    },
+
+    removeMyCertificate: () => myCertificate.remove(),
 
     appInfo() {
       return { ...host.app };

@@ -26,6 +26,10 @@ export const LIMITS = {
   saveContentLength: 64 * 1024 * 1024,
   runningChecks: 4,
   allowedLinks: 10_000,
+  /** A DNS name (RFC 1035: 253 characters), for the SIP domain. */
+  domainLength: 253,
+  pathLength: 4096,
+  passwordLength: 1024,
 } as const;
 
 /** Malformed arguments from the renderer: the web server answers these with 400. */
@@ -105,7 +109,37 @@ export function validateCheckRequest(value: unknown): CheckRequest {
     const { min, max } = LIMITS.maxEndpointsPerTarget;
     options.maxEndpointsPerTarget = requireInteger(raw.maxEndpointsPerTarget, 'options.maxEndpointsPerTarget', min, max);
   }
+  Object.assign(options, validateSipOptions(raw));
   return { targets, options };
+}
+
+/** The SIP OPTIONS switches and the client certificate's file paths and password (the engine reads the files). */
+function validateSipOptions(raw: Record<string, unknown>): Pick<CheckOptions, 'sipOptions' | 'sipDomain' | 'clientCert'> {
+  const options: Pick<CheckOptions, 'sipOptions' | 'sipDomain' | 'clientCert'> = {};
+  const sipOptions = optionalBoolean(raw.sipOptions, 'options.sipOptions');
+  if (sipOptions !== undefined) options.sipOptions = sipOptions;
+  if (raw.sipDomain !== undefined && raw.sipDomain !== null && raw.sipDomain !== '') {
+    options.sipDomain = requireString(raw.sipDomain, 'options.sipDomain', LIMITS.domainLength).trim() || null;
+  }
+  if (raw.clientCert !== undefined && raw.clientCert !== null) {
+    const cert = raw.clientCert;
+    if (!isPlainObject(cert)) throw new ApiInputError('options.clientCert must be an object with certFile (and keyFile, password).');
+    const optional = (value: unknown, name: string, max: number) => (value === undefined || value === null ? null : requireString(value, name, max));
+    options.clientCert = {
+      certFile: requireString(cert.certFile, 'options.clientCert.certFile', LIMITS.pathLength),
+      keyFile: optional(cert.keyFile, 'options.clientCert.keyFile', LIMITS.pathLength),
+      password: optional(cert.password, 'options.clientCert.password', LIMITS.passwordLength),
+    };
+  }
+  return options;
+}
+
+/** What the renderer sends to set "My certificate": the files' bytes and the password. */
+export function validateMyCertificateRequest(value: unknown): { cert: { name: string; bytes: Uint8Array }; key: { name: string; bytes: Uint8Array } | null; password: string | null } {
+  if (!isPlainObject(value)) throw new ApiInputError('The certificate request must be an object with cert (and key, password).');
+  const [cert, key] = validateCertificateFiles([value.cert, ...(value.key === undefined || value.key === null ? [] : [value.key])]);
+  const password = value.password === undefined || value.password === null || value.password === '' ? null : requireString(value.password, 'password', LIMITS.passwordLength);
+  return { cert: cert!, key: key ?? null, password };
 }
 
 /** A run id as startCheck returns them. */

@@ -14,12 +14,15 @@ import { nodeHandshake, type NodeHandshakeResult } from './node-tls.ts';
 import { probeLegacySsl, probeVersions, rawHandshake, type RawHandshakeOptions, type RawHandshakeResult, type VersionProbe } from './tls/raw-client.ts';
 import { distinguishedNameText } from '../decode/index.ts';
 import { hostPort } from '../target.ts';
+import type { ClientCredential } from '../sip/client-cert.ts';
 
 export interface CaptureOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** One ClientHello per TLS version, and the legacy SSL probe (default on). */
   probeVersions?: boolean;
+  /** The admin's certificate, for Node's handshake only (the raw client stops before it would send one). */
+  clientCertificate?: ClientCredential | null;
 }
 
 export interface Capture {
@@ -53,7 +56,7 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   const [main, node, probe, legacy] = await Promise.all([
     mainPromise,
     // Node's rebuilt chain is collected every time: a second handshake for it would break the time bound.
-    nodeHandshake({ ...common, wantPeerChain: true, clientCertRequested }),
+    nodeHandshake({ ...common, wantPeerChain: true, clientCertRequested, clientCertificate: options.clientCertificate }),
     probing ? probeVersions(common, undefined, { 'TLSv1.3': tls13Verdict(common, mainPromise, started + budgetMs) }) : Promise.resolve(null),
     probing ? probeLegacySsl(common) : Promise.resolve(null),
   ]);
@@ -119,7 +122,7 @@ function assemble(endpoint: Endpoint, { main, node, probe, legacy, source }: Han
     handshakeError: null,
     authorized: node.authorized,
     authorizationError: node.authorizationError,
-    runtimeClient: { protocol: node.protocol, cipher: node.cipher, error: node.error },
+    runtimeClient: { protocol: node.protocol, cipher: node.cipher, error: node.error, ...(node.clientCertificate ? { clientCertificate: node.clientCertificate } : {}) },
     keyExchangeGroup: negotiated?.keyExchangeGroup ?? null,
     encryptThenMac: negotiated?.encryptThenMac ?? null,
     helloRetried: main.helloRetried,

@@ -7,6 +7,9 @@ import type { CheckError } from '../../types.ts';
 import { checkError, classifySocketError, timeoutError } from '../errors.ts';
 import { TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from './tls/runtime-needs.ts';
 import { hostPort } from '../target.ts';
+import type { ClientCredential } from '../sip/client-cert.ts';
+import { CLIENT_CERT_ALERTS, receivedAlert } from '../sip/tls-alerts.ts';
+import type { ClientCertificateVerdict } from '../sip/types.ts';
 
 export interface NodeHandshakeOptions {
   ip: string;
@@ -24,13 +27,15 @@ export interface NodeHandshakeOptions {
    * server rejects the missing certificate only after the handshake, so only then is it worth waiting.
    */
   clientCertRequested?: Promise<boolean>;
+  /** The admin's certificate, so a server that demands one (mutual TLS) completes the handshake. */
+  clientCertificate?: ClientCredential | null;
 }
 
 /** The widest configuration this runtime's TLS library accepts, found once by trying (not by its name). */
 let acceptedOptions: tls.SecureContextOptions | null = null;
 
 /** A context from the first configuration the library takes (the remembered one first); throws only when it takes none. */
-function createWidestContext(ca: string[] | undefined): tls.SecureContext {
+function createWidestContext(ca: string[] | undefined, own: tls.SecureContextOptions): tls.SecureContext {
   // Old Lync edges still speak TLS 1.0 with old suites: a checker must be able to look at them.
   const candidates: tls.SecureContextOptions[] = [
     ...(acceptedOptions ? [acceptedOptions] : []),
@@ -41,7 +46,7 @@ function createWidestContext(ca: string[] | undefined): tls.SecureContext {
   let lastError: unknown = null;
   for (const options of candidates) {
     try {
-      const context = tls.createSecureContext({ ...options, ca });
+      const context = tls.createSecureContext({ ...options, ...own, ca });
       acceptedOptions = options;
       return context;
     } catch (error) {
@@ -51,13 +56,19 @@ function createWidestContext(ca: string[] | undefined): tls.SecureContext {
   throw lastError;
 }
 
-/** One TLS context per set of roots, shared by every connection: building one per connect is costly. */
-const contexts = new Map<string, tls.SecureContext>();
-function secureContextFor(ca: string[] | undefined): tls.SecureContext {
+/** One TLS context per set of roots (and client certificate), shared by every connection: building one per connect is costly. */
+const anonymousContexts = new Map<string, tls.SecureContext>();
+const credentialContexts = new WeakMap<ClientCredential, Map<string, tls.SecureContext>>();
+function secureContextFor(ca: string[] | undefined, credential: ClientCredential | null | undefined): tls.SecureContext {
+  let contexts = anonymousContexts;
+  if (credential) {
+    contexts = credentialContexts.get(credential) ?? new Map();
+    credentialContexts.set(credential, contexts);
+  }
   const key = ca ? ca.join('') : '';
   let context = contexts.get(key);
   if (!context) {
-    context = createWidestContext(ca);
+    context = createWidestContext(ca, credential?.secureContextOptions() ?? {});
     if (contexts.size > 16) contexts.clear();
     contexts.set(key, context);
   }
@@ -82,6 +93,8 @@ export interface NodeHandshakeResult {
   /** Certificates as Node reports them (not wire order): used only when the raw client got none. */
   peerChainDer: Uint8Array[];
   error: CheckError | null;
+  /** With a client certificate: accepted when the handshake held, refused on a certificate alert. */
+  clientCertificate: ClientCertificateVerdict | null;
 }
 
 /** Node's view of a peer chain: leaf, then each issuerCertificate until it repeats. */
@@ -115,6 +128,7 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       authorizationError: null,
       peerChainDer: [],
       error: null,
+      clientCertificate: opts.clientCertificate ? 'unknown' : null,
     };
     let socket: tls.TLSSocket;
     try {
@@ -123,7 +137,7 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
         port: opts.port,
         servername: opts.servername ?? undefined,
         rejectUnauthorized: false,
-        secureContext: secureContextFor(opts.ca),
+        secureContext: secureContextFor(opts.ca, opts.clientCertificate),
       });
     } catch (error) {
       result.error = libraryRefused(error, where);
@@ -135,6 +149,7 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       result.error = error;
+      if (result.clientCertificate && !error && result.protocol) result.clientCertificate = 'accepted';
       socket.destroy();
       resolve(result);
     };
@@ -166,6 +181,8 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
     };
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const alert = ALERT_IN_MESSAGE.exec(err.message);
+      const alertName = receivedAlert(err);
+      if (result.clientCertificate && alertName && CLIENT_CERT_ALERTS.has(alertName)) result.clientCertificate = 'refused';
       if (alert || err.code?.startsWith('ERR_SSL')) {
         // The TLS library's text (OpenSSL: "...:ssl3_read_bytes:sslv3 alert handshake failure:...:SSL alert
         // number 40") carries the alert's name and number; the rest is noise to an admin.

@@ -76,7 +76,9 @@ export const handshakeFailedRule: Rule = {
         severity: 'info',
         text:
           `The certificates were received, but the TLS handshake then failed: ${failure.message.replace(/\.$/, '')}. ` +
-          (demandedClientCert
+          (result.tls.runtimeClient?.clientCertificate
+            ? 'The server did not take the client certificate presented (My certificate, --client-cert): for mutual TLS it must chain to a CA the far end accepts, and carry Client Authentication. The certificate checks still apply.'
+            : demandedClientCert
             ? 'The server most likely demanded a client certificate, which this tool does not present: normal for mutual TLS ports (Edge federation, SBC / Direct Routing, server-to-server), where only a partner server with a trusted certificate may connect. The certificate checks still apply.'
             : 'The certificate checks use the certificates the server sent.'),
       },

@@ -165,5 +165,5 @@ export const sipClientCertRefusedRule: Rule = {
   },
 };
 
-/** The lead adds these to the list in rules/index.ts. */
+/** Listed in rules/index.ts with the other finding rules. */
 export const SIP_RULES: readonly Rule[] = [sipOptionsOkRule, sipOptionsRefusedRule, sipNoResponseRule, sipClientCertAcceptedRule, sipClientCertRefusedRule];

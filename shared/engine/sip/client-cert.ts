@@ -6,16 +6,9 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { pemBlocks } from '../../bytes.ts';
 import { decodeCertificate } from '../decode/index.ts';
-import type { ClientCertificateInfo } from './types.ts';
+import type { ClientCertificateFiles, ClientCertificateInfo } from './types.ts';
 
-export interface ClientCertificateFiles {
-  /** PEM (certificate(s), optionally the key too) or PFX/P12. */
-  certFile: string;
-  /** PEM key, when not in certFile. */
-  keyFile?: string | null;
-  /** The PFX password, or the passphrase of an encrypted PEM key. */
-  password?: string | null;
-}
+export type { ClientCertificateFiles } from './types.ts';
 
 /** A certificate file that cannot be used, with the reason in admin words (no key material in it). */
 export class ClientCertificateError extends Error {

@@ -21,6 +21,16 @@ export interface SipDiagnostic {
   raw: string;
 }
 
+/** Where the admin's certificate is: paths and the password only, so a run's options can cross IPC. */
+export interface ClientCertificateFiles {
+  /** PEM (certificate(s), optionally the key too) or PFX/P12. */
+  certFile: string;
+  /** PEM key, when not in certFile. */
+  keyFile?: string | null;
+  /** The PFX password, or the passphrase of an encrypted PEM key. */
+  password?: string | null;
+}
+
 /** Our own certificate as presented: names only, for the report (the key never leaves the TLS context). */
 export interface ClientCertificateInfo {
   subject: string;
