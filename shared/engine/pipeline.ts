@@ -108,6 +108,11 @@ export function endpointBudgetMs(timeoutMs: number): number {
   return 2 * timeoutMs;
 }
 
+/** Kept back from the budget for what follows a cut (aborting downloads, the rules), so the whole endpoint ends within it. */
+function wrapUpMs(timeoutMs: number): number {
+  return Math.min(100, Math.max(20, Math.round(timeoutMs / 100)));
+}
+
 /**
  * Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool).
  * One deadline covers every network step of the endpoint, from the capture on; each step keeps its own
@@ -115,7 +120,7 @@ export function endpointBudgetMs(timeoutMs: number): number {
  */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
   const budgetMs = endpointBudgetMs(options.timeoutMs);
-  const deadline = startDeadline(budgetMs, signal);
+  const deadline = startDeadline(budgetMs - wrapUpMs(options.timeoutMs), signal);
   try {
     return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs);
   } finally {
