@@ -283,6 +283,8 @@ export interface TlsInfo {
   suites?: Partial<Record<ProtocolVersion, string | null>>;
   clientCertRequested?: boolean;
   acceptableCAs?: string[];
+  /** Direct Routing profile only: whether a TLS 1.2 hello offering just this suite (IANA name) was accepted. */
+  profileSuites?: Record<string, boolean>;
 }
 
 /** The result for one endpoint: the published JSON contract (`--json`, IPC, export). */
@@ -321,6 +323,24 @@ export interface EndpointResult {
   refusedFetches?: RefusedFetch[];
   /** What the SIP stack answered to one OPTIONS over TLS (when asked for), and whether it took our certificate. */
   sip?: SipOptionsResult | null;
+  /** The check profile this result was judged under (its rules ran), when one was active. */
+  profile?: CheckProfile | null;
+}
+
+/**
+ * A check profile adds the requirements of one kind of server-to-server link: 'direct-routing' (an SBC
+ * paired with Teams Direct Routing) or 'federation' (a Lync/SfB Edge federation partner).
+ */
+export type CheckProfile = 'direct-routing' | 'federation';
+export const CHECK_PROFILES: readonly CheckProfile[] = ['direct-routing', 'federation'];
+
+/** One root of Microsoft's list of CAs supported for Direct Routing SBC certificates. */
+export interface SupportedCa {
+  /** The name as the list gives it; matched against the root's subject (O or CN) when no thumbprint is known. */
+  name: string;
+  /** SHA-1 thumbprint of the root, upper-case hex, where known. */
+  sha1?: string;
+  sha256?: string;
 }
 
 /** What the user asks the engine to check. */
@@ -354,6 +374,12 @@ export interface CheckOptions {
   maxEndpointsPerTarget?: number;
   /** AIA/CRL/OCSP fetches to internal addresses; default 'auto'. */
   internalFetches?: InternalFetchMode;
+  /** Judge the results against a profile's requirements; FED targets default to 'federation'. */
+  profile?: CheckProfile | null;
+  /** Replaces the shipped list of CAs supported for Direct Routing SBC certificates (--dr-ca-list). */
+  drSupportedCas?: SupportedCa[];
+  /** Roots of the admin's own Edge or SBC certificate, PEM, looked for in a partner's CA list (--my-root). */
+  myRootsPem?: string[];
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

@@ -29,6 +29,8 @@ import { checkRevocation } from './revocation/index.ts';
 import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
+import { probeSuites } from './capture/suite-probe.ts';
+import { DR_REQUIRED_SUITES, profileFor, rootSubjects, shippedSupportedCas } from './profiles/index.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -103,9 +105,12 @@ function failureResult(target: Target, failure: DnsFailure): EndpointResult {
 /** Capture, decode, build the chain and check revocation for one endpoint (comments come later, with the pool). */
 export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
-  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
+  // Direct Routing names four required suites: ask for each alone, alongside the capture (same bound).
+  const suitesAsked = profileFor(endpoint, options) === 'direct-routing' ? probeSuites(endpoint, DR_REQUIRED_SUITES, { timeoutMs: options.timeoutMs, signal }) : null;
+  const [capture, profileSuites] = await Promise.all([captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal }), suitesAsked]);
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
+  if (profileSuites) result.tls.profileSuites = profileSuites;
   result.error = capture.error;
   result.certificateSource = capture.certificateSource;
   if (capture.certificates.length === 0) return result;
@@ -162,12 +167,15 @@ function userRootSubjects(anchors: TrustAnchor[]): string[] {
 }
 
 /** Comments and root links for a target's results, judged together so pool members can be compared. */
-export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[]): void {
+export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[], options: Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> = {}): void {
   const userRoots = userRootSubjects(anchors);
+  const profile = profileFor(target, options);
+  const profileFacts = profile ? { profile, drSupportedCas: options.drSupportedCas ?? shippedSupportedCas(), myRoots: rootSubjects(options.myRootsPem ?? []) } : {};
   for (const result of results) {
     const pool = results.filter((other) => other.host === result.host && other.port === result.port);
     result.rootLinks = result.served.length ? rootLinks(result) : [];
-    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots });
+    if (profile) result.profile = profile;
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots, ...profileFacts });
   }
 }
 
@@ -196,7 +204,7 @@ export async function checkTarget(
   );
   // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
   if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
-  judge(results, target, anchors);
+  judge(results, target, anchors, options);
   return results;
 }
 

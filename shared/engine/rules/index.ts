@@ -12,6 +12,8 @@ import { CRYPTO_RULES } from './crypto.ts';
 import { CHAIN_RULES } from './chain.ts';
 import { POOL_RULES } from './pool.ts';
 import { PROTOCOL_RULES } from './protocol.ts';
+import { DIRECT_ROUTING_RULES, drReadyRule } from './direct-routing.ts';
+import { FEDERATION_RULES } from './federation.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext } from './types.ts';
@@ -26,6 +28,8 @@ const FINDING_RULES: readonly Rule[] = [
   ...CRYPTO_RULES,
   ...CHAIN_RULES,
   ...POOL_RULES,
+  ...DIRECT_ROUTING_RULES,
+  ...FEDERATION_RULES,
 ];
 
 /** Rules whose finding explains why a chain is not trusted (so chain-not-trusted need not). */
@@ -105,7 +109,7 @@ export const validRule: Rule = {
 };
 
 /** Every rule, in evaluation order. */
-export const RULES: readonly Rule[] = [...FINDING_RULES, chainNotTrustedRule, validRule];
+export const RULES: readonly Rule[] = [...FINDING_RULES, chainNotTrustedRule, validRule, drReadyRule];
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.fromEntries(SEVERITY_ORDER.map((severity, index) => [severity, index])) as Record<
   Severity,
