@@ -9,7 +9,7 @@ import { toPem } from '../shared/bytes.ts';
 import { TestPki, bundle, type IssuedCert } from './helpers/pki.ts';
 import { freePort, startDnsServer, startOpensslServer, startTlsServer, type RunningDnsServer, type RunningServer } from './helpers/servers.ts';
 import { microsoftRoots } from '../shared/engine/profiles/index.ts';
-import { summarizeSweep } from '../shared/engine/sweep.ts';
+import { summarizeSweep } from '../shared/formats/sweep.ts';
 import type { EndpointResult } from '../shared/types.ts';
 import { emptyResult } from '../shared/engine/pipeline.ts';
 

@@ -129,7 +129,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);
@@ -446,6 +446,85 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
       assert.match(copied, /^Certificate Chain:$/m);
       assert.doesNotMatch(copied, /Extension Type/);
       assert.match(copied, /^- \[Warning\] Public CAs stop issuing/m);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the profile choice goes into the request and its verdicts come first in the card', async () => {
+    const ready = fakeResult({
+      target: 'sbc.contoso.com:5061',
+      host: 'sbc.contoso.com',
+      profile: 'direct-routing',
+      comments: [
+        { id: 'dr-ready', severity: 'ok', text: 'Ready for Direct Routing: certificate under the supported root "DigiCert Global Root G2".' },
+        { id: 'dr-mtls-roots', severity: 'info', text: 'The SBC does not ask for a client certificate: mutual TLS is off on this interface.' },
+        { id: 'valid', severity: 'ok', text: 'No problems found.' },
+      ],
+    });
+    const { context, page } = await openFakeApp({ results: [ready], stepMs: 10 });
+    try {
+      await page.getByLabel('Profile').selectOption('direct-routing');
+      await page.getByLabel('Host', { exact: true }).fill('sbc.contoso.com');
+      await page.getByLabel('Port', { exact: true }).fill('5061');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const [[request]] = (await calls(page, 'startCheck')) as [[{ options: { profile?: string } }]];
+      assert.equal(request.options.profile, 'direct-routing');
+      const card = page.locator('article.card').first();
+      const sections = await card.locator('.card-section').evaluateAll((els) => els.map((el) => el.className.replace('card-section section-', '')));
+      assert.deepEqual(sections.slice(0, 2), ['opening', 'profile'], 'the profile section comes right after the opening lines');
+      assert.match(await card.locator('.section-profile').innerText(), /Direct Routing SBC:[\s\S]*Ready for Direct Routing[\s\S]*mutual TLS is off/);
+      assert.doesNotMatch(await card.locator('.section-comments').innerText(), /Ready for Direct Routing/, 'shown once');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Sweep domain runs every well-known name of the Host domain and sums them up per name', async () => {
+    const results = [
+      fakeResult({ target: 'contoso.com', type: 'FED', host: 'sip.contoso.com', srv: '_sipfederationtls._tcp.contoso.com', srvRecord: { name: '_sipfederationtls._tcp.contoso.com', priority: 0, weight: 0, port: 5061, target: 'sip.contoso.com' }, comments: [{ id: 'valid', severity: 'ok', text: 'No problems found.' }] }),
+      fakeResult({ target: 'contoso.com', type: 'SIP', host: 'pool.fabrikam.com', srv: '_sip._tls.contoso.com', srvRecord: { name: '_sip._tls.contoso.com', priority: 0, weight: 0, port: 443, target: 'pool.fabrikam.com' }, comments: [{ id: 'valid', severity: 'ok', text: 'No problems found.' }] }),
+      fakeResult({ target: 'lyncdiscover.contoso.com', host: 'lyncdiscover.contoso.com', port: 443, comments: [{ id: 'expires-soon', severity: 'warning', text: 'The certificate expires in 20 days.' }] }),
+      { ...REFUSED_RESULT, target: 'meet.contoso.com', host: 'meet.contoso.com', port: 443, served: [], error: { code: 'DNS_NXDOMAIN' as const, message: 'meet.contoso.com does not exist.' } },
+    ];
+    const { context, page } = await openFakeApp({ results, stepMs: 10 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('Contoso.com');
+      await page.getByRole('button', { name: 'Sweep domain' }).click();
+      await page.getByRole('status').filter({ hasText: /^Done/ }).waitFor();
+      const [[request]] = (await calls(page, 'startCheck')) as [[{ targets: { input: string; type: string; port?: number | null }[] }]];
+      assert.deepEqual(request.targets.map((t) => `${t.type} ${t.input}${t.port ? `:${t.port}` : ''}`), [
+        'FED contoso.com',
+        'SIP contoso.com',
+        'SIPINT contoso.com',
+        'DIR sip.contoso.com:443',
+        'DIR sipexternal.contoso.com:443',
+        'DIR lyncdiscover.contoso.com:443',
+        'DIR lyncdiscoverinternal.contoso.com:443',
+        'DIR meet.contoso.com:443',
+        'DIR dialin.contoso.com:443',
+        'DIR webext.contoso.com:443',
+      ]);
+      const table = page.locator('.sweep-summary');
+      await table.getByText('Sweep of contoso.com').waitFor();
+      const verdicts = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-name')}=${row.getAttribute('data-verdict')}`));
+      assert.deepEqual(verdicts, [
+        '_sipfederationtls._tcp.contoso.com=ok',
+        '_sip._tls.contoso.com=ok',
+        '_sipinternaltls._tcp.contoso.com=absent',
+        'sip.contoso.com=absent',
+        'sipexternal.contoso.com=absent',
+        'lyncdiscover.contoso.com=warning',
+        'lyncdiscoverinternal.contoso.com=absent',
+        'meet.contoso.com=absent',
+        'dialin.contoso.com=absent',
+        'webext.contoso.com=absent',
+      ]);
+      assert.match(await table.locator('li[data-id="lyncdiscover-prompt"]').innerText(), /pool FQDN pool\.fabrikam\.com/);
+      await screenshot(page, 'fake-sweep');
       assert.deepEqual(pageProblems(page), []);
     } finally {
       await context.close();

@@ -1,5 +1,5 @@
 // The sweep summary as text: one line per well-known name, then the domain-level findings.
-import type { SweepSummary } from '../engine/sweep.ts';
+import type { SweepSummary } from './sweep.ts';
 
 const VERDICT_LABEL: Record<string, string> = { absent: 'absent', unreachable: 'UNREACHABLE', error: 'ERROR', warning: 'WARNING', info: 'info', ok: 'ok' };
 
