@@ -380,6 +380,8 @@ export interface CheckOptions {
   drSupportedCas?: SupportedCa[];
   /** Roots of the admin's own Edge or SBC certificate, PEM, looked for in a partner's CA list (--my-root). */
   myRootsPem?: string[];
+  /** The app: thumbprints of Trusted Roots the admin marked as "my Edge's root" (the host adds their PEM to myRootsPem). */
+  myRootThumbprints?: string[];
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

@@ -466,12 +466,19 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
     const { context, page } = await openFakeApp({ results: [ready], stepMs: 10 });
     try {
       await page.getByLabel('Profile').selectOption('direct-routing');
+      // A Trusted Root marked as "my Edge's root" travels with the request, by thumbprint.
+      await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+      await dialog.getByLabel("CN=Contoso Root CA, O=Contoso Ltd, C=US is my Edge's root").check();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
       await page.getByLabel('Host', { exact: true }).fill('sbc.contoso.com');
       await page.getByLabel('Port', { exact: true }).fill('5061');
       await page.getByLabel('Host', { exact: true }).press('Enter');
       await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
-      const [[request]] = (await calls(page, 'startCheck')) as [[{ options: { profile?: string } }]];
+      const [[request]] = (await calls(page, 'startCheck')) as [[{ options: { profile?: string; myRootThumbprints?: string[] } }]];
       assert.equal(request.options.profile, 'direct-routing');
+      assert.deepEqual(request.options.myRootThumbprints, ['9988776655443322110099887766554433221100']);
       const card = page.locator('article.card').first();
       const sections = await card.locator('.card-section').evaluateAll((els) => els.map((el) => el.className.replace('card-section section-', '')));
       assert.deepEqual(sections.slice(0, 2), ['opening', 'profile'], 'the profile section comes right after the opening lines');

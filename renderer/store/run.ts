@@ -126,6 +126,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     };
     if (state.form.allowInternalFetches) request.options.internalFetches = 'allow';
     if (state.form.profile) request.options.profile = state.form.profile;
+    // The host matches the marks against the roots it keeps; a mark of a removed root matches nothing.
+    if (state.myRootThumbprints.length) request.options.myRootThumbprints = state.myRootThumbprints;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     pendingResults = [];

@@ -146,7 +146,10 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
           .stored()
           .then((stored) => {
             const extra = [...(request.options.extraRootsPem ?? []), ...stored.map((r) => r.pem)];
-            const withRoots: CheckRequest = { ...request, options: { ...request.options, extraRootsPem: extra } };
+            // Roots marked "my Edge's root" are looked for in a federation partner's CA list.
+            const marked = new Set(request.options.myRootThumbprints ?? []);
+            const mine = [...(request.options.myRootsPem ?? []), ...stored.filter((r) => marked.has(r.root.thumbprint)).map((r) => r.pem)];
+            const withRoots: CheckRequest = { ...request, options: { ...request.options, extraRootsPem: extra, ...(mine.length ? { myRootsPem: mine } : {}) } };
             return run(runId, withRoots, controller);
           })
           .catch((err: unknown) => {

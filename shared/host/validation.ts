@@ -105,6 +105,13 @@ export function validateCheckRequest(value: unknown): CheckRequest {
     if (!CHECK_PROFILES.includes(raw.profile as CheckProfile)) throw new ApiInputError(`options.profile must be one of ${CHECK_PROFILES.join(', ')}.`);
     options.profile = raw.profile as CheckProfile;
   }
+  if (raw.myRootThumbprints !== undefined) {
+    options.myRootThumbprints = requireArray(raw.myRootThumbprints, 'options.myRootThumbprints', LIMITS.extraRoots).map((value, i) => {
+      const thumbprint = requireString(value, `options.myRootThumbprints[${i}]`, 40).toUpperCase();
+      if (!/^[0-9A-F]{40}$/.test(thumbprint)) throw new ApiInputError(`options.myRootThumbprints[${i}] must be a SHA-1 thumbprint (40 hex digits).`);
+      return thumbprint;
+    });
+  }
   if (raw.maxEndpointsPerTarget !== undefined) {
     const { min, max } = LIMITS.maxEndpointsPerTarget;
     options.maxEndpointsPerTarget = requireInteger(raw.maxEndpointsPerTarget, 'options.maxEndpointsPerTarget', min, max);
