@@ -120,6 +120,17 @@ test('an empty CA list reads as "accepts any CA"; no CertificateRequest as mutua
   assert.match(comment(off, 'dr-mtls-roots')!.text, /mutual TLS is off on this interface/);
 });
 
+test('the text report gives the profile verdicts a section of their own', async () => {
+  const zone = await startDnsServer({ records: { a: { [SBC]: [servers.all.host] } } });
+  try {
+    const { out } = await cli(['check', `${SBC}:${servers.all.port}`, '--profile', 'direct-routing', '--dr-ca-list', caListFile, '--trust', rootFile, '--dns-server', zone.address, '--offline', '--timeout', '4000']);
+    assert.match(out, /^Direct Routing SBC:\n- \[OK\] Ready for Direct Routing: .*\(dr-ready\)$/m);
+    assert.doesNotMatch(out.slice(out.indexOf('Comments:')), /dr-ready/);
+  } finally {
+    await zone.close();
+  }
+});
+
 test('dr-sbc-ca: without the list file the test root is not a supported CA', async () => {
   const zone = await startDnsServer({ records: { a: { [SBC]: [servers.all.host] } } });
   try {
