@@ -28,7 +28,7 @@ const USAGE = `Usage:
                  [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- sweep <sipdomain> [check options]
-  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
+  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--profile P] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
@@ -169,7 +169,7 @@ class Cli {
         if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
         return read.certificates;
       });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches, ...Cli.profileOptions(values) });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
       this.print([result], report);
       return 0;

@@ -143,6 +143,16 @@ test('dr-sbc-ca: without the list file the test root is not a supported CA', asy
   }
 });
 
+test('inspect --profile direct-routing judges an SBC certificate file before it is installed', async () => {
+  const weak = pki.issue({ cn: 'other.contoso.test', sans: ['DNS:other.contoso.test'], issuer: root, key: 'rsa:1024' });
+  const { code, out } = await cli(['inspect', weak.certPath, '--host', SBC, '--profile', 'direct-routing', '--trust', rootFile, '--json']);
+  assert.equal(code, 0, out);
+  const r: EndpointResult = JSON.parse(out).results[0];
+  assert.equal(r.profile, 'direct-routing');
+  const ids = r.comments.map((c) => c.id).filter((id) => id.startsWith('dr-'));
+  assert.deepEqual(ids.sort(), ['dr-sbc-ca', 'dr-sbc-key', 'dr-sbc-name'], 'no TLS or mutual TLS verdict for a file');
+});
+
 test('without a profile no Direct Routing rule runs and no suite probe is made', async () => {
   const { out } = await cli(['check', `${servers.all.host}:${servers.all.port}`, '--trust', rootFile, '--offline', '--json', '--timeout', '4000']);
   const r: EndpointResult = JSON.parse(out).results[0];

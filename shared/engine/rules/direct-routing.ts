@@ -146,7 +146,8 @@ export const drMtlsRootsRule: Rule = {
   description: 'Direct Routing: with mutual TLS on, the SBC\'s CA list must include all seven roots Microsoft\'s SIP proxies use (each missing one is named).',
   check(ctx) {
     const { result } = ctx;
-    if (!active(ctx) || !hasCertificates(result)) return [];
+    // Certificates from a file (inspect) say nothing about the SBC's TLS settings.
+    if (!active(ctx) || !hasCertificates(result) || result.ip === null) return [];
     if (result.tls.clientCertRequested !== true) {
       return [{ id: 'dr-mtls-roots', severity: 'info', text: 'The SBC does not ask for a client certificate: mutual TLS is off on this interface, so Microsoft\'s SIP proxies are not asked for theirs and the 2026 root change does not affect this interface.' }];
     }
@@ -216,8 +217,8 @@ export const drReadyRule: Rule = {
       `certificate under the supported root "${displayName(chainTop(result)?.subject)}"`,
       ...(ctx.ipTarget ? [] : [`names ${result.host}`]),
       `RSA ${leaf.publicKey.size} bits`,
-      suites ? `TLS 1.2 with ${suites.offered.join(', ')}` : 'TLS 1.2',
-      mtlsSummary(result),
+      ...(suites ? [`TLS 1.2 with ${suites.offered.join(', ')}`] : result.tls.versions?.['TLSv1.2'] ? ['TLS 1.2'] : []),
+      ...(result.ip === null ? [] : [mtlsSummary(result)]),
       ...(result.sip ? [`SIP OPTIONS answered ${result.sip.statusCode ?? ''}`.trim()] : []),
     ];
     return [{ id: 'dr-ready', severity: 'ok', text: `Ready for Direct Routing: ${facts.join('; ')}.` }];
