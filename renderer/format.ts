@@ -2,7 +2,7 @@
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
 import type { CertInfo, ChainItem, Comment, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
-import { isProfileComment, PROFILE_TITLE } from '../shared/formats/profile-labels.ts';
+import { PROFILE_TITLE, profileVerdicts } from '../shared/formats/profile-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/formats/tls-labels.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 
@@ -284,7 +284,7 @@ export function cardSections(result: EndpointResult, view: CardView): CardSectio
   const sections: CardSection[] = [{ key: 'opening', title: null, lines: openingLines(result, view) }];
   // The profile's verdicts answer the question the admin asked (is this SBC ready?): they go first.
   const toLine = (comment: Comment): CardLine => ({ kind: 'comment', severity: comment.severity, text: comment.text });
-  const verdicts = result.profile ? result.comments.filter(isProfileComment) : [];
+  const verdicts = result.profile ? profileVerdicts(result.comments) : [];
   if (result.profile && verdicts.length) sections.push({ key: 'profile', title: `${PROFILE_TITLE[result.profile]}:`, lines: verdicts.map(toLine) });
   const comments = result.comments.filter((comment) => !verdicts.includes(comment));
   const leaf = result.served[0];

@@ -17,6 +17,7 @@ import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store/index.ts';
 import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
 import { fakeResult } from './helpers/fake-results.ts';
+import { expectedSweepNames } from './helpers/sweep-names.ts';
 
 // CI must have the browser: there a missing Chromium fails instead of skipping.
 test('Chromium is available for the UI tests', { skip: chromiumCheckSkip }, () => {
@@ -764,6 +765,37 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const members = await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member')));
       assert.deepEqual(members, [false, true, true]);
       await screenshot(page, 'e2e-srv-pool');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the Direct Routing profile through the engine: its verdicts first; Sweep domain sums up every name', async () => {
+    const { context, page } = await openApp();
+    try {
+      await page.getByLabel('Profile').selectOption('direct-routing');
+      await page.getByLabel('Host', { exact: true }).fill(`127.0.0.1:${directPort}`);
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const card = page.locator('article.card').first();
+      const profile = await card.locator('.section-profile').innerText();
+      // The test PKI is no CA Microsoft supports; the test server asks for no client certificate.
+      assert.match(profile, /^Direct Routing SBC:[\s\S]*not on Microsoft's list of root CAs[\s\S]*mutual TLS is off on this interface/);
+      assert.match(profile, /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/, 'the per-suite probe ran');
+
+      await page.getByLabel('Profile').selectOption('');
+      await page.getByLabel('DNS Server').fill(dnsAddress);
+      await page.getByLabel('Host', { exact: true }).fill('contoso.test');
+      await page.getByRole('button', { name: 'Sweep domain' }).click();
+      await page.getByRole('status').filter({ hasText: /^Done/ }).waitFor({ timeout: 60_000 });
+      const rows = page.locator('.sweep-summary tbody tr');
+      assert.equal(await rows.count(), 10);
+      assert.equal(await rows.first().getAttribute('data-name'), '_sipfederationtls._tcp.contoso.test');
+      assert.notEqual(await rows.first().getAttribute('data-verdict'), 'absent');
+      const absent = await page.locator('.sweep-summary tbody tr[data-verdict="absent"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
+      assert.deepEqual(absent, expectedSweepNames('contoso.test').slice(1));
+      await screenshot(page, 'e2e-sweep');
       assert.deepEqual(pageProblems(page), []);
     } finally {
       await context.close();

@@ -10,3 +10,9 @@ export const PROFILE_TITLE: Readonly<Record<CheckProfile, string>> = {
 export function isProfileComment(comment: Pick<Comment, 'id'>): boolean {
   return /^(dr|fed)-/.test(comment.id);
 }
+
+/** The profile's comments of a result, the one-line verdict (dr-ready) leading, the rest in the engine's order. */
+export function profileVerdicts(comments: readonly Comment[]): Comment[] {
+  const mine = comments.filter(isProfileComment);
+  return [...mine.filter((c) => c.id.endsWith('-ready')), ...mine.filter((c) => !c.id.endsWith('-ready'))];
+}

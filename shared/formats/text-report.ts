@@ -3,7 +3,7 @@
 // and a terminal obeys the escape sequences in them.
 import { escapeControls } from './safe-text.ts';
 import type { CertInfo, ChainItem, Comment, EndpointResult } from '../types.ts';
-import { isProfileComment, PROFILE_TITLE } from './profile-labels.ts';
+import { PROFILE_TITLE, profileVerdicts } from './profile-labels.ts';
 import { hostPort } from '../engine/target.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from './tls-labels.ts';
 
@@ -111,7 +111,7 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   }
   // The profile's verdicts in a section of their own, ahead of the other comments (the card shows them first).
   const commentLine = (c: Comment) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`;
-  const verdicts = result.profile ? result.comments.filter(isProfileComment) : [];
+  const verdicts = result.profile ? profileVerdicts(result.comments) : [];
   if (result.profile && verdicts.length) lines.push(`${PROFILE_TITLE[result.profile]}:`, ...verdicts.map(commentLine));
   const others = result.comments.filter((c) => !verdicts.includes(c));
   if (others.length) lines.push('Comments:', ...others.map(commentLine));

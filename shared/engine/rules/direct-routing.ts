@@ -114,7 +114,10 @@ export const drTlsRule: Rule = {
     if (versions && !versions['TLSv1.2']) {
       return [{ id: 'dr-tls', severity: 'error', text: 'The SBC does not accept TLS 1.2, which Direct Routing requires: enable TLS 1.2 on the Teams interface.' }];
     }
-    if (!suites || suites.missing.length === 0) return [];
+    if (!suites) return [];
+    if (suites.missing.length === 0) {
+      return [{ id: 'dr-tls', severity: 'ok', text: `The SBC accepts TLS 1.2 with all four suites Direct Routing names: ${suites.offered.join(', ')}.` }];
+    }
     if (suites.offered.length === 0) {
       return [
         {
