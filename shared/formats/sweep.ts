@@ -113,7 +113,7 @@ function lyncdiscoverPrompt(domain: string, entries: SweepEntry[], results: Endp
       severity: 'warning',
       text:
         `Lync 2013 and later clients signing in as @${domain} will raise a certificate prompt: ${outside.join('; ')} does not end with ${domain}. ` +
-        `Keep the web services and pool FQDNs inside the SIP domain (e.g. webext.${domain}, pool.${domain}), or have users trust the other domain through a client policy (TrustModelData).`,
+        `Keep the web services and pool FQDNs inside the SIP domain (e.g. webext.${domain}, pool.${domain}); where that is not possible (Standard Edition, several SIP domains), deploy the TrustModelData registry value (KB 2531068) listing the other domain to the users' HKCU hive.`,
     },
   ];
 }

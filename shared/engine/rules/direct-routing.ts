@@ -43,7 +43,7 @@ export const drSbcCaRule: Rule = {
         severity: 'error',
         text:
           `The SBC certificate chains to "${displayName(top.subject)}", which is not on Microsoft's list of root CAs supported for Direct Routing SBC certificates. ` +
-          'Direct Routing refuses to pair with it: get the SBC certificate from a supported public CA (Plan Direct Routing, "Public trusted certificate for the SBC"), or update the list with --dr-ca-list if Microsoft has added this CA.',
+          'Microsoft requires the SBC certificate to be issued under one of the listed roots (Plan Direct Routing, "Public trusted certificate for the SBC"): get it from a supported public CA, or update the list with --dr-ca-list if Microsoft has added this CA.',
       },
     ];
   },
@@ -192,7 +192,7 @@ export const drOptionsRule: Rule = {
       {
         id: 'dr-options',
         severity: 'warning',
-        text: `The SBC did not answer SIP OPTIONS with 200 OK: ${problem}. Microsoft's SIP proxies ping the SBC with OPTIONS and mark it inactive when the answers stop: check the SBC's SIP interface and its allow list for the Teams proxies.`,
+        text: `The SBC did not answer SIP OPTIONS with 200 OK: ${problem}. Microsoft's end-to-end test for Direct Routing is an OPTIONS answered by 200 OK, and its SIP proxies ping the SBC with OPTIONS too: check the SBC's SIP interface and whether it accepts the Teams proxies.`,
       },
     ];
   },
