@@ -18,6 +18,9 @@ import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { writeJsonDocument, writeNdjson } from './json-output.ts';
+import { parseProfile, parseSupportedCaList } from '../shared/engine/profiles/index.ts';
+import { sweepDomain } from '../shared/engine/sweep.ts';
+import { sweepText } from '../shared/formats/sweep-report.ts';
 
 /** Where the certificate's password may come from instead of the command line. */
 export const CLIENT_CERT_PASSWORD_ENV = 'SFB_CLIENT_CERT_PASSWORD';
@@ -28,12 +31,13 @@ const USAGE = `Usage:
                  [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
                  [--sip-options [--sip-domain D]] [--client-cert FILE [--client-key FILE] [--client-cert-password P]]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
-  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
+  npm run cli -- sweep <sipdomain> [check options]
+  npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--profile P] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
              _sipfederationtls._tcp, _sip._tls and _sipinternaltls._tcp SRV records
-  --port     port for DIR targets typed without one (default 443)
+  --port     port for DIR targets typed without one, and for the sweep's web names (default 443)
   --dns-server  resolve every name through this DNS server instead of the system resolver
   --no-dnslb    test only the first address of a name (default: every address of a pool)
   --advanced    show every extension;  --chain  show the served and built chains
@@ -55,6 +59,13 @@ const USAGE = `Usage:
   --client-key  the PEM key, when not in the --client-cert file
   --client-cert-password  the PFX password or PEM key passphrase; better: set ${CLIENT_CERT_PASSWORD_ENV}
                 (keeps it out of shell history and the process list)
+  --profile     direct-routing (a Teams Direct Routing SBC) or federation (an Edge federation
+                partner; the default for FED targets): adds that link's requirements
+  --dr-ca-list  a JSON list of the CAs supported for Direct Routing SBC certificates, replacing the
+                shipped one ({"cas":[{"name":"...","sha1":"..."}]})
+  --my-root     a certificate file of your own Edge's or SBC's root, looked for in a partner's CA list
+  sweep         checks every well-known name of a SIP domain (the three SRV records, sip., sipexternal.,
+                lyncdiscover., lyncdiscoverinternal., meet., dialin., webext. on 443) and sums them up
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
   --ndjson      print one JSON result per line instead of text
 
@@ -99,6 +110,9 @@ class Cli {
         'client-cert': { type: 'string' },
         'client-key': { type: 'string' },
         'client-cert-password': { type: 'string' },
+        profile: { type: 'string' },
+        'dr-ca-list': { type: 'string' },
+        'my-root': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -146,10 +160,7 @@ class Cli {
     const internalFetches = values['allow-private-fetch'] ? 'allow' : values['public-fetch-only'] ? 'refuse' : 'auto';
     if (values.json && values.ndjson) throw new UsageError('--json and --ndjson are two forms of the same output: choose one.');
     const report: Report = { advanced: values.advanced, rootChain: values.chain, format: values.json ? 'json' : values.ndjson ? 'ndjson' : 'text' };
-    if (command === 'check') {
-      if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
-      const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
-      const port = values.port !== undefined ? parsePort(values.port) : null;
+    if (command === 'check' || command === 'sweep') {
       const options: CheckOptions = {
         dnsServer: values['dns-server'] !== undefined ? (parseDnsServer(values['dns-server']), values['dns-server'].trim()) : null,
         testPool: !values['no-dnslb'],
@@ -160,7 +171,12 @@ class Cli {
         internalFetches,
         maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
         ...Cli.sipOptions(values),
+        ...Cli.profileOptions(values),
       };
+      if (command === 'sweep') return this.sweep(positionals, options, report, values.port !== undefined ? parsePort(values.port) : 443);
+      if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
+      const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
+      const port = values.port !== undefined ? parsePort(values.port) : null;
       const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;
       if (values.import) {
@@ -182,12 +198,30 @@ class Cli {
         if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
         return read.certificates;
       });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches, ...Cli.profileOptions(values) });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
       this.print([result], report);
       return 0;
     }
-    throw new UsageError(`Unknown command "${command}": use check or inspect.`);
+    throw new UsageError(`Unknown command "${command}": use check, sweep or inspect.`);
+  }
+
+  private static profileOptions(values: { profile?: string; 'dr-ca-list'?: string; 'my-root': string[] }): Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> {
+    const file = values['dr-ca-list'];
+    return {
+      ...(values.profile !== undefined ? { profile: parseProfile(values.profile) } : {}),
+      ...(file ? { drSupportedCas: parseSupportedCaList(decodeTextFile(readFile(file)), file) } : {}),
+      ...(values['my-root'].length ? { myRootsPem: Cli.trustPems(values['my-root']) } : {}),
+    };
+  }
+
+  /** One line per well-known name of the domain, then the domain-level findings. Exit 0 unless usage. */
+  private async sweep(positionals: string[], options: CheckOptions, report: Report, webPort: number): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError('sweep takes one SIP domain, e.g. sweep contoso.com.');
+    const { summary, results } = await sweepDomain(positionals[0]!, options, {}, webPort);
+    if (report.format === 'text') this.out(sweepText(summary));
+    else this.out(JSON.stringify({ sweep: summary, results }, null, report.format === 'json' ? 2 : undefined) + '\n');
+    return 0;
   }
 
   /** Each distinct certificate of the built chains, once, as .cer and .pem. */

@@ -1,8 +1,9 @@
 // What a result card says, as data: one list of lines that both the React card and the
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
-import type { CertInfo, ChainItem, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
+import type { CertInfo, ChainItem, Comment, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
 import { handshakeClientCertificateText, sipOptionsFields } from '../shared/formats/sip-labels.ts';
+import { PROFILE_TITLE, profileVerdicts } from '../shared/formats/profile-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/formats/tls-labels.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 
@@ -295,6 +296,11 @@ function sipLines(sip: NonNullable<EndpointResult['sip']>): CardLine[] {
 /** Everything a card shows for one endpoint result, in the old tool's order. */
 export function cardSections(result: EndpointResult, view: CardView): CardSection[] {
   const sections: CardSection[] = [{ key: 'opening', title: null, lines: openingLines(result, view) }];
+  // The profile's verdicts answer the question the admin asked (is this SBC ready?): they go first.
+  const toLine = (comment: Comment): CardLine => ({ kind: 'comment', severity: comment.severity, text: comment.text });
+  const verdicts = result.profile ? profileVerdicts(result.comments) : [];
+  if (result.profile && verdicts.length) sections.push({ key: 'profile', title: `${PROFILE_TITLE[result.profile]}:`, lines: verdicts.map(toLine) });
+  const comments = result.comments.filter((comment) => !verdicts.includes(comment));
   const leaf = result.served[0];
   if (leaf) {
     sections.push({ key: 'response', title: 'Certificate Response:', lines: [...leafLines(leaf), ...tlsLines(result), ...revocationLines(result)] });
@@ -305,13 +311,7 @@ export function cardSections(result: EndpointResult, view: CardView): CardSectio
     if (tls.length) sections.push({ key: 'response', title: 'Connection:', lines: tls });
   }
   if (result.sip) sections.push({ key: 'sip', title: 'SIP OPTIONS Response:', lines: sipLines(result.sip) });
-  if (result.comments.length > 0) {
-    sections.push({
-      key: 'comments',
-      title: 'Comments:',
-      lines: result.comments.map((comment) => ({ kind: 'comment', severity: comment.severity, text: comment.text })),
-    });
-  }
+  if (comments.length > 0) sections.push({ key: 'comments', title: 'Comments:', lines: comments.map(toLine) });
   return sections;
 }
 

@@ -301,6 +301,8 @@ export interface TlsInfo {
   suites?: Partial<Record<ProtocolVersion, string | null>>;
   clientCertRequested?: boolean;
   acceptableCAs?: string[];
+  /** Direct Routing profile only: whether a TLS 1.2 hello offering just this suite (IANA name) was accepted. */
+  profileSuites?: Record<string, boolean>;
 }
 
 /** The result for one endpoint: the published JSON contract (`--json`, IPC, export). */
@@ -341,6 +343,8 @@ export interface EndpointResult {
   sip?: SipOptionsResult | null;
   /** Set when the endpoint's deadline (2 x the timeout, from the start of the capture) cut network steps short. */
   deadlineExceeded?: DeadlineExceeded;
+  /** The check profile this result was judged under (its rules ran), when one was active. */
+  profile?: CheckProfile | null;
 }
 
 /** A network step of one endpoint that the endpoint deadline can cut short. */
@@ -351,6 +355,22 @@ export interface DeadlineExceeded {
   budgetMs: number;
   /** The steps still running (or not yet started) when the budget ran out. */
   steps: DeadlineStep[];
+}
+
+/**
+ * A check profile adds the requirements of one kind of server-to-server link: 'direct-routing' (an SBC
+ * paired with Teams Direct Routing) or 'federation' (a Lync/SfB Edge federation partner).
+ */
+export type CheckProfile = 'direct-routing' | 'federation';
+export const CHECK_PROFILES: readonly CheckProfile[] = ['direct-routing', 'federation'];
+
+/** One root of Microsoft's list of CAs supported for Direct Routing SBC certificates. */
+export interface SupportedCa {
+  /** The name as the list gives it; matched against the root's subject (O or CN) when no thumbprint is known. */
+  name: string;
+  /** SHA-1 thumbprint of the root, upper-case hex, where known. */
+  sha1?: string;
+  sha256?: string;
 }
 
 /** What the user asks the engine to check. */
@@ -390,6 +410,14 @@ export interface CheckOptions {
   sipDomain?: string | null;
   /** The admin's own certificate, presented when a far end asks for one: file paths and the password only (the engine reads the files). */
   clientCert?: ClientCertificateFiles;
+  /** Judge the results against a profile's requirements; FED targets default to 'federation'. */
+  profile?: CheckProfile | null;
+  /** Replaces the shipped list of CAs supported for Direct Routing SBC certificates (--dr-ca-list). */
+  drSupportedCas?: SupportedCa[];
+  /** Roots of the admin's own Edge or SBC certificate, PEM, looked for in a partner's CA list (--my-root). */
+  myRootsPem?: string[];
+  /** The app: thumbprints of Trusted Roots the admin marked as "my Edge's root" (the host adds their PEM to myRootsPem). */
+  myRootThumbprints?: string[];
 }
 
 export const DEFAULT_OPTIONS: CheckOptions = {

@@ -128,6 +128,8 @@ test('malformed check requests are rejected with a clear ApiInputError', (t) => 
     [{ targets: [target], options: { ...options, concurrency: 1000 } }, /concurrency must be a whole number from 1 to 64/],
     [{ targets: [target], options: { ...options, internalFetches: 'sometimes' } }, /internalFetches must be one of auto, allow, refuse/],
     [{ targets: [target], options: { ...options, maxEndpointsPerTarget: 0 } }, /maxEndpointsPerTarget must be a whole number from 1 to 10000/],
+    [{ targets: [target], options: { ...options, profile: 'teams' } }, /profile must be one of direct-routing, federation/],
+    [{ targets: [target], options: { ...options, myRootThumbprints: ['xyz'] } }, /myRootThumbprints\[0\] must be a SHA-1 thumbprint/],
   ];
   for (const [request, message] of bad) {
     assert.throws(() => handlers.startCheck(request as CheckRequest), (err: unknown) => err instanceof ApiInputError && message.test(err.message), `should reject ${JSON.stringify(request)?.slice(0, 120)}`);
@@ -238,6 +240,15 @@ test('trusted roots persist on disk across handler instances and are added to ev
   const extra = second.h.requests[0].options.extraRootsPem ?? [];
   assert.equal(extra.length, 2, 'the request\'s own roots plus the stored one');
   assert.equal(extra[1].replace(/-----[^-]+-----|\s/g, ''), root.der.toString('base64'));
+
+  assert.equal(second.h.requests[0].options.myRootsPem, undefined, 'no root marked as my Edge\'s root');
+
+  // A stored root marked as "my Edge's root" is sent to the engine as one of myRootsPem.
+  const marked = await second.handlers.startCheck({ ...VALID_REQUEST, options: { ...VALID_REQUEST.options, profile: 'federation', myRootThumbprints: [root.thumbprint, '0'.repeat(40)] } });
+  await second.h.done(marked.runId);
+  const sent = second.h.requests[1].options;
+  assert.equal(sent.profile, 'federation');
+  assert.deepEqual(sent.myRootsPem?.map((pem) => pem.replace(/-----[^-]+-----|\s/g, '')), [root.der.toString('base64')]);
 
   assert.deepEqual(await second.handlers.removeTrustedRoot(root.thumbprint.toLowerCase()), []);
   assert.deepEqual(await first.handlers.listTrustedRoots(), []);

@@ -667,6 +667,45 @@ test('mtls-requested says whether one of the admin\'s own roots is on the server
   assert.match(only(run(spec), 'mtls-requested').text, /must chain to one of these CAs/);
 });
 
+test('Direct Routing profile: each requirement is its own finding, dr-ready when all hold', () => {
+  const dr = { profile: 'direct-routing' as const, drSupportedCas: [{ name: 'Rules test root', sha1: root.thumbprint }] };
+  const suites = (...accepted: boolean[]) => Object.fromEntries(['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256'].map((n, i) => [n, accepted[i]!]));
+  const ready = run(goodSpec(good, { tls: { profileSuites: suites(true, true, true, true) } }), dr);
+  assert.match(only(ready, 'dr-ready').text, /^Ready for Direct Routing: .*"Rules Root CA".*names sip\.contoso\.com; RSA 2048 bits; TLS 1\.2 with .*mutual TLS is off/);
+  assert.equal(only(ready, 'dr-mtls-roots').severity, 'info');
+  absent(ready, 'dr-sbc-ca', 'dr-sbc-name', 'dr-sbc-key');
+  assert.equal(only(ready, 'dr-tls').severity, 'ok');
+  absent(run(goodSpec(good, { tls: { profileSuites: suites(true, true, true, true) } })), 'dr-ready', 'dr-mtls-roots');
+
+  assert.equal(only(run(goodSpec(), { ...dr, drSupportedCas: [{ name: 'Some Other CA' }] }), 'dr-sbc-ca').severity, 'error');
+  only(run(goodSpec(good, { host: 'sbc.contoso.com' }), dr), 'dr-sbc-name');
+  absent(run(goodSpec(wildcard, { host: 'sbc.contoso.com' }), dr), 'dr-sbc-name');
+  only(run(goodSpec(wildcard, { host: 'sbc.test.contoso.com' }), dr), 'dr-sbc-name');
+  assert.match(only(run(goodSpec(rsa1024, { host: 'weak.contoso.com' }), dr), 'dr-sbc-key').text, /RSA key of 1024 bits/);
+  assert.equal(only(run(goodSpec(good, { tls: { profileSuites: suites(false, false, false, false) } }), dr), 'dr-tls').severity, 'error');
+  assert.match(only(run(goodSpec(good, { tls: { profileSuites: suites(false, true, false, false) } }), dr), 'dr-tls').text, /accepts TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 of/);
+  const mtls = run(goodSpec(good, { tls: { clientCertRequested: true, acceptableCAs: ['CN=Other Root'] } }), dr);
+  assert.match(only(mtls, 'dr-mtls-roots').text, /does not trust 7 of the seven roots/);
+  absent(mtls, 'dr-ready');
+  const refused = { outcome: 'refused', statusCode: 403, reasonPhrase: 'Forbidden', diagnostics: [], error: null } as unknown as NonNullable<EndpointResult['sip']>;
+  const withSip = makeResult(goodSpec());
+  withSip.sip = refused;
+  assert.match(only(run(withSip, dr), 'dr-options').text, /403 Forbidden/);
+  assert.match(only(run(withSip, { profile: 'federation' }), 'fed-options').text, /403 Forbidden/);
+});
+
+test('federation profile: the partner CA list and your Edge root; mtls-requested warns when none of your roots is listed', () => {
+  const spec = goodSpec(good, { tls: { clientCertRequested: true, acceptableCAs: ['CN=Other Root'] } });
+  const missing = run(spec, { profile: 'federation', myRoots: ['CN=Rules Root CA, O=Contoso Test'] });
+  assert.equal(only(missing, 'fed-partner-ca').severity, 'warning');
+  assert.equal(only(missing, 'mtls-requested').severity, 'warning');
+  absent(missing, 'valid');
+  const listed = run(spec, { profile: 'federation', myRoots: ['CN=Other Root'] });
+  assert.equal(only(listed, 'fed-partner-ca').severity, 'ok');
+  assert.equal(only(listed, 'mtls-requested').severity, 'info');
+  absent(run(spec), 'fed-partner-ca');
+});
+
 test('revoked: a revoked certificate is an error', () => {
   const comments = run(goodSpec(good, { revocation: { status: 'revoked', method: 'crl', checkedAt: new Date().toISOString(), details: 'revoked on 2025-01-01 (keyCompromise)' } }));
   const comment = only(comments, 'revoked');

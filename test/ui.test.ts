@@ -17,6 +17,7 @@ import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store/index.ts';
 import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
 import { fakeResult } from './helpers/fake-results.ts';
+import { expectedSweepNames } from './helpers/sweep-names.ts';
 
 // CI must have the browser: there a missing Chromium fails instead of skipping.
 test('Chromium is available for the UI tests', { skip: chromiumCheckSkip }, () => {
@@ -129,7 +130,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);
@@ -452,6 +453,92 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
     }
   });
 
+  test('the profile choice goes into the request and its verdicts come first in the card', async () => {
+    const ready = fakeResult({
+      target: 'sbc.contoso.com:5061',
+      host: 'sbc.contoso.com',
+      profile: 'direct-routing',
+      comments: [
+        { id: 'dr-ready', severity: 'ok', text: 'Ready for Direct Routing: certificate under the supported root "DigiCert Global Root G2".' },
+        { id: 'dr-mtls-roots', severity: 'info', text: 'The SBC does not ask for a client certificate: mutual TLS is off on this interface.' },
+        { id: 'valid', severity: 'ok', text: 'No problems found.' },
+      ],
+    });
+    const { context, page } = await openFakeApp({ results: [ready], stepMs: 10 });
+    try {
+      await page.getByLabel('Profile').selectOption('direct-routing');
+      // A Trusted Root marked as "my Edge's root" travels with the request, by thumbprint.
+      await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+      await dialog.getByLabel("CN=Contoso Root CA, O=Contoso Ltd, C=US is my Edge's root").check();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByLabel('Host', { exact: true }).fill('sbc.contoso.com');
+      await page.getByLabel('Port', { exact: true }).fill('5061');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const [[request]] = (await calls(page, 'startCheck')) as [[{ options: { profile?: string; myRootThumbprints?: string[] } }]];
+      assert.equal(request.options.profile, 'direct-routing');
+      assert.deepEqual(request.options.myRootThumbprints, ['9988776655443322110099887766554433221100']);
+      const card = page.locator('article.card').first();
+      const sections = await card.locator('.card-section').evaluateAll((els) => els.map((el) => el.className.replace('card-section section-', '')));
+      assert.deepEqual(sections.slice(0, 2), ['opening', 'profile'], 'the profile section comes right after the opening lines');
+      assert.match(await card.locator('.section-profile').innerText(), /Direct Routing SBC:[\s\S]*Ready for Direct Routing[\s\S]*mutual TLS is off/);
+      assert.doesNotMatch(await card.locator('.section-comments').innerText(), /Ready for Direct Routing/, 'shown once');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Sweep domain runs every well-known name of the Host domain and sums them up per name', async () => {
+    const results = [
+      fakeResult({ target: 'contoso.com', type: 'FED', host: 'sip.contoso.com', srv: '_sipfederationtls._tcp.contoso.com', srvRecord: { name: '_sipfederationtls._tcp.contoso.com', priority: 0, weight: 0, port: 5061, target: 'sip.contoso.com' }, comments: [{ id: 'valid', severity: 'ok', text: 'No problems found.' }] }),
+      fakeResult({ target: 'contoso.com', type: 'SIP', host: 'pool.fabrikam.com', srv: '_sip._tls.contoso.com', srvRecord: { name: '_sip._tls.contoso.com', priority: 0, weight: 0, port: 443, target: 'pool.fabrikam.com' }, comments: [{ id: 'valid', severity: 'ok', text: 'No problems found.' }] }),
+      fakeResult({ target: 'lyncdiscover.contoso.com', host: 'lyncdiscover.contoso.com', port: 443, comments: [{ id: 'expires-soon', severity: 'warning', text: 'The certificate expires in 20 days.' }] }),
+      { ...REFUSED_RESULT, target: 'meet.contoso.com', host: 'meet.contoso.com', port: 443, served: [], error: { code: 'DNS_NXDOMAIN' as const, message: 'meet.contoso.com does not exist.' } },
+    ];
+    const { context, page } = await openFakeApp({ results, stepMs: 10 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('Contoso.com');
+      await page.getByRole('button', { name: 'Sweep domain' }).click();
+      await page.getByRole('status').filter({ hasText: /^Done/ }).waitFor();
+      const [[request]] = (await calls(page, 'startCheck')) as [[{ targets: { input: string; type: string; port?: number | null }[] }]];
+      assert.deepEqual(request.targets.map((t) => `${t.type} ${t.input}${t.port ? `:${t.port}` : ''}`), [
+        'FED contoso.com',
+        'SIP contoso.com',
+        'SIPINT contoso.com',
+        'DIR sip.contoso.com:443',
+        'DIR sipexternal.contoso.com:443',
+        'DIR lyncdiscover.contoso.com:443',
+        'DIR lyncdiscoverinternal.contoso.com:443',
+        'DIR meet.contoso.com:443',
+        'DIR dialin.contoso.com:443',
+        'DIR webext.contoso.com:443',
+      ]);
+      const table = page.locator('.sweep-summary');
+      await table.getByText('Sweep of contoso.com').waitFor();
+      const verdicts = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-name')}=${row.getAttribute('data-verdict')}`));
+      assert.deepEqual(verdicts, [
+        '_sipfederationtls._tcp.contoso.com=ok',
+        '_sip._tls.contoso.com=ok',
+        '_sipinternaltls._tcp.contoso.com=absent',
+        'sip.contoso.com=absent',
+        'sipexternal.contoso.com=absent',
+        'lyncdiscover.contoso.com=warning',
+        'lyncdiscoverinternal.contoso.com=absent',
+        'meet.contoso.com=absent',
+        'dialin.contoso.com=absent',
+        'webext.contoso.com=absent',
+      ]);
+      assert.match(await table.locator('li[data-id="lyncdiscover-prompt"]').innerText(), /pool FQDN pool\.fabrikam\.com/);
+      await screenshot(page, 'fake-sweep');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('Cancel Test stops a running check and says so', async () => {
     const { context, page } = await openFakeApp({ results: fakePoolResults(), stepMs: 150, hang: true });
     try {
@@ -678,6 +765,37 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const members = await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member')));
       assert.deepEqual(members, [false, true, true]);
       await screenshot(page, 'e2e-srv-pool');
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the Direct Routing profile through the engine: its verdicts first; Sweep domain sums up every name', async () => {
+    const { context, page } = await openApp();
+    try {
+      await page.getByLabel('Profile').selectOption('direct-routing');
+      await page.getByLabel('Host', { exact: true }).fill(`127.0.0.1:${directPort}`);
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      const card = page.locator('article.card').first();
+      const profile = await card.locator('.section-profile').innerText();
+      // The test PKI is no CA Microsoft supports; the test server asks for no client certificate.
+      assert.match(profile, /^Direct Routing SBC:[\s\S]*not on Microsoft's list of root CAs[\s\S]*mutual TLS is off on this interface/);
+      assert.match(profile, /TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/, 'the per-suite probe ran');
+
+      await page.getByLabel('Profile').selectOption('');
+      await page.getByLabel('DNS Server').fill(dnsAddress);
+      await page.getByLabel('Host', { exact: true }).fill('contoso.test');
+      await page.getByRole('button', { name: 'Sweep domain' }).click();
+      await page.getByRole('status').filter({ hasText: /^Done/ }).waitFor({ timeout: 60_000 });
+      const rows = page.locator('.sweep-summary tbody tr');
+      assert.equal(await rows.count(), 10);
+      assert.equal(await rows.first().getAttribute('data-name'), '_sipfederationtls._tcp.contoso.test');
+      assert.notEqual(await rows.first().getAttribute('data-verdict'), 'absent');
+      const absent = await page.locator('.sweep-summary tbody tr[data-verdict="absent"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-name')));
+      assert.deepEqual(absent, expectedSweepNames('contoso.test').slice(1));
+      await screenshot(page, 'e2e-sweep');
       assert.deepEqual(pageProblems(page), []);
     } finally {
       await context.close();

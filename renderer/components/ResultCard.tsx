@@ -159,7 +159,7 @@ function renderLine(line: CardLine, key: number): ReactNode {
 }
 
 function Section({ section, headingId }: { section: CardSection; headingId: string }) {
-  const isComments = section.key === 'comments';
+  const isComments = section.key === 'comments' || section.key === 'profile';
   return (
     <section className={`card-section section-${section.key}`} aria-labelledby={section.title ? headingId : undefined}>
       {section.title && (

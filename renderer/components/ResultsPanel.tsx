@@ -7,6 +7,7 @@ import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
+import { SweepSummary } from './SweepSummary.tsx';
 
 /** More rejected rows than this are counted, not listed. */
 const MAX_LISTED_IMPORT_ERRORS = 200;
@@ -270,6 +271,7 @@ export function ResultsPanel() {
       </div>
       <StatusBar />
       <Notices />
+      <SweepSummary />
       {view === 'table' ? (
         <div className="results-table-area" id="results" tabIndex={-1}>
           <ResultsTable />

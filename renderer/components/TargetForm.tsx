@@ -5,6 +5,9 @@ import { useApp, useAppStore } from '../context.ts';
 import { isRunActive } from '../store/index.ts';
 import type { SrvType } from '../targets.ts';
 import { SipOptionsFields } from './SipOptionsFields.tsx';
+import type { CheckProfile } from '../../shared/types.ts';
+import { CHECK_PROFILES } from '../../shared/types.ts';
+import { PROFILE_TITLE } from '../../shared/formats/profile-labels.ts';
 
 const SRV_BOXES: { type: SrvType; label: string; record: string }[] = [
   { type: 'FED', label: 'FED SRV', record: '_sipfederationtls._tcp' },
@@ -97,6 +100,17 @@ export function TargetForm() {
             {box.label}
           </label>
         ))}
+        <label className="check profile-choice" title="Adds the requirements of a server-to-server link; automatic judges FED SRV targets as Edge federation">
+          Profile{' '}
+          <select id="profile" value={form.profile ?? ''} onChange={(e) => setForm({ profile: (e.target.value || null) as CheckProfile | null })}>
+            <option value="">Automatic</option>
+            {CHECK_PROFILES.map((profile) => (
+              <option key={profile} value={profile}>
+                {PROFILE_TITLE[profile]}
+              </option>
+            ))}
+          </select>
+        </label>
       </fieldset>
       <SipOptionsFields />
       <fieldset className="checks">
@@ -128,6 +142,15 @@ export function TargetForm() {
           title={queueLength ? `Test the ${queueLength} targets in the list` : 'Test the Host field'}
         >
           Test
+        </button>
+        <button
+          id="sweep-button"
+          type="button"
+          disabled={running}
+          title="Check every well-known name of the SIP domain in Host: the three SRV records and sip., sipexternal., lyncdiscover., lyncdiscoverinternal., meet., dialin., webext. on 443"
+          onClick={() => void store.getState().startSweep()}
+        >
+          Sweep domain
         </button>
         <button id="cancel-button" type="button" onClick={() => void store.getState().cancelTest()} disabled={!running || status === 'cancelling'}>
           Cancel Test

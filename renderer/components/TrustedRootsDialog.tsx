@@ -10,6 +10,7 @@ export function TrustedRootsDialog() {
   const open = useApp((s) => s.trustedRootsOpen);
   const roots = useApp((s) => s.trustedRoots);
   const error = useApp((s) => s.trustedRootsError);
+  const myRoots = useApp((s) => s.myRootThumbprints);
   const shell = useApp((s) => s.appInfo?.shell ?? null);
   const dialogRef = useModalDialog(open);
 
@@ -33,6 +34,9 @@ export function TrustedRootsDialog() {
               <th scope="col">Subject</th>
               <th scope="col">Thumbprint</th>
               <th scope="col">Not After</th>
+              <th scope="col" title="The root of your own Edge certificate: the federation profile looks for it in a partner's CA list">
+                My Edge's root
+              </th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -41,7 +45,7 @@ export function TrustedRootsDialog() {
           <tbody>
             {roots.length === 0 ? (
               <tr className="empty">
-                <td colSpan={4}>No trusted roots added. Add .cer, .crt, .pem or .p7b files, or drop them here.</td>
+                <td colSpan={5}>No trusted roots added. Add .cer, .crt, .pem or .p7b files, or drop them here.</td>
               </tr>
             ) : (
               roots.map((root) => (
@@ -49,6 +53,14 @@ export function TrustedRootsDialog() {
                   <td className="wrap">{root.subject}</td>
                   <td className="mono">{root.thumbprint}</td>
                   <td className="date">{formatDate(root.notAfter).slice(0, 10)}</td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={myRoots.includes(root.thumbprint)}
+                      onChange={(e) => actions.setMyRoot(root.thumbprint, e.target.checked)}
+                      aria-label={`${root.subject} is my Edge's root`}
+                    />
+                  </td>
                   <td>
                     <button type="button" className="small" onClick={() => void actions.removeTrustedRoot(root.thumbprint)} aria-label={`Remove ${root.subject}`}>
                       Remove

@@ -1,6 +1,6 @@
 // The form (Host, Port, SRV type, options) and the queued list of targets it and imports fill.
 import type { ImportError } from '../../shared/ipc.ts';
-import type { TargetInput } from '../../shared/types.ts';
+import type { CheckProfile, TargetInput } from '../../shared/types.ts';
 import { DEFAULT_PORT_TEXT, expandTargets, type QueueRow, type SrvType } from '../targets.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 
@@ -10,6 +10,8 @@ export interface FormState {
   dnsServer: string;
   srvType: SrvType | null;
   testPool: boolean;
+  /** The check profile asked for; null: automatic (federation for FED SRV targets). */
+  profile: CheckProfile | null;
   /** Fetch AIA/CRL/OCSP from internal addresses even for public servers (default: only for internal ones). */
   allowInternalFetches: boolean;
   showAdvanced: boolean;
@@ -57,7 +59,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
   }
 
   return {
-    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, allowInternalFetches: false, showAdvanced: false, showRootChain: false, sipOptions: false, sipDomain: '' },
+    form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, profile: null, allowInternalFetches: false, showAdvanced: false, showRootChain: false, sipOptions: false, sipDomain: '' },
     fieldError: null,
     queue: [],
     selectedIds: [],

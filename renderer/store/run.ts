@@ -5,6 +5,7 @@ import { resultsToCsv } from '../../shared/formats/csv-export.ts';
 import type { CheckEvent } from '../../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, TargetInput } from '../../shared/types.ts';
 import { expandTargets, remainingTargets } from '../targets.ts';
+import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
 
@@ -30,6 +31,8 @@ export interface RunState {
   doneBefore: number;
   /** Date.now() when this run started, for the time-left estimate. */
   startedAt: number | null;
+  /** Set when the run is a sweep of this SIP domain: the results panel sums it up per name. */
+  sweepDomain?: string | null;
 }
 
 export interface RunSlice {
@@ -38,6 +41,8 @@ export interface RunSlice {
   /** How many result cards are rendered; "Show more" raises it. */
   visibleCount: number;
   startTest(): Promise<void>;
+  /** Sweep domain: every well-known name of the SIP domain in the Host field. */
+  startSweep(): Promise<void>;
   cancelTest(): Promise<void>;
   /** After a cancelled test: run the targets that have no result yet, adding to the results. */
   resumeTest(): Promise<void>;
@@ -112,7 +117,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
    * Start a run of `targets`. A fresh test clears the results first; a resumed one (doneBefore > 0)
    * adds to them and keeps `allTargets`, the test's whole list, for the next Resume.
    */
-  async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number): Promise<void> {
+  async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number, sweepDomain: string | null = get().run.sweepDomain ?? null): Promise<void> {
     const state = get();
     const dnsServer = state.form.dnsServer.trim();
     const request: CheckRequest = {
@@ -121,6 +126,9 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     };
     if (state.form.allowInternalFetches) request.options.internalFetches = 'allow';
     if (state.form.sipOptions) Object.assign(request.options, { sipOptions: true, sipDomain: state.form.sipDomain.trim() || null });
+    if (state.form.profile) request.options.profile = state.form.profile;
+    // The host matches the marks against the roots it keeps; a mark of a removed root matches nothing.
+    if (state.myRootThumbprints.length) request.options.myRootThumbprints = state.myRootThumbprints;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
     pendingResults = [];
@@ -136,6 +144,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
         targets: allTargets,
         doneBefore,
         startedAt: Date.now(),
+        sweepDomain,
       },
     });
     try {
@@ -172,7 +181,20 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
         targets = rows;
       }
       set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, openResultKey: null });
-      await launch(targets, targets, 0);
+      await launch(targets, targets, 0, null);
+    },
+
+    async startSweep() {
+      const state = get();
+      if (isRunActive(state.run.status)) return;
+      const domain = normalizeDomain(state.form.host.split(',')[0] ?? '');
+      if (!domain) {
+        set({ fieldError: 'Enter a SIP domain (e.g. contoso.com) in Host to sweep it.' });
+        return;
+      }
+      const targets = sweepTargets(domain);
+      set({ results: [], visibleCount: INITIAL_VISIBLE_RESULTS, openResultKey: null });
+      await launch(targets, targets, 0, domain);
     },
 
     async resumeTest() {

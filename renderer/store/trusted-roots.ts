@@ -11,9 +11,23 @@ export interface TrustedRootsSlice {
   addTrustedRootsFromDialog(): Promise<void>;
   addTrustedRootFiles(files: { name: string; contentBase64: string }[]): Promise<void>;
   removeTrustedRoot(thumbprint: string): Promise<void>;
+  /** Roots marked "my Edge's root": sent with every check, for the federation profile (kept in this window's storage). */
+  myRootThumbprints: string[];
+  setMyRoot(thumbprint: string, mine: boolean): void;
 }
 
-export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) => (set) => {
+const MY_ROOTS_KEY = 'myRootThumbprints';
+
+function loadMyRoots(): string[] {
+  try {
+    const saved: unknown = JSON.parse(globalThis.localStorage?.getItem(MY_ROOTS_KEY) ?? '[]');
+    return Array.isArray(saved) ? saved.filter((t): t is string => typeof t === 'string' && /^[0-9A-F]{40}$/.test(t)) : [];
+  } catch {
+    return [];
+  }
+}
+
+export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) => (set, get) => {
   /** Every change answers with the whole list; a failure is shown in the dialog. */
   const update = async (change: () => Promise<TrustedRoot[]>) => {
     try {
@@ -43,5 +57,16 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
     addTrustedRootsFromDialog: () => update(() => api.addTrustedRootsFromDialog()),
     addTrustedRootFiles: (files) => update(() => api.addTrustedRoots(files)),
     removeTrustedRoot: (thumbprint) => update(() => api.removeTrustedRoot(thumbprint)),
+
+    myRootThumbprints: loadMyRoots(),
+    setMyRoot(thumbprint, mine) {
+      const next = [...get().myRootThumbprints.filter((t) => t !== thumbprint), ...(mine ? [thumbprint] : [])];
+      set({ myRootThumbprints: next });
+      try {
+        globalThis.localStorage?.setItem(MY_ROOTS_KEY, JSON.stringify(next));
+      } catch {
+        // Storage refused (private mode): the mark lasts for this window only.
+      }
+    },
   };
 };

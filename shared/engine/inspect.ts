@@ -1,9 +1,10 @@
 // Offline inspection: certificates from files instead of a server, through the same decode, chain
 // and comment stages. Name checks run only when the admin names the host the certificate is for.
-import type { EndpointResult, InternalFetchMode, Target } from '../types.ts';
+import type { CheckOptions, EndpointResult, InternalFetchMode, Target } from '../types.ts';
 import { anchorsFor, decodeAndBuildChain, emptyResult, judge } from './pipeline.ts';
 
-export interface InspectOptions {
+/** A profile judges what a file can show: the CA, the names, the key (no TLS, no mutual TLS). */
+export interface InspectOptions extends Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> {
   /** The host name the certificate should cover; null skips name checks. */
   host: string | null;
   extraRootsPem?: string[];
@@ -21,6 +22,6 @@ export async function inspectCertificates(certificates: Uint8Array[], options: I
   const result = emptyResult({ target: target.input, type: 'DIR', host: target.host, ip: null, port: null, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
   const anchors = anchorsFor(options);
   await decodeAndBuildChain(result, certificates, anchors, { offline: options.offline ?? true, timeoutMs: options.timeoutMs ?? 5000, internalFetches: options.internalFetches });
-  judge([result], target, anchors);
+  judge([result], target, anchors, options);
   return result;
 }

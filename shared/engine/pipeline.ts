@@ -32,6 +32,8 @@ import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
 import { startDeadline, type EndpointDeadline } from './deadline.ts';
 import { endpointSipOptions, runClientCredential } from './sip/endpoint.ts';
+import { probeSuites } from './capture/suite-probe.ts';
+import { DR_REQUIRED_SUITES, profileFor, rootSubjects, shippedSupportedCas } from './profiles/index.ts';
 
 export { createLimiter } from './limiter.ts';
 
@@ -142,12 +144,18 @@ async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: 
   // The capture already ends within the same budget by itself (see capture/index.ts), so it keeps the run's signal:
   // a deadline racing its own bound could only cancel a fallback handshake about to finish.
   // SIP OPTIONS runs alongside the capture, so the endpoint's time bound is unchanged.
+  // Direct Routing names four required suites: each is asked for alone, alongside the capture too.
   const sip = endpointSipOptions(endpoint, options, signal);
-  const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal, clientCertificate: runClientCredential(options) });
-  const sipResult = await sip;
+  const suitesAsked = profileFor(endpoint, options) === 'direct-routing' ? probeSuites(endpoint, DR_REQUIRED_SUITES, { timeoutMs: options.timeoutMs, signal }) : null;
+  const [capture, profileSuites, sipResult] = await Promise.all([
+    captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal, clientCertificate: runClientCredential(options) }),
+    suitesAsked,
+    sip,
+  ]);
   if (sipResult) result.sip = sipResult;
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
+  if (profileSuites) result.tls.profileSuites = profileSuites;
   result.error = capture.error;
   result.certificateSource = capture.certificateSource;
   if (capture.certificates.length === 0) return result;
@@ -211,12 +219,15 @@ function userRootSubjects(anchors: TrustAnchor[]): string[] {
 }
 
 /** Comments and root links for a target's results, judged together so pool members can be compared. */
-export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[]): void {
+export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[], options: Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> = {}): void {
   const userRoots = userRootSubjects(anchors);
+  const profile = profileFor(target, options);
+  const profileFacts = profile ? { profile, drSupportedCas: options.drSupportedCas ?? shippedSupportedCas(), myRoots: rootSubjects(options.myRootsPem ?? []) } : {};
   for (const result of results) {
     const pool = results.filter((other) => other.host === result.host && other.port === result.port);
     result.rootLinks = result.served.length ? rootLinks(result) : [];
-    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots });
+    if (profile) result.profile = profile;
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots, ...profileFacts });
   }
 }
 
@@ -245,7 +256,7 @@ export async function checkTarget(
   );
   // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
   if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
-  judge(results, target, anchors);
+  judge(results, target, anchors, options);
   return results;
 }
 

@@ -2,7 +2,8 @@
 // Every line is escaped (safe-text.ts): certificate fields and server messages come from strangers,
 // and a terminal obeys the escape sequences in them.
 import { escapeControls } from './safe-text.ts';
-import type { CertInfo, ChainItem, EndpointResult } from '../types.ts';
+import type { CertInfo, ChainItem, Comment, EndpointResult } from '../types.ts';
+import { PROFILE_TITLE, profileVerdicts } from './profile-labels.ts';
 import { hostPort } from '../engine/target.ts';
 import { handshakeClientCertificateText, sipOptionsFields } from './sip-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from './tls-labels.ts';
@@ -112,9 +113,12 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
     }
     if (result.rootLinks.length) lines.push('Root Certificates:', ...result.rootLinks.map((link) => `- ${link.label}: ${link.url}`));
   }
-  if (result.comments.length) {
-    lines.push('Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`));
-  }
+  // The profile's verdicts in a section of their own, ahead of the other comments (the card shows them first).
+  const commentLine = (c: Comment) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`;
+  const verdicts = result.profile ? profileVerdicts(result.comments) : [];
+  if (result.profile && verdicts.length) lines.push(`${PROFILE_TITLE[result.profile]}:`, ...verdicts.map(commentLine));
+  const others = result.comments.filter((c) => !verdicts.includes(c));
+  if (others.length) lines.push('Comments:', ...others.map(commentLine));
   return lines;
 }
 

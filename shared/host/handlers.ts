@@ -152,7 +152,13 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
             const extra = [...(request.options.extraRootsPem ?? []), ...stored.map((r) => r.pem)];
             // Only the host's own "My certificate": a page must not name files for the engine to read.
             const { clientCert: _fromPage, ...options } = request.options;
-            const withStored: CheckRequest = { ...request, options: { ...options, extraRootsPem: extra, ...(clientCert ? { clientCert } : {}) } };
+            // Roots marked "my Edge's root" are looked for in a federation partner's CA list.
+            const marked = new Set(options.myRootThumbprints ?? []);
+            const mine = [...(options.myRootsPem ?? []), ...stored.filter((r) => marked.has(r.root.thumbprint)).map((r) => r.pem)];
+            const withStored: CheckRequest = {
+              ...request,
+              options: { ...options, extraRootsPem: extra, ...(clientCert ? { clientCert } : {}), ...(mine.length ? { myRootsPem: mine } : {}) },
+            };
             return run(runId, withStored, controller);
           })
           .catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // Every argument from the renderer arrives as untrusted JSON: these turn it into well-formed, bounded
 // requests or throw ApiInputError (the web server answers 400), before anything runs or touches disk.
-import { TARGET_TYPES, type CheckOptions, type CheckRequest, type InternalFetchMode, type TargetInput, type TargetType } from '../types.ts';
+import { CHECK_PROFILES, TARGET_TYPES, type CheckOptions, type CheckProfile, type CheckRequest, type InternalFetchMode, type TargetInput, type TargetType } from '../types.ts';
 import type { SaveFileRequest } from '../ipc.ts';
 import { isInternalAddress } from '../engine/net/fetch-policy.ts';
 
@@ -104,6 +104,17 @@ export function validateCheckRequest(value: unknown): CheckRequest {
   if (raw.internalFetches !== undefined) {
     if (!INTERNAL_FETCH_MODES.includes(raw.internalFetches as InternalFetchMode)) throw new ApiInputError(`options.internalFetches must be one of ${INTERNAL_FETCH_MODES.join(', ')}.`);
     options.internalFetches = raw.internalFetches as InternalFetchMode;
+  }
+  if (raw.profile !== undefined && raw.profile !== null) {
+    if (!CHECK_PROFILES.includes(raw.profile as CheckProfile)) throw new ApiInputError(`options.profile must be one of ${CHECK_PROFILES.join(', ')}.`);
+    options.profile = raw.profile as CheckProfile;
+  }
+  if (raw.myRootThumbprints !== undefined) {
+    options.myRootThumbprints = requireArray(raw.myRootThumbprints, 'options.myRootThumbprints', LIMITS.extraRoots).map((value, i) => {
+      const thumbprint = requireString(value, `options.myRootThumbprints[${i}]`, 40).toUpperCase();
+      if (!/^[0-9A-F]{40}$/.test(thumbprint)) throw new ApiInputError(`options.myRootThumbprints[${i}] must be a SHA-1 thumbprint (40 hex digits).`);
+      return thumbprint;
+    });
   }
   if (raw.maxEndpointsPerTarget !== undefined) {
     const { min, max } = LIMITS.maxEndpointsPerTarget;

@@ -13,6 +13,8 @@ import { CHAIN_RULES } from './chain.ts';
 import { POOL_RULES } from './pool.ts';
 import { PROTOCOL_RULES } from './protocol.ts';
 import { SIP_RULES } from './sip.ts';
+import { DIRECT_ROUTING_RULES, drReadyRule } from './direct-routing.ts';
+import { FEDERATION_RULES } from './federation.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
@@ -28,6 +30,8 @@ const FINDING_RULES: readonly Rule[] = [
   ...CHAIN_RULES,
   ...POOL_RULES,
   ...SIP_RULES,
+  ...DIRECT_ROUTING_RULES,
+  ...FEDERATION_RULES,
 ];
 
 /** Rules whose finding explains why a chain is not trusted (so chain-not-trusted need not). */
@@ -118,7 +122,7 @@ export const validRule: SummaryRule = {
 };
 
 /** Rules that sum up the findings, run after all of them. */
-const SUMMARY_RULES: readonly SummaryRule[] = [chainNotTrustedRule, validRule];
+const SUMMARY_RULES: readonly SummaryRule[] = [chainNotTrustedRule, validRule, drReadyRule];
 
 /** Every rule, in evaluation order. */
 export const RULES: readonly (Rule | SummaryRule)[] = [...FINDING_RULES, ...SUMMARY_RULES];

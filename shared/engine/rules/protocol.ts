@@ -73,14 +73,15 @@ export const weakSuiteRule: Rule = {
 
 export const mtlsRequestedRule: Rule = {
   id: 'mtls-requested',
-  severity: 'info',
-  description: 'The server asks for a client certificate (mutual TLS) and lists the CAs it accepts.',
-  check({ result, userRoots }) {
+  severity: 'varies',
+  description: 'The server asks for a client certificate (mutual TLS) and lists the CAs it accepts; a warning when you have roots configured and none of them is on its list.',
+  check({ result, userRoots, myRoots }) {
     if (!hasCertificates(result) || result.tls.clientCertRequested !== true) return [];
     const cas = result.tls.acceptableCAs ?? [];
     // Without the CA list, handshake-failed (if any) already says what matters.
     if (cas.length === 0 && result.tls.handshakeError) return [];
-    const ours = cas.filter((dn) => (userRoots ?? []).includes(dn));
+    const yours = [...(userRoots ?? []), ...(myRoots ?? [])];
+    const ours = cas.filter((dn) => yours.includes(dn));
     const shown = cas.slice(0, 20).join('; ') + (cas.length > 20 ? `; and ${cas.length - 20} more` : '');
     const text = cas.length
       ? `The server asks for a client certificate (mutual TLS) and accepts certificates issued under: ${shown}. ` +
@@ -88,6 +89,10 @@ export const mtlsRequestedRule: Rule = {
           ? `Your own trusted root${ours.length > 1 ? 's' : ''} ${ours.join('; ')} ${ours.length > 1 ? 'are' : 'is'} on that list.`
           : 'Your Edge or SBC certificate must chain to one of these CAs, or the far end rejects your connections (federation fails with ms-diagnostics 1047).')
       : 'The server asks for a client certificate (mutual TLS) without naming CAs. Your Edge or SBC certificate must chain to a root this server trusts.';
+    // Roots of yours configured and none on the list: your connections to this server will fail.
+    if (cas.length && yours.length && ours.length === 0) {
+      return [{ id: 'mtls-requested', severity: 'warning', text: `${text} None of your own roots (${[...new Set(yours)].join('; ')}) is on that list.` }];
+    }
     return [{ id: 'mtls-requested', severity: 'info', text }];
   },
 };

@@ -1,5 +1,5 @@
 // The contract between the engine and the comment rules.
-import type { Comment, EndpointResult, Severity } from '../../types.ts';
+import type { CheckProfile, Comment, EndpointResult, Severity, SupportedCa } from '../../types.ts';
 
 export interface RuleContext {
   /** The result being judged; its comments are still empty. */
@@ -12,6 +12,12 @@ export interface RuleContext {
   now: Date;
   /** Subjects (Windows-style DNs) of the roots the admin added, to spot them in a server's CA list. */
   userRoots?: string[];
+  /** The active check profile: its rules judge only when it is set. */
+  profile?: CheckProfile;
+  /** Direct Routing: the CAs Microsoft supports for SBC certificates (shipped list or the admin's file). */
+  drSupportedCas?: SupportedCa[];
+  /** Subjects of the roots the admin marked as "my Edge's root" (--my-root). */
+  myRoots?: string[];
 }
 
 export interface Rule {

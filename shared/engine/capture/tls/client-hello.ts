@@ -27,6 +27,8 @@ export interface ClientHelloParams {
   keyShares: ReadonlyArray<{ group: number; publicKey: Uint8Array }>;
   /** Echoed from a HelloRetryRequest. */
   cookie?: Uint8Array | null;
+  /** TLS 1.0-1.2 suites to offer instead of the broad default list (a per-suite probe). */
+  cipherSuites?: readonly number[];
 }
 
 const SUPPORTED_GROUPS: readonly number[] = [
@@ -62,7 +64,7 @@ export function buildClientHello(params: ClientHelloParams): Uint8Array {
   // With TLS 1.3 the real list travels in supported_versions and legacy_version stays at TLS 1.2.
   const legacyVersion = Math.min(highest, VERSION_CODES['TLSv1.2']);
 
-  const suites = [...(offersTls13 ? TLS13_SUITES : []), ...(offersLegacy ? LEGACY_SUITES : [])];
+  const suites = [...(offersTls13 ? TLS13_SUITES : []), ...(offersLegacy ? (params.cipherSuites ?? LEGACY_SUITES) : [])];
   const extensions = clientExtensions(params, codes, offersTls13, offersLegacy, highest);
 
   const bodyWithoutPadding = (padding: Uint8Array[]) =>

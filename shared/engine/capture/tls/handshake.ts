@@ -32,6 +32,8 @@ export interface SessionOptions {
   createKeyShare?: (group: number) => KeyShare | null;
   /** Send an SSL 2.0-format hello offering SSL 3.0 instead (the legacy probe); `versions` is then ignored. */
   legacySsl?: boolean;
+  /** TLS 1.0-1.2 suites to offer instead of the default list. */
+  cipherSuites?: readonly number[];
 }
 
 export interface SessionStep {
@@ -83,6 +85,7 @@ export class HandshakeSession {
   private readonly firstHello: Uint8Array;
   private readonly newKeyShare: (group: number) => KeyShare | null;
   private readonly legacySsl: boolean;
+  private readonly cipherSuites: readonly number[] | undefined;
   /** TLS 1.0-1.2 DHE suite chosen: its ServerKeyExchange names no group, only a prime. */
   private finiteFieldDhe = false;
 
@@ -98,6 +101,7 @@ export class HandshakeSession {
     this.sessionId = random(32);
     this.newKeyShare = options.createKeyShare ?? ((group) => createKeyShare(group));
     this.legacySsl = options.legacySsl ?? false;
+    this.cipherSuites = options.cipherSuites;
     this.records = new RecordStream(this.legacySsl);
     if (this.versions.includes('TLSv1.3') && !this.legacySsl) {
       this.keyShares = INITIAL_KEY_SHARE_GROUPS.map(this.newKeyShare).filter((share): share is KeyShare => share !== null);
@@ -316,6 +320,7 @@ export class HandshakeSession {
       sessionId: this.sessionId,
       keyShares: this.keyShares,
       cookie,
+      cipherSuites: this.cipherSuites,
     });
   }
 

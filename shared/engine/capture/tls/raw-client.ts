@@ -23,6 +23,8 @@ export interface RawHandshakeOptions {
   signal?: AbortSignal;
   /** Send an SSL 2.0-format hello offering SSL 3.0 (the legacy probe) instead of a TLS ClientHello. */
   legacySsl?: boolean;
+  /** TLS 1.0-1.2 suites (IANA code points) to offer instead of the broad default list. */
+  cipherSuites?: readonly number[];
 }
 
 export interface RawHandshakeResult {
@@ -80,7 +82,7 @@ export function rawHandshake(opts: RawHandshakeOptions): Promise<RawHandshakeRes
   if (opts.signal?.aborted) return Promise.resolve(failedResult(cancelledError(where)));
   let session: HandshakeSession;
   try {
-    session = new HandshakeSession({ versions: opts.versions, servername: opts.servername, where, legacySsl: opts.legacySsl });
+    session = new HandshakeSession({ versions: opts.versions, servername: opts.servername, where, legacySsl: opts.legacySsl, cipherSuites: opts.cipherSuites });
   } catch (err) {
     return Promise.resolve(failedResult(checkError('INTERNAL', `Could not prepare the TLS ClientHello: ${err instanceof Error ? err.message : String(err)}`)));
   }
