@@ -14,7 +14,12 @@ export type GeneralNameValue =
   | { type: 'dns' | 'email' | 'uri'; value: string }
   | { type: 'ip'; bytes: Uint8Array }
   | { type: 'dn'; name: ParsedName }
-  | { type: 'other' };
+  /** Forms name matching does not read: only their presence matters (RFC 5280 4.2.1.10: process or reject). */
+  | { type: 'other'; form: UnreadNameForm };
+
+/** GeneralName choices 0, 3, 5 and 8. */
+export type UnreadNameForm = 'otherName' | 'x400Address' | 'ediPartyName' | 'registeredID';
+const UNREAD_FORMS: Record<number, UnreadNameForm> = { 0: 'otherName', 3: 'x400Address', 5: 'ediPartyName', 8: 'registeredID' };
 
 export interface NameConstraintsValue {
   critical: boolean;
@@ -263,7 +268,7 @@ function generalName(name: pkijs.GeneralName): GeneralNameValue {
     case 4:
       return { type: 'dn', name: parseName((name.value as pkijs.RelativeDistinguishedNames).valueBeforeDecode) };
     default:
-      return { type: 'other' };
+      return { type: 'other', form: UNREAD_FORMS[name.type] ?? 'otherName' };
   }
 }
 
