@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GeneralNameValue, NameConstraintsValue, ParsedCert } from '../shared/engine/chain/cert.ts';
 import { checkNameConstraints, NameCheckBudget, nameConstraintProfileProblems } from '../shared/engine/chain/name-constraints.ts';
+import { readNameConstraints, readSubjectAltNames } from '../shared/engine/decode/general-name-walk.ts';
 
 const cn = (text: string) => [[{ oid: '2.5.4.3', text, rawHex: '' }]];
 
@@ -56,4 +57,21 @@ test('names x constraints over 2^20 is refused before any comparison, quickly', 
   const budget = new NameCheckBudget();
   assert.equal(budget.take(NameCheckBudget.MAX_COMPARISONS / 2), null);
   assert.notEqual(budget.take(NameCheckBudget.MAX_COMPARISONS / 2 + 1), null);
+});
+
+test('SAN and name constraints are read from the bytes: every GeneralName form, empty and malformed lists', () => {
+  // SEQUENCE { [2] "a.test", [7] 127.0.0.1, [0] otherName { OID 1.2.3, [0] { NULL } }, [8] OID 1.2.3 }
+  const san = new Uint8Array(Buffer.from('301c8206612e7465737487047f000001a00806022a03a002050088022a03', 'hex'));
+  assert.deepEqual(readSubjectAltNames(san), [
+    { type: 'dns', value: 'a.test' },
+    { type: 'ip', bytes: new Uint8Array([127, 0, 0, 1]) },
+    { type: 'other', form: 'otherName' },
+    { type: 'other', form: 'registeredID' },
+  ]);
+  assert.throws(() => readSubjectAltNames(Buffer.from('3000', 'hex')), /empty/);
+  assert.throws(() => readSubjectAltNames(Buffer.from('30028100ff', 'hex')));
+  // SEQUENCE { [0] { SEQUENCE { [2] "a.test" } }, [1] {} }
+  const nc = readNameConstraints(Buffer.from('300ea00a30088206612e74657374a100', 'hex'));
+  assert.deepEqual(nc, { permitted: [{ type: 'dns', value: 'a.test' }], excluded: [] });
+  assert.throws(() => readNameConstraints(Buffer.from('3002a200', 'hex')), /unexpected field/);
 });
