@@ -22,6 +22,9 @@ test('a wildcard SAN that could stand for an excluded name is refused; one besid
   assert.match(checkNameConstraints(leaf([dns('*.example.com')]), set, true) ?? '', /excluded by "ICA"/);
   assert.equal(checkNameConstraints(leaf([dns('*.foo.example.com')]), set, true), null);
   assert.equal(checkNameConstraints(leaf([dns('foo.example.com')]), set, true), null);
+  const below = [{ from: 'ICA', constraints: constraints(null, [dns('.bar.example.com')]) }];
+  assert.equal(checkNameConstraints(leaf([dns('*.example.com')]), below, true), null);
+  assert.match(checkNameConstraints(leaf([dns('*.bar.example.com')]), below, true) ?? '', /excluded/);
 });
 
 test('an otherName constraint is processed or the certificate refused (RFC 5280 4.2.1.10)', () => {

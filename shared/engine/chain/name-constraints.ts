@@ -188,8 +188,9 @@ function excludes(name: GeneralNameValue, key: NameKey, base: PreparedBase): boo
   if (within(name, key, base)) return true;
   if (name.type !== 'dns' || !key.text.startsWith('*.')) return false;
   const parent = key.text.slice(2);
-  const excluded = base.key.text.replace(/^\./, '');
-  return excluded.endsWith(`.${parent}`) && !excluded.slice(0, -parent.length - 1).includes('.');
+  const excluded = base.key.text;
+  // ".bar.example.com" excludes only names below bar.example.com, which one label on example.com never is.
+  return !excluded.startsWith('.') && excluded.endsWith(`.${parent}`) && !excluded.slice(0, -parent.length - 1).includes('.');
 }
 
 /** "example.com" covers example.com and any name made by adding labels on the left; ".example.com" only the latter. */
