@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { buildChain, chainAllowsPurpose, type ChainOutcome } from '../shared/engine/chain/index.ts';
 import { formatIp, parseCertificate, type ParsedCert } from '../shared/engine/chain/cert.ts';
 import { matchHostname } from '../shared/engine/chain/hostname.ts';
+import { judgeChainAgainstCrls } from '../shared/engine/revocation/index.ts';
 import type { SanEntry } from '../shared/types.ts';
 import { parseKind, readSuite, selectKind, type ExpectedResult, type KindFilter, type LimboTestcase, type PeerName } from './limbo-suite.ts';
 
@@ -25,14 +26,29 @@ export const SLOW_CASE_MS = 200;
 
 /**
  * Revocation stage hook: given the validated chain and the testcase's CRLs, a reason to reject or null.
- * Without one, cases that carry CRLs are judged on path validation alone and noted "crls ignored".
+ * The default is the engine's own CRL judging (crlRevocationHook); with `null`, cases that carry CRLs
+ * are judged on path validation alone and noted "crls ignored".
  */
 export type RevocationHook = (input: { chain: ChainOutcome; crls: Uint8Array[]; at: Date }) => Promise<string | null> | string | null;
 
 export interface JudgeOptions {
   profile?: Profile;
-  revocation?: RevocationHook;
+  revocation?: RevocationHook | null;
 }
+
+/**
+ * The revocation stage on the testcase's CRLs (judgeChainAgainstCrls, the code downloaded CRLs go
+ * through): a certificate listed on a usable CRL of its issuer is rejected, and so is one whose
+ * issuer's CRLs are all unusable (an unusable CRL is no "not revoked"). No CRL from an issuer: not judged.
+ */
+export const crlRevocationHook: RevocationHook = async ({ chain, crls, at }) => {
+  const judged = await judgeChainAgainstCrls(chain.links.map((link) => link.der), crls, at);
+  for (const cert of judged.certificates) {
+    if (cert.verdict?.status === 'revoked') return `${cert.subject} is revoked${cert.verdict.reason ? ` (${cert.verdict.reason})` : ''}, per its CA's CRL`;
+    if (cert.crlsFromIssuer > 0 && !cert.verdict) return `No usable CRL for ${cert.subject}: ${cert.problems.join('; ')}`;
+  }
+  return null;
+};
 
 export interface Verdict {
   /** Why we rejected (null when accepted). */
@@ -97,9 +113,10 @@ export async function judgeTestcase(testcase: LimboTestcase, options: JudgeOptio
   }
   if (testcase.crls.length > 0) {
     const crls = testcase.crls.flatMap((pem) => pemBlocks(pem, 'X509 CRL'));
-    if (!options.revocation) notes.push('crls ignored');
+    const revocation = options.revocation === undefined ? crlRevocationHook : options.revocation;
+    if (!revocation) notes.push('crls ignored');
     else {
-      const revoked = await options.revocation({ chain, crls, at });
+      const revoked = await revocation({ chain, crls, at });
       if (revoked) return reject(revoked);
     }
   }

@@ -245,6 +245,15 @@ export interface CertRevocation {
   ocspUnreachable: boolean;
   /** Revocation downloads this tool chose not to make, and why (absent when none). */
   skippedDownloads?: SkippedDownload[];
+  /** CRLs that were downloaded but cannot be used (bad signature, no CRL number, issuer may not sign CRLs ...); absent when none. */
+  invalidCrls?: InvalidCrl[];
+}
+
+/** A CRL the revocation check refused: it does not count as "not revoked". */
+export interface InvalidCrl {
+  url: string;
+  /** Sentences starting "it ...", e.g. "it has no CRL number, which every CRL must carry". */
+  problems: string[];
 }
 
 export interface SkippedDownload {

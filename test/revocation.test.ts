@@ -373,6 +373,8 @@ function bigCrl(issuer: IssuedCert, count: number, target: { serialHex: string; 
     thisUpdate: new pkijs.Time({ type: 0, value: new Date(Date.now() - 3_600_000) }),
     nextUpdate: new pkijs.Time({ type: 0, value: new Date(Date.now() + 86_400_000) }),
     signatureAlgorithm: algorithm,
+    // RFC 5280 5.2.3: every CRL carries a CRL number (one without is refused).
+    crlExtensions: new pkijs.Extensions({ extensions: [new pkijs.Extension({ extnID: '2.5.29.20', extnValue: new asn1js.Integer({ value: 1 }).toBER() })] }),
     revokedCertificates: Array.from({ length: count }, (_, i) => {
       const serial = new Uint8Array(12);
       serial[0] = 0x7e;

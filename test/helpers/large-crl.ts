@@ -5,6 +5,8 @@ import * as pkijs from 'pkijs';
 import type { IssuedCert } from './pki.ts';
 
 const SHA256_WITH_RSA = Buffer.from('300d06092a864886f70d01010b0500', 'hex');
+/** [0] { Extension { cRLNumber (2.5.29.20), OCTET STRING { INTEGER 1 } } }: RFC 5280 5.2.3 requires one. */
+const CRL_NUMBER_EXTENSIONS = Buffer.from('a00e300c300a0603551d140403020101', 'hex');
 
 function tlv(tag: number, content: Buffer): Buffer {
   const length = content.length;
@@ -17,8 +19,20 @@ function utcTime(date: Date): Buffer {
   return tlv(0x17, Buffer.from(text, 'latin1'));
 }
 
+/** [0] { Extension { 2.5.29.20, critical TRUE, OCTET STRING { INTEGER 1 } } }: a CRL number wrongly marked critical. */
+export const CRITICAL_CRL_NUMBER = Buffer.from('a011300f300d0603551d140101ff0403020101', 'hex');
+/** A CRL number plus a critical delta CRL indicator (2.5.29.27), which a complete-CRL reader cannot process. */
+export const WITH_CRITICAL_DELTA_INDICATOR = Buffer.from('a01d301b300a0603551d140403020101300d0603551d1b0101ff0403020101', 'hex');
+
+export interface CrlShape {
+  /** The CRL's [0] extensions block as DER; default a CRL number. Empty: none at all. */
+  extensions?: Buffer;
+  /** Who signs it (the issuer name stays `issuer`'s); default `issuer`. */
+  signer?: IssuedCert;
+}
+
 /** About 32 bytes of DER per entry: `count` distinct 12-byte serials that no test certificate has. */
-export function largeCrl(issuer: IssuedCert, count: number): Buffer {
+export function largeCrl(issuer: IssuedCert, count: number, shape: CrlShape = {}): Buffer {
   const revokedAt = utcTime(new Date(Date.now() - 86_400_000));
   // One template entry, its serial patched per entry: 0x30 len 0x02 0x0c <12 bytes> <UTCTime>.
   const template = tlv(0x30, Buffer.concat([tlv(0x02, Buffer.alloc(12)), revokedAt]));
@@ -37,7 +51,8 @@ export function largeCrl(issuer: IssuedCert, count: number): Buffer {
     utcTime(new Date(Date.now() - 3_600_000)),
     utcTime(new Date(Date.now() + 86_400_000)),
     tlv(0x30, entries),
+    shape.extensions ?? CRL_NUMBER_EXTENSIONS,
   ]));
-  const signature = sign('sha256', tbs, createPrivateKey(issuer.keyPem));
+  const signature = sign('sha256', tbs, createPrivateKey((shape.signer ?? issuer).keyPem));
   return tlv(0x30, Buffer.concat([tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature]))]));
 }

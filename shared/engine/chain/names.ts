@@ -21,7 +21,11 @@ function toHex(bytes: ArrayBuffer | Uint8Array): string {
 
 /** Parses a DER Name; throws on malformed input (callers catch). */
 export function parseName(der: ArrayBuffer | Uint8Array): ParsedName {
-  const decoded = parseDer(der);
+  return readName(parseDer(der));
+}
+
+/** A Name from a node already parsed (a certificate's issuer and subject: no second parse); throws on malformed input. */
+export function readName(decoded: asn1js.AsnType): ParsedName {
   if (!(decoded instanceof asn1js.Sequence)) throw new Error('Name is not a DER SEQUENCE');
   return decoded.valueBlock.value.map((rdn) => {
     if (!(rdn instanceof asn1js.Set)) throw new Error('RDN is not a SET');

@@ -3,6 +3,7 @@
 // app's verdict matches what a real client decides (old internal CAs break many of these rules).
 import type { ParsedCert } from './cert.ts';
 import { extensionName, OID, PATH_EXTENSIONS } from '../decode/oids.ts';
+import { nameConstraintProfileProblems } from './name-constraints.ts';
 
 export interface ProfilePosition {
   isLeaf: boolean;
@@ -17,7 +18,7 @@ const RSA_PSS_KEY = '1.2.840.113549.1.1.10';
 const EC_KEY = '1.2.840.10045.2.1';
 
 export function profileProblems(cert: ParsedCert, position: ProfilePosition): string[] {
-  return [...encodingProblems(cert), ...identifierProblems(cert, position), ...caFlagProblems(cert), ...usageProblems(cert, position), ...keyProblems(cert)];
+  return [...encodingProblems(cert), ...identifierProblems(cert, position), ...caFlagProblems(cert), ...usageProblems(cert, position), ...keyProblems(cert), ...nameConstraintProfileProblems(cert)];
 }
 
 function encodingProblems(cert: ParsedCert): string[] {

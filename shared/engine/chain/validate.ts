@@ -2,7 +2,7 @@
 // gets its own verdict and reason (the original tool's "Chain is valid" per chain item).
 import { mayCertSign, type ParsedCert } from './cert.ts';
 import { extensionName, PATH_EXTENSIONS, UNDERSTOOD_EXTENSIONS } from '../decode/oids.ts';
-import { checkNameConstraints, malformedConstraint, type ConstraintSet } from './name-constraints.ts';
+import { checkNameConstraints, malformedConstraint, NameCheckBudget, type ConstraintSet } from './name-constraints.ts';
 import { profileProblems } from './profile.ts';
 import { MAX_DEPTH } from './search.ts';
 import type { SignatureResult } from './signature.ts';
@@ -136,12 +136,13 @@ function applyPathLength(certs: ParsedCert[], problems: string[][]): void {
 /** RFC 5280 6.1.3 (b)-(c), 6.1.4 (g): constraints of every CA apply to all certificates below it (self-issued CAs exempt). */
 function applyNameConstraints(certs: ParsedCert[], problems: string[][]): void {
   const sets: ConstraintSet[] = [];
+  const budget = new NameCheckBudget();
   for (let i = certs.length - 1; i >= 0; i--) {
     const cert = certs[i]!;
     const isTop = i === certs.length - 1;
     const isLeaf = i === 0;
     if (!isTop && (isLeaf || !cert.selfIssued)) {
-      const violation = checkNameConstraints(cert, sets, isLeaf);
+      const violation = checkNameConstraints(cert, sets, isLeaf, budget);
       if (violation) problems[i]!.push(violation);
     }
     if (cert.nameConstraints && !isLeaf) {

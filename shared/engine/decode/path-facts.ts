@@ -6,15 +6,20 @@ import * as pkijs from 'pkijs';
 import { readValidityTimes, validityProblemText } from './time.ts';
 import { bitIsSet } from './extension-values.ts';
 import { KEY_USAGE_BITS } from './extensions.ts';
+import { readNameConstraints, readSubjectAltNames } from './general-name-walk.ts';
 import { OID, OID_AIA_CA_ISSUERS, OID_AIA_OCSP, UNDERSTOOD_EXTENSIONS } from './oids.ts';
-import { canonicalName, commonNameOf, formatName, parseName, type ParsedName } from '../chain/names.ts';
+import { canonicalName, commonNameOf, formatName, readName, type ParsedName } from '../chain/names.ts';
 
 /** A GeneralName reduced to what name matching needs. */
 export type GeneralNameValue =
   | { type: 'dns' | 'email' | 'uri'; value: string }
   | { type: 'ip'; bytes: Uint8Array }
   | { type: 'dn'; name: ParsedName }
-  | { type: 'other' };
+  /** Forms name matching does not read: only their presence matters (RFC 5280 4.2.1.10: process or reject). */
+  | { type: 'other'; form: UnreadNameForm };
+
+/** GeneralName choices 0, 3, 5 and 8. */
+export type UnreadNameForm = 'otherName' | 'x400Address' | 'ediPartyName' | 'registeredID';
 
 export interface NameConstraintsValue {
   critical: boolean;
@@ -92,8 +97,8 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
   // and signature checks see exactly what was signed.
   const raw = rawElements(root);
   const validity = readValidityTimes(raw.validity);
-  const subject = parseName(raw.subject);
-  const issuer = parseName(raw.issuer);
+  const subject = readName(raw.subjectNode);
+  const issuer = readName(raw.issuerNode);
   const subjectKey = canonicalName(subject);
   const issuerKey = canonicalName(issuer);
   const spkiAlgorithm = cert.subjectPublicKeyInfo.algorithm.algorithmId;
@@ -155,22 +160,25 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
  * The raw DER of the fields we compare or hash (issuer, subject, key, both algorithm identifiers),
  * read from the bytes as received rather than re-encoded.
  */
-function rawElements(root: asn1js.AsnType): { tbsSignature: Uint8Array; outerSignature: Uint8Array; issuer: Uint8Array; subject: Uint8Array; spki: Uint8Array; validity: asn1js.AsnType | undefined } {
+function rawElements(root: asn1js.AsnType): {
+  tbsSignature: Uint8Array; outerSignature: Uint8Array; issuerNode: asn1js.AsnType; subjectNode: asn1js.AsnType; spki: Uint8Array; validity: asn1js.AsnType | undefined;
+} {
   const [tbs, outerSignature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
   if (!(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
   const fields = tbs.valueBlock.value;
   const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0;
-  const at = (index: number) => {
+  const node = (index: number) => {
     const field = fields[index + (hasVersion ? 1 : 0)];
     if (!field) throw new Error('TBSCertificate is truncated');
-    return new Uint8Array(field.valueBeforeDecodeView);
+    return field;
   };
+  const at = (index: number) => new Uint8Array(node(index).valueBeforeDecodeView);
   // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
   return {
     tbsSignature: at(1),
     outerSignature: new Uint8Array(outerSignature.valueBeforeDecodeView),
-    issuer: at(2),
-    subject: at(4),
+    issuerNode: node(2),
+    subjectNode: node(4),
     spki: at(5),
     validity: fields[3 + (hasVersion ? 1 : 0)],
   };
@@ -178,10 +186,21 @@ function rawElements(root: asn1js.AsnType): { tbsSignature: Uint8Array; outerSig
 
 /** Fills the parsed field for one extension; false when its value is malformed. */
 function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean {
+  const critical = extension.critical;
+  // Read from the bytes, not pkijs's object tree (general-name-walk.ts: thousands of names stay cheap).
+  if (extension.extnID === OID.subjectAltName) {
+    parsed.subjectAltName = { critical, names: readSubjectAltNames(extension.extnValue.valueBlock.valueHexView) };
+    return true;
+  }
+  if (extension.extnID === OID.nameConstraints) {
+    const { permitted, excluded } = readNameConstraints(extension.extnValue.valueBlock.valueHexView);
+    parsed.nameConstraints = { critical, permitted, excluded };
+    // RFC 5280 4.2.1.10: at least one of the two, and neither may be an empty list.
+    return (permitted !== null || excluded !== null) && permitted?.length !== 0 && excluded?.length !== 0;
+  }
   const value: unknown = extension.parsedValue;
   if (value === undefined || value === null) return !UNDERSTOOD_EXTENSIONS.has(extension.extnID);
   if (typeof value === 'object' && 'parsingError' in value && (value as { parsingError?: string }).parsingError) return false;
-  const critical = extension.critical;
   switch (extension.extnID) {
     case OID.basicConstraints: {
       if (!(value instanceof pkijs.BasicConstraints)) return false;
@@ -210,19 +229,6 @@ function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean 
       parsed.extKeyUsage = { critical, purposes: value.keyPurposes.map(String) };
       return true;
     }
-    case OID.subjectAltName: {
-      if (!(value instanceof pkijs.AltName) || value.altNames.length === 0) return false;
-      parsed.subjectAltName = { critical, names: value.altNames.map(generalName) };
-      return true;
-    }
-    case OID.nameConstraints: {
-      if (!(value instanceof pkijs.NameConstraints)) return false;
-      const permitted = value.permittedSubtrees?.map((s) => generalName(s.base)) ?? null;
-      const excluded = value.excludedSubtrees?.map((s) => generalName(s.base)) ?? null;
-      parsed.nameConstraints = { critical, permitted, excluded };
-      // RFC 5280 4.2.1.10: at least one of the two, and neither may be an empty list.
-      return (permitted !== null || excluded !== null) && permitted?.length !== 0 && excluded?.length !== 0;
-    }
     case OID.subjectKeyId: {
       if (!(value instanceof asn1js.OctetString)) return false;
       parsed.subjectKeyId = hex(value.valueBlock.valueHexView);
@@ -250,23 +256,6 @@ function hasPathLenField(extension: pkijs.Extension): boolean {
   return decoded.result instanceof asn1js.Sequence && decoded.result.valueBlock.value.some((v) => v instanceof asn1js.Integer);
 }
 
-function generalName(name: pkijs.GeneralName): GeneralNameValue {
-  switch (name.type) {
-    case 1:
-      return { type: 'email', value: String(name.value) };
-    case 2:
-      return { type: 'dns', value: String(name.value) };
-    case 6:
-      return { type: 'uri', value: String(name.value) };
-    case 7:
-      return { type: 'ip', bytes: new Uint8Array((name.value as asn1js.OctetString).valueBlock.valueHexView) };
-    case 4:
-      return { type: 'dn', name: parseName((name.value as pkijs.RelativeDistinguishedNames).valueBeforeDecode) };
-    default:
-      return { type: 'other' };
-  }
-}
-
 export interface CertificateUrls {
   caIssuers: string[];
   ocsp: string[];
@@ -277,6 +266,8 @@ export interface CertificateUrls {
 function readCertificateUrls(cert: pkijs.Certificate): CertificateUrls {
   const urls: CertificateUrls = { caIssuers: [], ocsp: [], crl: [] };
   for (const extension of cert.extensions ?? []) {
+    // Only these two are decoded here: reading parsedValue decodes (pkijs builds an object tree, slow for big SANs).
+    if (extension.extnID !== OID.authorityInfoAccess && extension.extnID !== OID.crlDistributionPoints) continue;
     try {
       const value: unknown = extension.parsedValue;
       if (extension.extnID === OID.authorityInfoAccess && value instanceof pkijs.InfoAccess) {

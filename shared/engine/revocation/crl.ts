@@ -1,23 +1,13 @@
-// CRLs: download (bounded), cache (by URL and fetch guard), parse (a hand walk over the DER: see
-// parseCrl) and judge against one certificate.
-import { pemBlocks } from '../../bytes.ts';
-import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+// CRLs: download (bounded) and cache (by URL and fetch guard); crl-judge.ts parses them (a hand walk
+// over the DER) and judges them against one certificate.
 import type { ParsedCert } from '../chain/cert.ts';
-import { canonicalName, formatName, parseName } from '../chain/names.ts';
-import { verifyCertificateSignature, type SignatureResult } from '../chain/signature.ts';
 import { untilAborted } from '../chain/aia.ts';
 import { boundedFetch } from '../net/http-fetch.ts';
 import { crlMemoryBudget, type CrlBudgetRefusal, type CrlReservation } from './crl-budget.ts';
 import type { FetchGuard } from '../net/fetch-policy.ts';
-import { childrenOf, derTime, isTime, readTlv, TAG_BIT_STRING, TAG_INTEGER, TAG_SEQUENCE } from './der-reader.ts';
-import { findRevoked, indexRevoked, type RevokedIndex } from './revoked-index.ts';
+import { judgeCrl, parseCrl, type ParsedCrl } from './crl-judge.ts';
 import type { RevocationInput } from './index.ts';
-import {
-  algorithmOf, CLOCK_SKEW_MS, FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteFailure, REASON_NAMES, verdictText, type FetchAllowance,
-  type DownloadFailure, type MethodOutcome, type RevocationVerdict,
-} from './verdict.ts';
+import { FAILURE_CACHE_MS, fetchableUrls, fetchFailure, noteFailure, verdictText, type DownloadFailure, type FetchAllowance, type MethodOutcome } from './verdict.ts';
 
 const CRL_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -29,19 +19,6 @@ const STALE_CRL_CACHE_MS = 5 * 60_000;
  * times for a PEM CRL while it is decoded); parsed, the body and its index (at most ~0.6x the body).
  */
 const DOWNLOAD_RESERVATION_FACTOR = 3;
-
-interface ParsedCrl {
-  issuerKey: string;
-  issuerDn: string;
-  thisUpdate: Date;
-  nextUpdate: Date | null;
-  revoked: RevokedIndex | null;
-  signed: { tbs: Uint8Array; signature: Uint8Array; signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null } };
-  /** Signature checks already made, by the issuer key's fingerprint (a 20 MB CRL is hashed once per key). */
-  verifiedBy: Map<string, SignatureResult>;
-  /** What it holds in memory: its DER (the signed part is a view of it) and the revoked-serial index. */
-  size: number;
-}
 
 type CrlDownload = { ok: true; crl: ParsedCrl; reservation: CrlReservation } | DownloadFailure;
 
@@ -88,32 +65,15 @@ export async function checkCrl(urls: string[], cert: ParsedCert, issuer: ParsedC
     }
     outcome.unreachable = false;
     const judged = judgeCrl(downloaded.crl, cert, issuer, now);
-    if ('error' in judged) {
-      notes.push(`CRL ${url} not trusted (${judged.error})`);
+    if (!judged.ok) {
+      notes.push(`CRL ${url} not trusted (${judged.problems.join('; ')})`);
+      (outcome.invalidCrls ??= []).push({ url, problems: judged.problems });
       continue;
     }
-    notes.push(judged.status === 'good' ? `CRL ${url}: not listed` : `CRL ${url}: ${verdictText(judged)}`);
-    return { ...outcome, verdict: judged };
+    notes.push(judged.verdict.status === 'good' ? `CRL ${url}: not listed` : `CRL ${url}: ${verdictText(judged.verdict)}`);
+    return { ...outcome, verdict: judged.verdict };
   }
   return outcome;
-}
-
-function judgeCrl(crl: ParsedCrl, cert: ParsedCert, issuer: ParsedCert, now: Date): RevocationVerdict | { error: string } {
-  if (crl.issuerKey !== cert.issuerKey) return { error: `it is issued by ${crl.issuerDn || '(empty name)'}, not by the certificate's issuer` };
-  const keyId = createHash('sha256').update(issuer.spkiDer).digest('hex');
-  let signature = crl.verifiedBy.get(keyId);
-  if (!signature) {
-    signature = verifyCertificateSignature(crl.signed, issuer.spkiDer);
-    crl.verifiedBy.set(keyId, signature);
-  }
-  if (!signature.ok) return { error: signature.reason.replace("Signature does not verify with the issuer's key", "its signature does not verify with the issuer's key") };
-  if (crl.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) return { error: `it is dated in the future (${crl.thisUpdate.toISOString()})` };
-  if (crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime() - CLOCK_SKEW_MS) return { error: `it expired on ${crl.nextUpdate.toISOString()} and the CA has not published a newer one` };
-  const entry = crl.revoked ? findRevoked(crl.revoked, cert.serial) : null;
-  const reason = entry?.reasonCode == null ? null : (REASON_NAMES[entry.reasonCode] ?? `reason ${entry.reasonCode}`);
-  // removeFromCRL only appears in delta CRLs, where it means "no longer revoked".
-  if (!entry || reason === 'removeFromCRL') return { status: 'good', revokedAt: null, reason: null };
-  return { status: 'revoked', revokedAt: entry.revokedAt, reason };
 }
 
 function cachedCrl(url: string, timeoutMs: number, guard: FetchGuard | undefined): Promise<CrlDownload> {
@@ -171,57 +131,4 @@ async function downloadCrl(url: string, timeoutMs: number, guard: FetchGuard | u
   }
   reservation.resize(parsed.size);
   return { ok: true, crl: parsed, reservation };
-}
-
-/**
- * A CRL in DER or PEM; a sentence when it is neither.
- * Walked by hand rather than with pkijs: asn1js refuses inputs over 10,000 nodes by default (a CRL
- * of ~2,500 entries), and with the limit raised it needs ~11 s and ~400 MB for 100,000 entries,
- * in the main process. Real CA CRLs hold hundreds of thousands. The walk reads each entry's serial,
- * date and reason straight from the bytes; asn1js only decodes the small parts (names, algorithm).
- */
-async function parseCrl(bytes: Uint8Array): Promise<ParsedCrl | string> {
-  try {
-    const der = pemBody(bytes, 'X509 CRL') ?? bytes;
-    const outer = readTlv(der, 0, der.length);
-    if (outer.tag !== TAG_SEQUENCE || outer.end !== der.length) return 'the download is not a CRL';
-    const [tbs, signatureAlgorithm, signatureValue] = childrenOf(der, outer);
-    if (tbs?.tag !== TAG_SEQUENCE || signatureAlgorithm?.tag !== TAG_SEQUENCE || signatureValue?.tag !== TAG_BIT_STRING) return 'the download is not a CRL';
-    const fields = childrenOf(der, tbs);
-    let at = fields[0]?.tag === TAG_INTEGER ? 1 : 0; // version v2
-    at++; // the inner signature AlgorithmIdentifier
-    const issuerField = fields[at++];
-    const thisUpdateField = fields[at++];
-    if (issuerField?.tag !== TAG_SEQUENCE || !thisUpdateField || !isTime(thisUpdateField.tag)) return 'the download is not a CRL';
-    const nextUpdateField = fields[at] && isTime(fields[at]!.tag) ? fields[at++]! : null;
-    const revokedField = fields[at]?.tag === TAG_SEQUENCE ? fields[at]! : null;
-    const issuer = parseName(der.subarray(issuerField.start, issuerField.end));
-    const revoked = revokedField ? await indexRevoked(der, revokedField) : null;
-    const algorithm = new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(der.slice(signatureAlgorithm.start, signatureAlgorithm.end)).result });
-    return {
-      issuerKey: canonicalName(issuer),
-      issuerDn: formatName(issuer),
-      thisUpdate: derTime(der, thisUpdateField),
-      nextUpdate: nextUpdateField ? derTime(der, nextUpdateField) : null,
-      revoked,
-      signed: {
-        // A view, not a copy: the CRL's bytes are held once (and counted once, in `size`).
-        tbs: der.subarray(tbs.start, tbs.end),
-        // BIT STRING contents start with the count of unused bits (0 for signatures).
-        signature: der.slice(signatureValue.contentStart + 1, signatureValue.end),
-        signatureAlgorithm: algorithmOf(algorithm),
-      },
-      verifiedBy: new Map(),
-      size: der.byteLength + (revoked?.slots.byteLength ?? 0),
-    };
-  } catch {
-    return 'the download is not a CRL';
-  }
-}
-
-/** The DER inside a PEM block of the given label, or null when the bytes are not PEM. */
-function pemBody(bytes: Uint8Array, label: string): Uint8Array | null {
-  const head = Buffer.from(bytes.subarray(0, 100)).toString('latin1');
-  if (!head.includes('-----BEGIN')) return null;
-  return pemBlocks(Buffer.from(bytes).toString('latin1'), label)[0] ?? null;
 }

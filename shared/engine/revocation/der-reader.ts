@@ -7,6 +7,7 @@ export const TAG_BIT_STRING = 0x03;
 export const TAG_OCTET_STRING = 0x04;
 export const TAG_OID = 0x06;
 export const TAG_ENUMERATED = 0x0a;
+export const TAG_BOOLEAN = 0x01;
 const TAG_UTC_TIME = 0x17;
 const TAG_GENERALIZED_TIME = 0x18;
 export const TAG_SEQUENCE = 0x30;
@@ -83,4 +84,40 @@ export function serialKey(bytes: Uint8Array): string {
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) start++;
   return hex(bytes.subarray(start));
+}
+
+export interface ExtensionTlv {
+  /** The OID's content bytes, hex ("551d14" is 2.5.29.20). */
+  oidHex: string;
+  critical: boolean;
+  /** The extnValue OCTET STRING. */
+  value: Tlv;
+}
+
+/** Extensions ::= SEQUENCE OF Extension { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; throws when malformed. */
+export function extensionsOf(der: Uint8Array, list: Tlv): ExtensionTlv[] {
+  if (list.tag !== TAG_SEQUENCE) throw new Error('extensions are not a SEQUENCE');
+  return childrenOf(der, list).map((extension) => {
+    const parts = childrenOf(der, extension);
+    const [id, second] = parts;
+    const value = parts[parts.length - 1];
+    if (extension.tag !== TAG_SEQUENCE || id?.tag !== TAG_OID || value?.tag !== TAG_OCTET_STRING || parts.length > 3) throw new Error('malformed extension');
+    const critical = parts.length === 3 && second!.tag === TAG_BOOLEAN && der[second!.contentStart] !== 0;
+    return { oidHex: hex(der.subarray(id.contentStart, id.end)), critical, value };
+  });
+}
+
+/** Dotted form of OID content bytes given as hex, for sentences. */
+export function oidText(oidHex: string): string {
+  const bytes = Buffer.from(oidHex, 'hex');
+  const arcs: number[] = [];
+  let value = 0;
+  for (const byte of bytes) {
+    value = value * 128 + (byte & 0x7f);
+    if (byte & 0x80) continue;
+    if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+    else arcs.push(value);
+    value = 0;
+  }
+  return arcs.join('.');
 }

@@ -13,6 +13,7 @@ import { FetchAllowance, MAX_FETCH_URLS_PER_CHAIN, verdictText, type MethodOutco
 export type { CertRevocation, RevocationVerdict };
 export { buildOcspRequest, evaluateOcspResponse, type OcspEvaluation } from './ocsp.ts';
 export { crlMemoryBudget, type CrlMemoryStats } from './crl-budget.ts';
+export { judgeChainAgainstCrls, type CertCrlJudgement, type ChainCrlJudgement } from './crl-judge.ts';
 
 export interface RevocationInput {
   /** Leaf first, as built: leaf, intermediates, root. */
@@ -152,6 +153,7 @@ async function checkOne(
   const verdict = decided?.[1]?.verdict ?? null;
   const notes = ranked.flatMap(([, outcome]) => outcome?.notes ?? []);
   const skippedDownloads = ranked.flatMap(([, outcome]) => outcome?.skipped ?? []);
+  const invalidCrls = crlOutcome?.invalidCrls ?? [];
   const status = verdict?.status ?? 'unknown';
   const headline =
     status === 'revoked'
@@ -171,6 +173,7 @@ async function checkOne(
     crlUnreachable: crlOutcome?.unreachable ?? false,
     ocspUnreachable: ocspOutcome?.unreachable ?? false,
     ...(skippedDownloads.length ? { skippedDownloads } : {}),
+    ...(invalidCrls.length ? { invalidCrls } : {}),
   };
 }
 

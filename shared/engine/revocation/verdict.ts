@@ -2,7 +2,7 @@
 // orchestration in index.ts, and the sentences about downloads.
 import type * as pkijs from 'pkijs';
 import { isHttpUrl } from '../net/http-fetch.ts';
-import type { SkippedDownload } from '../../types.ts';
+import type { InvalidCrl, SkippedDownload } from '../../types.ts';
 import type { RevocationInput } from './index.ts';
 
 /** Distribution points / responders tried per certificate, one after the other. */
@@ -39,6 +39,8 @@ export interface MethodOutcome {
   notes: string[];
   /** Downloads not made because a limit of this tool said no. */
   skipped?: SkippedDownload[];
+  /** CRLs downloaded but not usable, and why (crl-judge.ts). */
+  invalidCrls?: InvalidCrl[];
 }
 
 export function verdictText(verdict: RevocationVerdict): string {
