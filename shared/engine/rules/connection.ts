@@ -186,6 +186,25 @@ export const crlSkippedRule: Rule = {
   },
 };
 
+export const crlInvalidRule: Rule = {
+  id: 'crl-invalid',
+  severity: 'warning',
+  description: 'A CRL was downloaded but cannot be used: its signature, issuer, CRL number or dates are wrong.',
+  check({ result }) {
+    const invalid = (result.revocation?.certificates ?? []).flatMap((c) => (c.invalidCrls ?? []).map((crl) => `${crl.url} (for ${c.subject}: ${crl.problems.join('; ')})`));
+    if (!hasCertificates(result) || invalid.length === 0) return [];
+    return [
+      {
+        id: 'crl-invalid',
+        severity: 'warning',
+        text:
+          `The CRL ${invalid.join(', ')} cannot be used, so revocation by it is unknown. ` +
+          'Skype for Business servers and other clients that check revocation refuse a chain whose CRL they cannot use: ask the CA that publishes it to reissue the CRL correctly.',
+      },
+    ];
+  },
+};
+
 export const revocationFetchLimitRule: Rule = {
   id: 'revocation-fetch-limit',
   severity: 'info',
@@ -257,6 +276,7 @@ export const CONNECTION_RULES: readonly Rule[] = [
   crlUnreachableRule,
   ocspUnreachableRule,
   crlSkippedRule,
+  crlInvalidRule,
   revocationFetchLimitRule,
   internalFetchRefusedRule,
   deadlineExceededRule,
