@@ -12,6 +12,7 @@ import { CRYPTO_RULES } from './crypto.ts';
 import { CHAIN_RULES } from './chain.ts';
 import { POOL_RULES } from './pool.ts';
 import { PROTOCOL_RULES } from './protocol.ts';
+import { STRICT_RULES } from './strict.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
@@ -26,6 +27,7 @@ const FINDING_RULES: readonly Rule[] = [
   ...CRYPTO_RULES,
   ...CHAIN_RULES,
   ...POOL_RULES,
+  ...STRICT_RULES,
 ];
 
 /** Rules whose finding explains why a chain is not trusted (so chain-not-trusted need not). */
