@@ -12,7 +12,7 @@ export type CardLine =
   | { kind: 'field'; label: string; value: string; tone?: Tone }
   | { kind: 'block'; label: string; text: string }
   | { kind: 'subheading'; text: string }
-  | { kind: 'comment'; severity: Severity; text: string }
+  | { kind: 'comment'; id: string; severity: Severity; text: string }
   | { kind: 'link'; label: string; url: string }
   | { kind: 'versions'; versions: Partial<Record<ProtocolVersion, boolean>>; suites: Partial<Record<ProtocolVersion, string | null>> }
   /** Save buttons for one certificate; not part of the copied text. */
@@ -294,7 +294,7 @@ export function cardSections(result: EndpointResult, view: CardView): CardSectio
     sections.push({
       key: 'comments',
       title: 'Comments:',
-      lines: result.comments.map((comment) => ({ kind: 'comment', severity: comment.severity, text: comment.text })),
+      lines: result.comments.map((comment) => ({ kind: 'comment', id: comment.id, severity: comment.severity, text: comment.text })),
     });
   }
   return sections;
