@@ -6,10 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { main } from '../cli/main.ts';
 import type { EndpointResult } from '../shared/types.ts';
-import { BrowserSuite, browserSkip, pageProblems } from './helpers/browser.ts';
+import { BrowserSuite, browserSkip, pageProblems, trustRootInDialog } from './helpers/browser.ts';
 import { TestPki, bundle } from './helpers/pki.ts';
 import { startTlsServer, type RunningServer } from './helpers/servers.ts';
 
@@ -76,23 +75,12 @@ describe('UI through the web harness', { skip: browserSkip }, () => {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   });
 
-  async function trustRoot(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Trusted Roots…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
-    const chooser = page.waitForEvent('filechooser');
-    await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
-    await (await chooser).setFiles(rootPath);
-    await dialog.getByText('Strict Test Root CA').first().waitFor();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
-  }
-
   test('the card shows the trusted chain and both strict comments', async () => {
     const { context, page } = await suite.newPage();
     try {
       await page.goto(url);
       await page.getByLabel('Host', { exact: true }).waitFor();
-      await trustRoot(page);
+      await trustRootInDialog(page, rootPath, 'Strict Test Root CA');
       await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
       await page.getByLabel('Port', { exact: true }).fill(String(server.port));
       await page.getByRole('button', { name: 'Test', exact: true }).click();
