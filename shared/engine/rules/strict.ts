@@ -13,7 +13,7 @@ interface StrictKind {
   ask: string;
 }
 
-const OPENSSL_STRICT = 'OpenSSL-based clients that verify with X509_V_FLAG_X509_STRICT (openssl verify -x509_strict; some SBC firmware and partner gateways) reject it';
+const OPENSSL_STRICT = 'OpenSSL 3 rejects it when strict checking is on (X509_V_FLAG_X509_STRICT, `openssl verify -x509_strict`), which OpenSSL-based SBCs and partner gateways can enable';
 const STRICT_VALIDATORS = 'Only validators that enforce the CA/Browser Forum profile to the letter (such as rustls/webpki) reject it';
 
 const KINDS: readonly StrictKind[] = [
