@@ -3,7 +3,7 @@
 import { mayCertSign, type ParsedCert } from './cert.ts';
 import { extensionName, PATH_EXTENSIONS, UNDERSTOOD_EXTENSIONS } from '../decode/oids.ts';
 import { checkNameConstraints, malformedConstraint, type ConstraintSet } from './name-constraints.ts';
-import { clientKeyProblems, profileFindings, profileProblems, type ProfilePosition } from './profile.ts';
+import { clientKeyProblems, profileFindings, profileProblems, type ProfileFinding, type ProfilePosition } from './profile.ts';
 import { MAX_DEPTH } from './search.ts';
 import type { SignatureResult } from './signature.ts';
 
@@ -56,7 +56,7 @@ function profilePosition(index: number, path: CandidatePath): ProfilePosition {
 }
 
 /** The strict profile over an already validated path (the client verdict's extra pass): per certificate, leaf first. */
-export function strictPathFindings(path: CandidatePath): ReturnType<typeof profileFindings>[] {
+export function strictPathFindings(path: CandidatePath): ProfileFinding[][] {
   return path.certs.map((cert, i) => profileFindings(cert, profilePosition(i, path)));
 }
 
