@@ -276,10 +276,13 @@ describe('client verdict and strict findings', () => {
     assert.match(out.reason!, /Elliptic curve 1\.2\.840\.10045\.3\.1\.1 is not one TLS clients accept/);
   });
 
-  it('refuses a key given by explicit curve parameters in both verdicts', async () => {
-    const out = await chain([issue('explicit.contoso.com', { key: 'ec-explicit:P-256' }), ca], [userAnchor(root)]);
-    assert.equal(out.trusted, false);
-    assert.match(out.reason!, /explicit parameters/);
+  it('shows explicit curve parameters as a strict finding (Windows accepts them when they match a named curve)', async () => {
+    const leaf = issue('explicit.contoso.com', { key: 'ec-explicit:P-256' });
+    const out = await chain([leaf, ca], [userAnchor(root)]);
+    assert.equal(out.trusted, true, out.reason ?? '');
+    assert.deepEqual(out.strictFindings.map((f) => f.kind), ['key-algorithm']);
+    const strict = await chain([leaf, ca], [userAnchor(root)], { strict: true });
+    assert.match(strict.reason!, /explicit parameters/);
   });
 
   it('counts the last second of notAfter in full (certificate times have whole seconds)', async () => {

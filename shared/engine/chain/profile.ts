@@ -25,7 +25,6 @@ const ALLOWED_CURVES = new Set(['1.2.840.10045.3.1.7' /* P-256 */, '1.3.132.0.34
 const RSA_KEY = '1.2.840.113549.1.1.1';
 const RSA_PSS_KEY = '1.2.840.113549.1.1.10';
 const EC_KEY = '1.2.840.10045.2.1';
-const DSA_KEY = '1.2.840.10040.4.1';
 /** CA/B Forum 6.1.5. Keys under 1024 bits are refused by every client (see clientKeyProblems). */
 const MIN_RSA_BITS = 2048;
 const MIN_CLIENT_RSA_BITS = 1024;
@@ -48,16 +47,17 @@ export function profileProblems(cert: ParsedCert, position: ProfilePosition): st
 }
 
 /**
- * Keys a TLS client cannot use, so both verdicts refuse them: TLS 1.3 (RFC 8446 4.2.3) and TLS 1.2
- * clients (RFC 8422 5.1) sign and verify ECDSA only on named curves the client offers (Windows' Schannel,
- * Chrome/BoringSSL and OpenSSL offer P-256, P-384, P-521); TLS 1.3 has no DSA scheme and Chrome dropped
- * DSA; Windows refuses RSA keys under 1024 bits (Microsoft KB 2661254).
+ * Keys both verdicts refuse. A server key on a named curve other than P-256/P-384/P-521 (P-192, for
+ * example) cannot sign a TLS 1.3 handshake (RFC 8446 4.2.3 has no scheme for it) and TLS 1.2 clients
+ * may use it only if they offer the curve (RFC 8422 5.1), which Chrome/BoringSSL and OpenSSL's defaults
+ * do not. Windows refuses RSA keys under 1024 bits (Microsoft KB 2661254). Explicit curve parameters,
+ * DSA and other curves in CA certificates are strict-profile findings only: Windows' CryptoAPI accepts
+ * explicit parameters that match a named curve (the code path of CVE-2020-0601) and still verifies DSA.
  */
 export function clientKeyProblems(cert: ParsedCert, isLeaf: boolean): string[] {
-  if (cert.spkiAlgorithm === EC_KEY && !(cert.spkiCurve && ALLOWED_CURVES.has(cert.spkiCurve))) {
-    return [cert.spkiCurve ? `Elliptic curve ${cert.spkiCurve} is not one TLS clients accept (P-256, P-384, P-521)` : 'Elliptic curve given by explicit parameters instead of a named curve: TLS clients refuse it'];
+  if (isLeaf && cert.spkiAlgorithm === EC_KEY && cert.spkiCurve && !ALLOWED_CURVES.has(cert.spkiCurve)) {
+    return [`Elliptic curve ${cert.spkiCurve} is not one TLS clients accept for a server key (P-256, P-384, P-521)`];
   }
-  if (isLeaf && cert.spkiAlgorithm === DSA_KEY) return ['DSA server key: TLS 1.3 clients and Chrome cannot use it'];
   if (cert.rsaModulusBits !== null && cert.rsaModulusBits < MIN_CLIENT_RSA_BITS) return [`RSA key of ${cert.rsaModulusBits} bits: Windows refuses keys under ${MIN_CLIENT_RSA_BITS} bits`];
   return [];
 }
@@ -141,8 +141,11 @@ function keyFindings(cert: ParsedCert, position: ProfilePosition): ProfileFindin
     if (bits % 8 !== 0) return [{ kind: 'rsa-modulus', text: `RSA modulus of ${bits} bits is not a whole number of bytes` }];
     return [];
   }
-  if (cert.spkiAlgorithm === EC_KEY) return [];
-  // DSA in a CA, Ed25519, Ed448 ...
+  if (cert.spkiAlgorithm === EC_KEY) {
+    if (!cert.spkiCurve) return [{ kind: 'key-algorithm', text: 'Elliptic curve given by explicit parameters instead of a named curve' }];
+    return ALLOWED_CURVES.has(cert.spkiCurve) ? [] : [{ kind: 'key-algorithm', text: `Elliptic curve ${cert.spkiCurve} is not P-256, P-384 or P-521` }];
+  }
+  // DSA, Ed25519, Ed448 ...
   return [{ kind: 'key-algorithm', text: 'Public key algorithm not allowed for TLS certificates' }];
 }
 
