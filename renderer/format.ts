@@ -14,7 +14,7 @@ export type CardLine =
   | { kind: 'field'; label: string; value: string; tone?: Tone }
   | { kind: 'block'; label: string; text: string }
   | { kind: 'subheading'; text: string }
-  | { kind: 'comment'; severity: Severity; text: string }
+  | { kind: 'comment'; id: string; severity: Severity; text: string }
   | { kind: 'link'; label: string; url: string }
   | { kind: 'versions'; versions: Partial<Record<ProtocolVersion, boolean>>; suites: Partial<Record<ProtocolVersion, string | null>> }
   /** Save buttons for one certificate; not part of the copied text. */
@@ -297,7 +297,7 @@ function sipLines(sip: NonNullable<EndpointResult['sip']>): CardLine[] {
 export function cardSections(result: EndpointResult, view: CardView): CardSection[] {
   const sections: CardSection[] = [{ key: 'opening', title: null, lines: openingLines(result, view) }];
   // The profile's verdicts answer the question the admin asked (is this SBC ready?): they go first.
-  const toLine = (comment: Comment): CardLine => ({ kind: 'comment', severity: comment.severity, text: comment.text });
+  const toLine = (comment: Comment): CardLine => ({ kind: 'comment', id: comment.id, severity: comment.severity, text: comment.text });
   const verdicts = result.profile ? profileVerdicts(result.comments) : [];
   if (result.profile && verdicts.length) sections.push({ key: 'profile', title: `${PROFILE_TITLE[result.profile]}:`, lines: verdicts.map(toLine) });
   const comments = result.comments.filter((comment) => !verdicts.includes(comment));

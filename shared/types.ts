@@ -191,6 +191,44 @@ export interface ChainItem {
 
 export type TrustStoreName = 'mozilla' | 'system' | 'user';
 
+/** What the strict profile (RFC 5280 / CA/B Forum, shared/engine/chain/profile.ts) finds; rules map each kind to a comment id. */
+export type StrictFindingKind =
+  | 'version'
+  | 'serial'
+  | 'empty-issuer'
+  | 'malformed-extension'
+  | 'critical-aia'
+  | 'san-criticality'
+  | 'critical-key-identifier'
+  | 'missing-aki'
+  | 'root-aki'
+  | 'missing-ski'
+  | 'ca-flags'
+  | 'policy-constraints'
+  | 'ca-as-leaf'
+  | 'critical-eku'
+  | 'any-eku'
+  | 'root-eku'
+  | 'weak-key'
+  | 'rsa-modulus'
+  | 'key-algorithm'
+  | 'cn-not-in-san'
+  | 'dns-name-syntax'
+  | 'public-suffix-wildcard'
+  | 'private-suffix-wildcard'
+  | 'name-constraints';
+
+/** A strict-profile fault of one certificate on the built chain that the client verdict lets through. */
+export interface StrictFinding {
+  kind: StrictFindingKind;
+  /** Position in the built chain (0 = leaf). */
+  index: number;
+  /** Short name of the certificate (its CN, else its subject). */
+  certificate: string;
+  /** What is wrong, one sentence. */
+  text: string;
+}
+
 export interface TrustVerdict {
   trusted: boolean;
   /** The store whose root anchored the built chain, or null when none did. */
@@ -199,6 +237,8 @@ export interface TrustVerdict {
   root: string | null;
   /** Why the chain is not trusted, for the admin; null when trusted. */
   reason: string | null;
+  /** Strict-profile faults on the built chain that the verdict (Windows' rules) does not act on; absent in older saved results. */
+  strictFindings?: StrictFinding[];
 }
 
 export interface ServedChainFacts {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { buildChain, chainAllowsPurpose, type ChainInput, type TrustAnchor } from '../shared/engine/chain/index.ts';
 import { parseCertificate } from '../shared/engine/chain/cert.ts';
 import { loadTrustAnchors, mozillaTrustAnchors } from '../shared/engine/chain/trust-store.ts';
-import { TestPki, daysFromNow, opensslDate, type IssuedCert } from './helpers/pki.ts';
+import { TestPki, daysFromNow, opensslDate, type IssuedCert, type IssueOptions } from './helpers/pki.ts';
 
 const NOW = new Date();
 
@@ -243,6 +243,64 @@ describe('buildChain', () => {
     const client = chainAllowsPurpose(out.links, '1.3.6.1.5.5.7.3.2');
     assert.equal(client.ok, false);
     assert.match(client.reason!, /Chain Server CA/);
+  });
+});
+
+describe('client verdict and strict findings', () => {
+  const pki = new FastPki();
+  const { root, ca } = pki.hierarchy('Profile');
+  const issue = (cn: string, extra: Partial<IssueOptions> = {}) =>
+    pki.issue({ cn, sans: [`DNS:${cn}`], issuer: ca, ...extra });
+
+  it('trusts a leaf without AKI whose CN is not in the SAN, and records both as strict findings', async () => {
+    const leaf = issue('sbc.contoso.com', { sans: ['DNS:sip.contoso.com'], authorityKeyId: false });
+    const out = await chain([leaf, ca], [userAnchor(root)]);
+    assert.equal(out.trusted, true, out.reason ?? '');
+    const kinds = out.strictFindings.filter((f) => f.index === 0).map((f) => f.kind);
+    assert.deepEqual(kinds.sort(), ['cn-not-in-san', 'missing-aki']);
+    const strict = await chain([leaf, ca], [userAnchor(root)], { strict: true });
+    assert.equal(strict.trusted, false);
+    assert.match(strict.reason!, /Missing Authority Key Identifier/);
+    assert.deepEqual(strict.strictFindings, [], 'the strict verdict acts on its findings instead of recording them');
+  });
+
+  it('records nothing for a chain the strict profile accepts', async () => {
+    const out = await chain([issue('clean.contoso.com'), ca], [userAnchor(root)]);
+    assert.equal(out.trusted, true);
+    assert.deepEqual(out.strictFindings, []);
+  });
+
+  it('refuses a P-192 server key in both verdicts (no TLS client offers the curve)', async () => {
+    const out = await chain([issue('p192.contoso.com', { key: 'ec:P-192' }), ca], [userAnchor(root)]);
+    assert.equal(out.trusted, false);
+    assert.match(out.reason!, /Elliptic curve 1\.2\.840\.10045\.3\.1\.1 is not one TLS clients accept/);
+  });
+
+  it('shows explicit curve parameters as a strict finding (Windows accepts them when they match a named curve)', async () => {
+    const leaf = issue('explicit.contoso.com', { key: 'ec-explicit:P-256' });
+    const out = await chain([leaf, ca], [userAnchor(root)]);
+    assert.equal(out.trusted, true, out.reason ?? '');
+    assert.deepEqual(out.strictFindings.map((f) => f.kind), ['key-algorithm']);
+    const strict = await chain([leaf, ca], [userAnchor(root)], { strict: true });
+    assert.match(strict.reason!, /explicit parameters/);
+  });
+
+  it('counts the last second of notAfter in full (certificate times have whole seconds)', async () => {
+    const leaf = issue('second.contoso.com', { endDate: '20300101000000Z' });
+    const inLastSecond = await chain([leaf, ca], [userAnchor(root)], { at: new Date('2030-01-01T00:00:00.500Z') });
+    assert.equal(inLastSecond.trusted, true, inLastSecond.reason ?? '');
+    const after = await chain([leaf, ca], [userAnchor(root)], { at: new Date('2030-01-01T00:00:01Z') });
+    assert.equal(after.trusted, false);
+  });
+
+  it('finds a CN that spells a SAN entry differently, wildcards over public suffixes and underscores', async () => {
+    const leaf = issue('SIP.contoso.com', { sans: ['DNS:sip.contoso.com', 'DNS:*.co.uk', 'DNS:*.s3.amazonaws.com', 'DNS:sip_1.contoso.com'] });
+    const out = await chain([leaf, ca], [userAnchor(root)]);
+    assert.equal(out.trusted, true, out.reason ?? '');
+    assert.deepEqual(out.strictFindings.map((f) => f.kind).sort(), ['cn-not-in-san', 'dns-name-syntax', 'private-suffix-wildcard', 'public-suffix-wildcard']);
+    const strict = await chain([leaf, ca], [userAnchor(root)], { strict: true });
+    assert.match(strict.reason!, /not a byte-for-byte copy/);
+    assert.doesNotMatch(strict.reason!, /private namespace/, 'a private-section wildcard (s3.amazonaws.com) does not fail the strict verdict');
   });
 });
 

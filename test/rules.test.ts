@@ -8,7 +8,7 @@ import { RULES, evaluateRules, sortComments, type RuleContext } from '../shared/
 import { decodeCertificate } from '../shared/engine/decode/index.ts';
 import { decodeAndBuildChain, emptyResult } from '../shared/engine/pipeline.ts';
 import { dnAttribute, displayName } from '../shared/engine/rules/facts.ts';
-import type { Comment, EndpointResult } from '../shared/types.ts';
+import type { Comment, EndpointResult, StrictFindingKind } from '../shared/types.ts';
 
 // ---------------------------------------------------------------- certificates (openssl, made once)
 
@@ -754,6 +754,19 @@ test('crl-skipped and revocation-fetch-limit come from the skipped downloads of 
   absent(run(goodSpec()), 'crl-skipped', 'revocation-fetch-limit');
 });
 
+test('crl-invalid names the CRL, the certificate and what is wrong with the CRL', () => {
+  const invalidCrls = [{ url: 'http://crl.contoso.com/ca.crl', problems: ['it has no CRL number, which every CRL must carry'] }];
+  const cert = {
+    index: 0, subject: 'CN=sip.contoso.com', status: 'unknown' as const, method: 'crl' as const, reason: null, revokedAt: null,
+    details: '', crlUnreachable: false, ocspUnreachable: false, invalidCrls,
+  };
+  const revocation = { status: 'unknown' as const, method: 'crl' as const, checkedAt: new Date().toISOString(), details: '', certificates: [cert] };
+  const comment = only(run(goodSpec(good, { revocation })), 'crl-invalid');
+  assert.equal(comment.severity, 'warning');
+  assert.match(comment.text, /ca\.crl \(for CN=sip\.contoso\.com: it has no CRL number.*ask the CA/);
+  absent(run(goodSpec()), 'crl-invalid');
+});
+
 test('a rule that throws becomes an internal info comment; evaluateRules never throws', () => {
   const result = makeResult(goodSpec());
   // Hostile input: a decoder bug or a hand-made result with missing arrays.
@@ -877,4 +890,45 @@ test('the SIP rules run with the others: each outcome of the OPTIONS and of our 
   only(refused, 'sip-client-cert-refused');
   absent(refused, 'sip-no-response');
   absent(run(makeResult(goodSpec())), 'sip-options-ok', 'sip-no-response');
+});
+
+// ---------------------------------------------------------------- strict-profile findings
+
+test('each strict finding kind becomes its own strict-* comment, naming the certificate, who rejects it and what to ask for', () => {
+  const result = makeResult(goodSpec());
+  const ruleIds = RULES.map((rule) => rule.id).filter((id) => id.startsWith('strict-'));
+  const kinds = ruleIds.map((id) => id.slice('strict-'.length)) as StrictFindingKind[];
+  result.trust!.strictFindings = kinds.map((kind, i) => ({ kind, index: i % 3, certificate: `Cert ${i}`, text: `Finding ${kind}` }));
+  const comments = run(result);
+  for (const [i, id] of ruleIds.entries()) {
+    const comment = only(comments, id);
+    assert.equal(comment.severity, RULES.find((rule) => rule.id === id)!.severity);
+    assert.match(comment.text, new RegExp(`"Cert ${i}": Finding ${kinds[i]}`));
+    assert.match(comment.text, /The trust verdict follows Windows and Teams, which do not check this\..+(reject|refuse).+Ask the CA for /);
+  }
+  assert.equal(only(comments, 'strict-missing-aki').severity, 'warning');
+  assert.equal(only(comments, 'strict-cn-not-in-san').severity, 'info');
+  absent(comments, 'strict-weak-key');
+});
+
+test('strict findings of one kind on several certificates make one comment; none without findings', () => {
+  const result = makeResult(goodSpec());
+  result.trust!.strictFindings = [
+    { kind: 'missing-aki', index: 0, certificate: 'sip.contoso.com', text: 'Missing Authority Key Identifier' },
+    { kind: 'missing-aki', index: 1, certificate: 'Rules Issuing CA', text: 'Missing Authority Key Identifier' },
+  ];
+  const text = only(run(result), 'strict-missing-aki').text;
+  assert.match(text, /server certificate "sip.contoso.com": Missing Authority Key Identifier; intermediate "Rules Issuing CA": Missing/);
+  assert.equal(run(goodSpec()).filter((c) => c.id.startsWith('strict-')).length, 0);
+});
+
+test('a real chain: a leaf without AKI whose CN is not in the SAN is trusted, with both strict comments', async () => {
+  const noAki = pki.issue({ cn: 'sbc.contoso.com', sans: ['DNS:sip.contoso.com'], issuer: ca, crlUrl: CRL, reuseKeyOf: baseLeaf, authorityKeyId: false });
+  const result = emptyResult({ target: 'sip.contoso.com', type: 'DIR', host: 'sip.contoso.com', ip: '127.0.0.1', port: 5061, poolMember: false, srv: null, srvRecord: null, poolAddresses: ['127.0.0.1'] });
+  await decodeAndBuildChain(result, [noAki.der, ca.der], [{ der: root.der, store: 'user' }], { offline: true, timeoutMs: 1000, internalFetches: undefined });
+  assert.equal(result.trust?.trusted, true, result.trust?.reason ?? '');
+  const comments = run(result);
+  assert.match(only(comments, 'strict-missing-aki').text, /server certificate "sbc.contoso.com": Missing Authority Key Identifier/);
+  assert.match(only(comments, 'strict-cn-not-in-san').text, /"sbc.contoso.com" is not one of the Subject Alternative Names/);
+  absent(comments, 'chain-not-trusted');
 });

@@ -15,7 +15,7 @@ import type { EndpointResult } from '../shared/types.ts';
 import { cardSections, cardText, formatDate, hostPort } from '../renderer/format.ts';
 import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store/index.ts';
-import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR } from './helpers/browser.ts';
+import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR, trustRootInDialog } from './helpers/browser.ts';
 import { fakeResult } from './helpers/fake-results.ts';
 import { expectedSweepNames } from './helpers/sweep-names.ts';
 
@@ -701,15 +701,8 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
   }
 
   /** Add the test PKI's root under Trusted Roots through the browser's file picker. */
-  async function trustTestRoot(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Trusted Roots…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
-    const chooser = page.waitForEvent('filechooser');
-    await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
-    await (await chooser).setFiles(rootCertPath);
-    await dialog.getByText('UI Test Root CA').first().waitFor();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await dialog.waitFor({ state: 'hidden' });
+  function trustTestRoot(page: Page): Promise<void> {
+    return trustRootInDialog(page, rootCertPath, 'UI Test Root CA');
   }
 
   async function runTest(page: Page, host: string, port: string): Promise<void> {

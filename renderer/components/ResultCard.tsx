@@ -142,7 +142,7 @@ function renderLine(line: CardLine, key: number): ReactNode {
       );
     case 'comment':
       return (
-        <li key={key} className={`comment sev-${line.severity}`}>
+        <li key={key} className={`comment sev-${line.severity}`} data-comment-id={line.id}>
           <span className="sev-tag">
             {SEVERITY_ICON[line.severity]} {SEVERITY_LABEL[line.severity]}
           </span>

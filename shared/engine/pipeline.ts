@@ -69,7 +69,7 @@ function chainItems(outcome: ChainOutcome): ChainItem[] {
 
 function trustVerdict(outcome: ChainOutcome, chain: ChainItem[]): TrustVerdict {
   const top = chain[chain.length - 1]?.cert;
-  return { trusted: outcome.trusted, store: outcome.store, root: top ? top.subject : null, reason: outcome.reason };
+  return { trusted: outcome.trusted, store: outcome.store, root: top ? top.subject : null, reason: outcome.reason, strictFindings: outcome.strictFindings };
 }
 
 export function emptyResult(base: Omit<EndpointResult, 'error' | 'tls' | 'served' | 'certificateSource' | 'chain' | 'trust' | 'servedChain' | 'comments' | 'rootLinks' | 'revocation' | 'checkedAt'>): EndpointResult {

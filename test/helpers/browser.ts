@@ -102,3 +102,15 @@ export class BrowserSuite {
     if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
   }
 }
+
+/** Adds a root under Trusted Roots through the app's dialog and the browser's file picker; waits until rootName is listed. */
+export async function trustRootInDialog(page: Page, rootPath: string, rootName: string): Promise<void> {
+  await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+  const chooser = page.waitForEvent('filechooser');
+  await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
+  await (await chooser).setFiles(rootPath);
+  await dialog.getByText(rootName).first().waitFor();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}

@@ -39,7 +39,7 @@ export interface IssueOptions {
   md?: string;
   /** RSA-PSS signature. */
   pss?: boolean;
-  /** Key spec for genpkey: "rsa:2048" (default), "rsa:1024", "ec:P-256". */
+  /** Key spec for genpkey: "rsa:2048" (default), "rsa:1024", "ec:P-256", "ec-explicit:P-256" (curve as explicit parameters). */
   key?: string;
   /** openssl ca date syntax YYYYMMDDHHMMSSZ; default now-1day .. now+days. */
   startDate?: string;
@@ -54,6 +54,8 @@ export interface IssueOptions {
   extraExt?: string[];
   /** Reuse another certificate's key (cross-signing). */
   reuseKeyOf?: IssuedCert;
+  /** false: no Authority Key Identifier (openssl 3 adds one by default, hence authorityKeyIdentifier = none). */
+  authorityKeyId?: false;
   /** Keep the subject RDNs in the order given (openssl ca otherwise reorders them by its policy). */
   preserveDn?: boolean;
 }
@@ -88,8 +90,8 @@ export class TestPki {
     } else {
       const [kind, param] = (opts.key ?? 'rsa:2048').split(':');
       const keyArgs =
-        kind === 'ec'
-          ? ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${param}`]
+        kind === 'ec' || kind === 'ec-explicit'
+          ? ['-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${param}`, ...(kind === 'ec-explicit' ? ['-pkeyopt', 'ec_param_enc:explicit'] : [])]
           : ['-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${param}`];
       openssl(['genpkey', ...keyArgs, '-out', keyPath]);
     }
@@ -107,7 +109,7 @@ export class TestPki {
     if (eku) ext.push(`extendedKeyUsage = ${eku}`);
     if (opts.sans?.length) ext.push(`subjectAltName = ${opts.sans.join(', ')}`);
     ext.push('subjectKeyIdentifier = hash');
-    if (opts.issuer) ext.push('authorityKeyIdentifier = keyid:always');
+    if (opts.issuer) ext.push(opts.authorityKeyId === false ? 'authorityKeyIdentifier = none' : 'authorityKeyIdentifier = keyid:always');
     const crlUrls = [...(opts.crlUrl ? [opts.crlUrl] : []), ...(opts.crlUrls ?? [])];
     if (crlUrls.length) ext.push(`crlDistributionPoints = ${crlUrls.map((url) => `URI:${url}`).join(', ')}`);
     const aia: string[] = [];

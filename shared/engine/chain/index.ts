@@ -6,14 +6,15 @@
 // 3. Validate each complete path link by link (chain/validate.ts) and keep the best:
 //    valid and anchored > anchored with faults > ends at a self-signed root > longest partial path.
 // 4. Before calling a path trusted, ask pkijs's RFC 5280 engine for a second opinion.
-// By default the rules are those a real client enforces; `strict` adds the RFC 5280 / CA/B Forum
-// profile rules (chain/profile.ts) that the x509-limbo conformance run measures.
-import type { TrustStoreName } from '../../types.ts';
+// By default the verdict follows the rules Windows and Teams clients enforce; `strict` rejects on the
+// RFC 5280 / CA/B Forum profile rules too (chain/profile.ts). Without it the profile still runs once
+// over the chosen path and its findings are recorded (strictFindings) for the rules to show.
+import type { StrictFinding, TrustStoreName } from '../../types.ts';
 import { parseCertificate, type ParsedCert, type ParseResult } from './cert.ts';
 import { OID } from '../decode/oids.ts';
 import { candidatePaths, CertPool, compareScores, isAnchor, type FoundPath, type PoolEntry } from './search.ts';
 import { verifyCertificateSignature, type SignatureResult } from './signature.ts';
-import { ISSUER_NOT_FOUND, ROOT_NOT_TRUSTED, SELF_SIGNED_NOT_TRUSTED, validatePath } from './validate.ts';
+import { ISSUER_NOT_FOUND, ROOT_NOT_TRUSTED, SELF_SIGNED_NOT_TRUSTED, strictPathFindings, validatePath } from './validate.ts';
 import { pkijsCanJudge, pkijsObjection } from './pkijs-check.ts';
 
 export interface TrustAnchor {
@@ -62,6 +63,11 @@ export interface ChainOutcome {
   servedOrderOk: boolean;
   /** The server sent the self-signed root the path ends at. */
   rootServed: boolean;
+  /**
+   * Strict-profile faults on the chosen path that this verdict did not act on (always empty with
+   * `strict`, whose verdict rejects on them).
+   */
+  strictFindings: StrictFinding[];
 }
 
 /** Parsed anchors, kept per DER buffer: the Mozilla set is the same objects on every call. */
@@ -133,7 +139,8 @@ function fillPool(pool: CertPool, input: ChainInput): void {
 /** pkijs's verdict on a path our validator accepted, as a chain-level problem (null when it agrees or cannot judge). */
 async function secondOpinion(path: FoundPath, at: Date): Promise<string | null> {
   if (!pkijsCanJudge(path.certs)) return null;
-  const objection = await pkijsObjection(path.certs, at);
+  // Certificate times have whole seconds: judge at the second, as validate.ts does.
+  const objection = await pkijsObjection(path.certs, new Date(Math.floor(at.getTime() / 1000) * 1000));
   return objection ? `RFC 5280 path validation failed: ${objection}` : null;
 }
 
@@ -198,7 +205,15 @@ function outcome(input: ChainInput, pool: CertPool, { path, problems, chainProbl
     servedUnused: input.served.map((_, i) => i).filter((i) => !usedServed.has(i)),
     servedOrderOk: servedOnPath.every((index, i) => i === 0 || index > servedOnPath[i - 1]!),
     rootServed: path.entries.length > 1 && top.cert.selfIssued && pool.served().some((e) => sameCa(e.cert, top.cert)),
+    strictFindings: input.strict ? [] : strictFindings(path),
   };
+}
+
+/** One pass of the strict profile over the chosen path's parsed certificates (no re-parse). */
+function strictFindings(path: FoundPath): StrictFinding[] {
+  return strictPathFindings(path).flatMap((findings, index) =>
+    findings.map((finding) => ({ kind: finding.kind, index, certificate: path.certs[index]!.label, text: finding.text })),
+  );
 }
 
 function linkSource(entry: PoolEntry): ChainLink['source'] {
@@ -237,6 +252,7 @@ function emptyOutcome(input: ChainInput, links: ChainLink[], reason: string): Ch
     servedUnused: input.served.map((_, i) => i).filter((i) => i > 0 || links.length === 0),
     servedOrderOk: true,
     rootServed: false,
+    strictFindings: [],
   };
 }
 

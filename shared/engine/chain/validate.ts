@@ -3,7 +3,7 @@
 import { mayCertSign, type ParsedCert } from './cert.ts';
 import { extensionName, PATH_EXTENSIONS, UNDERSTOOD_EXTENSIONS } from '../decode/oids.ts';
 import { checkNameConstraints, malformedConstraint, NameCheckBudget, type ConstraintSet } from './name-constraints.ts';
-import { profileProblems } from './profile.ts';
+import { clientKeyProblems, profileFindings, profileProblems, type ProfileFinding, type ProfilePosition } from './profile.ts';
 import { MAX_DEPTH } from './search.ts';
 import type { SignatureResult } from './signature.ts';
 
@@ -41,14 +41,23 @@ export function validatePath(path: CandidatePath, options: ValidationOptions): s
 }
 
 function certificateProblems(cert: ParsedCert, index: number, path: CandidatePath, options: ValidationOptions): string[] {
-  const isLeaf = index === 0;
-  const isAnchor = index === path.certs.length - 1 && path.end === 'anchor';
+  const position = profilePosition(index, path);
   return [
     ...ownProblems(cert, options.at),
     ...linkProblems(index, path, options),
-    ...(isLeaf ? [] : issuerProblems(cert, isAnchor)),
-    ...(options.strict ? profileProblems(cert, { isLeaf, isAnchor, selfSigned: isSelfSigned(cert, index, path) }) : []),
+    ...(position.isLeaf ? [] : issuerProblems(cert, position.isAnchor)),
+    ...clientKeyProblems(cert, position.isLeaf),
+    ...(options.strict ? profileProblems(cert, position) : []),
   ];
+}
+
+function profilePosition(index: number, path: CandidatePath): ProfilePosition {
+  return { isLeaf: index === 0, isAnchor: index === path.certs.length - 1 && path.end === 'anchor', selfSigned: isSelfSigned(index, path) };
+}
+
+/** The strict profile over an already validated path (the client verdict's extra pass): per certificate, leaf first. */
+export function strictPathFindings(path: CandidatePath): ProfileFinding[][] {
+  return path.certs.map((cert, i) => profileFindings(cert, profilePosition(i, path)));
 }
 
 /** The certificate on its own: dates, extensions, encoding. */
@@ -56,8 +65,11 @@ function ownProblems(cert: ParsedCert, at: Date): string[] {
   // A malformed time is a fault of its own (OpenSSL: "format error in certificate's notBefore field").
   const problems: string[] = [...cert.validityProblems];
   if (cert.validityProblems.length === 0) {
-    if (at < cert.notBefore) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
-    if (at > cert.notAfter) problems.push(`Expired on ${day(cert.notAfter)}`);
+    // Certificate times have whole seconds (RFC 5280 4.1.2.5): compare at that granularity, so the
+    // last second of notAfter counts in full (the reading CAs and x509-limbo take).
+    const second = Math.floor(at.getTime() / 1000) * 1000;
+    if (second < cert.notBefore.getTime()) problems.push(`Not yet valid (valid from ${day(cert.notBefore)})`);
+    if (second > cert.notAfter.getTime()) problems.push(`Expired on ${day(cert.notAfter)}`);
   }
   for (const ext of cert.extensions) {
     if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) problems.push(`Unsupported critical extension ${ext.oid}`);
@@ -101,7 +113,8 @@ function linkProblems(index: number, path: CandidatePath, options: ValidationOpt
   return problems;
 }
 
-function isSelfSigned(cert: ParsedCert, index: number, path: CandidatePath): boolean {
+function isSelfSigned(index: number, path: CandidatePath): boolean {
+  const cert = path.certs[index]!;
   return index === path.certs.length - 1 && cert.selfIssued && (path.end === 'self-signed' || path.end === 'anchor');
 }
 

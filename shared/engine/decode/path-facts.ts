@@ -5,6 +5,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readValidityTimes, validityProblemText } from './time.ts';
 import { bitIsSet } from './extension-values.ts';
+import { integerBitLength } from './public-key.ts';
 import { KEY_USAGE_BITS } from './extensions.ts';
 import { readNameConstraints, readSubjectAltNames } from './general-name-walk.ts';
 import { OID, OID_AIA_CA_ISSUERS, OID_AIA_OCSP, UNDERSTOOD_EXTENSIONS } from './oids.ts';
@@ -64,8 +65,10 @@ export interface ParsedCert {
   signatureAlgorithmsAgree: boolean;
   spkiDer: Uint8Array;
   spkiAlgorithm: string;
-  /** Named curve OID for EC keys. */
+  /** Named curve OID for EC keys (null for explicit curve parameters). */
   spkiCurve: string | null;
+  /** RSA modulus length in bits (null for other keys or an RSA key that does not parse). */
+  rsaModulusBits: number | null;
   extensions: { oid: string; critical: boolean }[];
   duplicateExtensions: string[];
   /** Extensions whose value did not decode (by OID). */
@@ -131,6 +134,7 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
     spkiDer: raw.spki,
     spkiAlgorithm,
     spkiCurve: curveParam instanceof asn1js.ObjectIdentifier ? curveParam.valueBlock.toString() : null,
+    rsaModulusBits: rsaModulusBits(cert),
     extensions: (cert.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical })),
     duplicateExtensions: [],
     malformedExtensions: [],
@@ -249,6 +253,12 @@ function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean 
     default:
       return true;
   }
+}
+
+/** pkijs parses an RSA key into parsedKey while reading the certificate: no second parse. */
+function rsaModulusBits(cert: pkijs.Certificate): number | null {
+  const key: unknown = cert.subjectPublicKeyInfo.parsedKey;
+  return key instanceof pkijs.RSAPublicKey ? integerBitLength(key.modulus.valueBlock.valueHexView) : null;
 }
 
 function hasPathLenField(extension: pkijs.Extension): boolean {

@@ -15,6 +15,7 @@ import { PROTOCOL_RULES } from './protocol.ts';
 import { SIP_RULES } from './sip.ts';
 import { DIRECT_ROUTING_RULES, drReadyRule } from './direct-routing.ts';
 import { FEDERATION_RULES } from './federation.ts';
+import { STRICT_RULES } from './strict.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
@@ -32,6 +33,7 @@ const FINDING_RULES: readonly Rule[] = [
   ...SIP_RULES,
   ...DIRECT_ROUTING_RULES,
   ...FEDERATION_RULES,
+  ...STRICT_RULES,
 ];
 
 /** Rules whose finding explains why a chain is not trusted (so chain-not-trusted need not). */
