@@ -1,9 +1,7 @@
 // Hostile loopback endpoints shared by the tests and `npm run bench:hostile`: a server whose every
 // certificate URL stalls, a handshake flight cut into 1-byte records, and CRLs of any size.
-import { createPrivateKey, sign } from 'node:crypto';
-import * as pkijs from 'pkijs';
 import { TestPki, bundle, type IssuedCert } from './pki.ts';
-import { tlv, time, UTC_TIME } from './der-patch.ts';
+import { largeCrl } from './large-crl.ts';
 import { startSilentServer, startTlsServer, type RunningServer } from './servers.ts';
 import { startScriptedServer, tls12ServerHello } from './server-kinds.ts';
 
@@ -59,38 +57,13 @@ export function startOneByteRecordServer(size: number): Promise<RunningServer> {
   return startScriptedServer(() => flight);
 }
 
-const SHA256_WITH_RSA = Buffer.from('300d06092a864886f70d01010b0500', 'hex');
-/** One CRL entry: SEQUENCE { INTEGER (12 bytes), UTCTime }. */
-const ENTRY_BYTES = 31;
-
-function utcTime(date: Date): Buffer {
-  return time(UTC_TIME, date.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z');
-}
+/** About 32 bytes of DER per entry in largeCrl. */
+const ENTRY_BYTES = 32;
 
 /**
  * A CRL of about `bytes` bytes signed by `issuer` (an RSA CA): filler entries only, so no real
- * certificate is listed. Written as raw DER: a CA's 20 MB CRL holds ~650,000 entries, too many to build as objects.
- * `variant` makes CRLs of the same size distinct.
+ * certificate is listed. `variant` makes CRLs of the same size distinct.
  */
 export function fillerCrl(issuer: IssuedCert, bytes: number, variant = 0): Buffer {
-  const count = Math.max(1, Math.floor((bytes - 400) / ENTRY_BYTES));
-  const revokedAt = utcTime(new Date(Date.now() - 86_400_000));
-  const entries = Buffer.alloc(count * ENTRY_BYTES);
-  for (let i = 0; i < count; i++) {
-    const at = i * ENTRY_BYTES;
-    entries.set([0x30, ENTRY_BYTES - 2, 0x02, 12, 0x7e, variant & 0xff], at);
-    entries.writeUInt32BE(i, at + 12);
-    revokedAt.copy(entries, at + 16);
-  }
-  const issuerName = Buffer.from(pkijs.Certificate.fromBER(new Uint8Array(issuer.der)).subject.toSchema().toBER());
-  const tbs = tlv(0x30, Buffer.concat([
-    Buffer.from([0x02, 0x01, 0x01]),
-    SHA256_WITH_RSA,
-    issuerName,
-    utcTime(new Date(Date.now() - 3_600_000)),
-    utcTime(new Date(Date.now() + 86_400_000)),
-    tlv(0x30, entries),
-  ]));
-  const signature = sign('sha256', tbs, createPrivateKey(issuer.keyPem));
-  return tlv(0x30, Buffer.concat([tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature]))]));
+  return largeCrl(issuer, Math.max(1, Math.floor((bytes - 400) / ENTRY_BYTES)), { variant });
 }

@@ -29,6 +29,8 @@ export interface CrlShape {
   extensions?: Buffer;
   /** Who signs it (the issuer name stays `issuer`'s); default `issuer`. */
   signer?: IssuedCert;
+  /** Makes CRLs with the same count distinct (a byte of every serial). */
+  variant?: number;
 }
 
 /** About 32 bytes of DER per entry: `count` distinct 12-byte serials that no test certificate has. */
@@ -41,6 +43,7 @@ export function largeCrl(issuer: IssuedCert, count: number, shape: CrlShape = {}
     const at = i * template.length;
     template.copy(entries, at);
     entries[at + 4] = 0x7d;
+    entries[at + 5] = (shape.variant ?? 0) & 0xff;
     entries.writeUInt32BE(i, at + 4 + 8);
   }
   const issuerName = Buffer.from(pkijs.Certificate.fromBER(new Uint8Array(issuer.der)).subject.toSchema().toBER());
