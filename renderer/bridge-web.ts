@@ -156,6 +156,10 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
     addTrustedRoots: (files) => call('addTrustedRoots', files),
     removeTrustedRoot: (thumbprint) => call('removeTrustedRoot', thumbprint),
     appInfo: () => call('appInfo'),
+    historyTimeline: (target, type) => call('historyTimeline', target, type),
+    historyChanges: (query) => call('historyChanges', query),
+    historySettings: () => call('historySettings'),
+    setHistorySettings: (settings) => call('setHistorySettings', settings),
     onCheckEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -69,7 +69,7 @@ export function parseHistoryPoint(value: string): HistoryPoint {
   return { date: new Date(time).toISOString() };
 }
 
-interface TimelineEntry {
+export interface TimelineEntry {
   runId: number;
   runStarted: string;
   host: string;
@@ -116,11 +116,15 @@ export function targetHistory(store: HistoryStore, target: string, type?: string
 
 const TIMELINE_HEADERS = ['Run', 'Run Started (UTC)', 'FQDN / IP', 'IP Address', 'Port', 'Pool Member', 'Error', 'Thumbprint', 'Issuer', 'Not After (UTC)', 'Root'] as const;
 
+/** A target's timeline as CSV (the CLI's `history --csv` and the app's export). */
+export function timelineCsv(entries: TimelineEntry[]): string {
+  return csvDocument(TIMELINE_HEADERS, entries.map((e): Cell[] => [e.runId, excelDate(e.runStarted), e.host, e.ip, e.port, e.poolMember ? 'Yes' : 'No', e.error, e.thumbprint, e.issuer, excelDate(e.notAfter), e.root]));
+}
+
 export function historyCommand(store: HistoryStore, target: string, format: HistoryFormat, type?: string): string {
   const { entries, changes } = targetHistory(store, target, type);
   if (format === 'json') return `${JSON.stringify({ target, entries, changes }, null, 2)}\n`;
-  const rows = entries.map((e): Cell[] => [e.runId, excelDate(e.runStarted), e.host, e.ip, e.port, e.poolMember ? 'Yes' : 'No', e.error, e.thumbprint, e.issuer, excelDate(e.notAfter), e.root]);
-  if (format === 'csv') return csvDocument(TIMELINE_HEADERS, rows);
+  if (format === 'csv') return timelineCsv(entries);
   if (!entries.length) return `${escapeControls(`No history for ${target}.`)}\n`;
   const lines = entries.map((e) =>
     escapeControls(`run ${e.runId}  ${excelDate(e.runStarted)}  ${e.host} ${e.ip ?? '-'}:${e.port ?? '-'}  ${e.error ?? `${e.thumbprint}  Not After ${excelDate(e.notAfter)}  ${e.issuer}`}`),
