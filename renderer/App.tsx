@@ -7,6 +7,7 @@ import { TargetList } from './components/TargetList.tsx';
 import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
+import { HistoryView } from './components/HistoryView.tsx';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 const CERT_FILE = /\.(cer|crt|pem|der|p7b)$/i;
@@ -111,6 +112,7 @@ export function App() {
       </div>
       <TrustedRootsDialog />
       <AboutDialog />
+      <HistoryView />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-message">{trustedOpen ? 'Drop certificates to add them to Trusted Roots' : 'Drop a .csv list to add its targets'}</div>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store/index.ts';
 import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
+import { ChangesPanel } from './ChangesPanel.tsx';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -270,6 +271,7 @@ export function ResultsPanel() {
       </div>
       <StatusBar />
       <Notices />
+      <ChangesPanel />
       {view === 'table' ? (
         <div className="results-table-area" id="results" tabIndex={-1}>
           <ResultsTable />

@@ -6,11 +6,12 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CertCheckerApi } from '../../shared/ipc.ts';
 import { createDialogsSlice, type DialogsSlice } from './dialogs.ts';
 import { createFormSlice, type FormSlice } from './form.ts';
+import { createHistorySlice, type HistorySlice } from './history.ts';
 import { createRunSlice, type RunSlice } from './run.ts';
 import { createTrustedRootsSlice, type TrustedRootsSlice } from './trusted-roots.ts';
 import { createViewSlice, type ViewSlice } from './view.ts';
 
-export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & DialogsSlice;
+export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & DialogsSlice & HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
 // What components and tests use besides the store itself.
@@ -24,5 +25,6 @@ export function createAppStore(api: CertCheckerApi): AppStore {
     ...createViewSlice(api)(...store),
     ...createTrustedRootsSlice(api)(...store),
     ...createDialogsSlice(api)(...store),
+    ...createHistorySlice(api)(...store),
   }));
 }
