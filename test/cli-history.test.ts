@@ -3,7 +3,6 @@
 // `check --record`'s exit status, and `watch` bounded by a tiny interval and a run count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { main } from '../cli/main.ts';
 import { watchCommand } from '../cli/history.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { HistoryStore, historyPath } from '../shared/history/store.ts';
-import { EXPECTED_CHANGES, startHistoryScenario, type HistoryScenario } from './helpers/history-scenario.ts';
+import { EXPECTED_CHANGES, startHistoryScenario, type HistoryScenario, pythonCsv } from './helpers/history-scenario.ts';
 
 let scenario: HistoryScenario;
 let dataDir: string;
@@ -32,11 +31,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 const check = (...extra: string[]) => cli('check', '--import', scenario.listPath, '--dns-server', scenario.dns.address, '--timeout', '3000', '--json', ...extra);
-/** The rows as Python's csv module reads them (what Excel-bound tooling would see). */
-function pythonCsv(path: string): Record<string, string>[] {
-  const script = 'import csv,json,sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))';
-  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as Record<string, string>[];
-}
 
 const kinds = (changes: { kind: string; target: string; ip: string | null }[]) => changes.map((c) => `${c.kind} ${c.target} ${c.ip}`).sort();
 

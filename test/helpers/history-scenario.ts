@@ -1,6 +1,7 @@
 // Two runs of one list against loopback servers, with certificates swapped between them on purpose:
 // a federation edge reissued without Client Authentication (FED SRV zone), one member of a pool (one
 // name, two A records) given another certificate, and a server taken away. Used by the CLI and the UI tests.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestPki, type IssuedCert } from './pki.ts';
@@ -83,3 +84,9 @@ export const EXPECTED_CHANGES = [
   `certificate-changed pool.contoso.test ${POOL_IPS[1]}`,
   `reachability-lost ${GONE_IP} ${GONE_IP}`,
 ].sort();
+
+/** The rows as Python's csv module reads them (what Excel-bound tooling would see). */
+export function pythonCsv(path: string): Record<string, string>[] {
+  const script = 'import csv,json,sys; print(json.dumps(list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))';
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as Record<string, string>[];
+}
