@@ -8,6 +8,7 @@ import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
 import { HistoryView } from './components/HistoryView.tsx';
+import { HistorySettingsDialog } from './components/HistorySettingsDialog.tsx';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 const CERT_FILE = /\.(cer|crt|pem|der|p7b)$/i;
@@ -101,6 +102,9 @@ export function App() {
           <button type="button" onClick={() => void store.getState().openTrustedRoots()} aria-haspopup="dialog" aria-expanded={trustedOpen}>
             Trusted Roots…
           </button>
+          <button type="button" onClick={() => void store.getState().openHistorySettings()} aria-haspopup="dialog">
+            History…
+          </button>
         </div>
       </header>
       <div className="app-body">
@@ -113,6 +117,7 @@ export function App() {
       <TrustedRootsDialog />
       <AboutDialog />
       <HistoryView />
+      <HistorySettingsDialog />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-message">{trustedOpen ? 'Drop certificates to add them to Trusted Roots' : 'Drop a .csv list to add its targets'}</div>

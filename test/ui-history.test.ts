@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { main } from '../cli/main.ts';
 import { startWebServer } from '../web/server.ts';
+import { readHistorySettings } from '../shared/history/recording.ts';
+import { HistoryStore, historyPath } from '../shared/history/store.ts';
 import { BrowserSuite, browserSkip, SCREENSHOT_DIR } from './helpers/browser.ts';
 import { EXPECTED_CHANGES, POOL_IPS, startHistoryScenario, type HistoryScenario, pythonCsv } from './helpers/history-scenario.ts';
 
@@ -99,6 +101,18 @@ describe('history in the app (web harness, Chromium)', { skip: browserSkip }, ()
         `2 ${POOL_IPS[1]} ${scenario.certs.poolOther.thumbprint}`,
       ]);
       await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+      // The app's setting turns recording off (and sets how much is kept) for every shell.
+      await page.getByRole('button', { name: 'History…' }).click();
+      const settings = page.getByRole('dialog', { name: 'History' });
+      await settings.getByText(dataDir).waitFor();
+      assert.equal(await settings.getByLabel('Record every check').isChecked(), true);
+      assert.equal(await settings.getByLabel('Keep days').inputValue(), '400');
+      await settings.getByLabel('Keep days').fill('30');
+      await settings.getByLabel('Record every check').uncheck();
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await settings.waitFor({ state: 'hidden' });
+      assert.deepEqual(readHistorySettings(dataDir), { record: false, retention: { maxDays: 30, maxRuns: null } });
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -109,5 +123,14 @@ describe('history in the app (web harness, Chromium)', { skip: browserSkip }, ()
     assert.equal(diff.code, 0);
     const changes = JSON.parse(diff.out).changes as { kind: string; target: string; ip: string }[];
     assert.deepEqual(changes.map((c) => `${c.kind} ${c.target} ${c.ip}`).sort(), EXPECTED_CHANGES);
+
+    // With recording off in the app, a plain CLI check records nothing either.
+    await cli('check', `${POOL_IPS[0]}:${scenario.ports.pool}`, '--timeout', '3000', '--json');
+    const store = HistoryStore.open(historyPath(dataDir));
+    try {
+      assert.equal(store.runs().length, 2);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 // The history in the window: the changes the last bulk run brought (the Changes panel, filterable like
 // the results table) and one target's timeline (the History view opened from a card). The host keeps
 // the history; this slice asks for it after each finished run and exports it as Excel-safe CSV.
-import type { HistoryChanges, TargetHistory } from '../../shared/ipc.ts';
+import type { HistoryChanges, HistorySettingsView, TargetHistory } from '../../shared/ipc.ts';
+import type { HistorySettings } from '../../shared/history/recording.ts';
 import type { Severity, TargetType } from '../../shared/types.ts';
 import type { ChangeRecord } from '../../shared/history/changes.ts';
 import { formatChanges, timelineCsv } from '../../shared/history/commands.ts';
@@ -24,6 +25,11 @@ export interface HistorySlice {
   closeHistory(): void;
   exportChanges(): Promise<void>;
   exportHistory(): Promise<void>;
+  historySettings: HistorySettingsView | null;
+  historySettingsOpen: boolean;
+  openHistorySettings(): Promise<void>;
+  closeHistorySettings(): void;
+  saveHistorySettings(settings: HistorySettings): Promise<void>;
 }
 
 /** The changes the filter keeps: a severity and words found in the target, host, IP, kind or sentence. */
@@ -54,6 +60,29 @@ export const createHistorySlice: SliceCreator<HistorySlice> = (api) => (set, get
     targetHistory: null,
     historyOpen: false,
     historyError: null,
+    historySettings: null,
+    historySettingsOpen: false,
+
+    async openHistorySettings() {
+      set({ historySettingsOpen: true, historyError: null });
+      try {
+        set({ historySettings: await api.historySettings() });
+      } catch (err) {
+        set({ historyError: errorMessage(err) });
+      }
+    },
+
+    closeHistorySettings() {
+      set({ historySettingsOpen: false });
+    },
+
+    async saveHistorySettings(settings) {
+      try {
+        set({ historySettings: await api.setHistorySettings(settings), historySettingsOpen: false });
+      } catch (err) {
+        set({ historyError: errorMessage(err) });
+      }
+    },
 
     async loadRunChanges() {
       try {
