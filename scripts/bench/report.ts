@@ -108,7 +108,7 @@ export function formatReport(r: BenchReport): string {
     `External tools, one endpoint after another:`,
     toolLine('openssl s_client -showcerts', r.external.openssl, r.run.endpoints),
     toolLine('sslscan', r.external.sslscan, r.run.endpoints),
-    `History recording (one transaction per endpoint): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
+    `History recording (${r.history.batchSize} endpoints per transaction, as a run at this pace): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
     `  ${r.history.bytesPerEndpointFirstRun} bytes per endpoint (first run), ${r.history.bytesPerEndpointLaterRuns} (later runs; the JSON result is ${r.history.jsonBytesPerEndpoint})`,
     '',
   ].join('\n');

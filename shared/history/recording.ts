@@ -5,7 +5,7 @@
 import { readFileSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { runChecks } from '../engine/pipeline.ts';
-import type { CheckRequest } from '../types.ts';
+import type { CheckRequest, EndpointResult } from '../types.ts';
 import { DEFAULT_RETENTION, HistoryStore, historyPath, type RetentionPolicy } from './store.ts';
 
 export interface HistorySettings {
@@ -69,9 +69,50 @@ export interface RecordingOptions {
   onRecorded?: (runId: number, store: HistoryStore) => void;
 }
 
+/** How long a finished endpoint may wait to be written, and how many are written in one commit at most. */
+export const RECORD_BATCH = { maxDelayMs: 250, maxResults: 200 };
+
+/**
+ * Results written in batches, one transaction each: a commit costs an fsync (several ms, the event loop
+ * blocked: the driver is synchronous), so one per endpoint would slow a bulk run down. A kill loses at
+ * most the last quarter of a second of results; what was written is whole.
+ */
+class BatchedRecorder {
+  private pending: EndpointResult[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  failed = false;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly runId: number,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  add(result: EndpointResult): void {
+    if (this.failed) return;
+    this.pending.push(result);
+    if (this.pending.length >= RECORD_BATCH.maxResults) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), RECORD_BATCH.maxDelayMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (this.failed || batch.length === 0) return;
+    try {
+      this.store.recordEndpoints(this.runId, batch);
+    } catch (error) {
+      this.failed = true;
+      this.warn(`History recording stopped: ${message(error)}`);
+    }
+  }
+}
+
 /** The engine, with every run recorded; a history that cannot be opened or written never fails the check. */
 export function recordingEngine(engine: typeof runChecks, options: RecordingOptions): typeof runChecks {
-  const warn = options.warn ?? ((message: string) => console.error(message));
+  const warn = options.warn ?? ((text: string) => console.error(text));
   return async (request, hooks = {}) => {
     const settings = options.settings ?? readHistorySettings(options.dataDir);
     if (!settings.record) return engine(request, hooks);
@@ -84,30 +125,24 @@ export function recordingEngine(engine: typeof runChecks, options: RecordingOpti
       warn(`History not recorded: ${message(error)}`);
       return engine(request, hooks);
     }
-    let failed = false;
+    const recorder = new BatchedRecorder(store, runId, warn);
     try {
       const results = await engine(request, {
         ...hooks,
         onResult(result) {
-          // Written before the result is passed on, so a kill after it was shown has it on disk.
-          if (!failed) {
-            try {
-              store.recordEndpoint(runId, result);
-            } catch (error) {
-              failed = true;
-              warn(`History recording stopped: ${message(error)}`);
-            }
-          }
+          recorder.add(result);
           hooks.onResult?.(result);
         },
       });
+      recorder.flush();
       // A cancelled or broken run keeps what it recorded but is not marked finished (nor pruned from).
-      if (!failed && !hooks.signal?.aborted) {
+      if (!recorder.failed && !hooks.signal?.aborted) {
         store.finishRun(runId);
         options.onRecorded?.(runId, store);
       }
       return results;
     } finally {
+      recorder.flush();
       store.close();
     }
   };
