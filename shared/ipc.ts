@@ -3,8 +3,10 @@
 // Both implement CertCheckerApi from this table, so channel names and payloads cannot drift.
 import type { CheckRequest, EndpointResult, TargetType } from './types.ts';
 import type { ChangeRecord } from './history/changes.ts';
-import type { TimelineEntry } from './history/commands.ts';
+import type { TimelineEntry } from './formats/history-csv.ts';
 import type { HistorySettings } from './history/recording.ts';
+
+export type { ChangeRecord, HistorySettings, TimelineEntry };
 
 export interface TrustedRoot {
   subject: string;

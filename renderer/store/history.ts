@@ -1,11 +1,9 @@
 // The history in the window: the changes the last bulk run brought (the Changes panel, filterable like
 // the results table) and one target's timeline (the History view opened from a card). The host keeps
 // the history; this slice asks for it after each finished run and exports it as Excel-safe CSV.
-import type { HistoryChanges, HistorySettingsView, TargetHistory } from '../../shared/ipc.ts';
-import type { HistorySettings } from '../../shared/history/recording.ts';
+import type { ChangeRecord, HistoryChanges, HistorySettings, HistorySettingsView, TargetHistory } from '../../shared/ipc.ts';
 import type { Severity, TargetType } from '../../shared/types.ts';
-import type { ChangeRecord } from '../../shared/history/changes.ts';
-import { formatChanges, timelineCsv } from '../../shared/history/commands.ts';
+import { changesCsv, timelineCsv } from '../../shared/formats/history-csv.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 
 export interface ChangesFilter {
@@ -112,7 +110,7 @@ export const createHistorySlice: SliceCreator<HistorySlice> = (api) => (set, get
 
     async exportChanges() {
       const changes = filterChanges(get().runChanges?.changes ?? [], get().changesFilter);
-      await save(`cert-changes-${stamp()}.csv`, formatChanges(changes, 'csv'), `${changes.length} change${changes.length === 1 ? '' : 's'}`);
+      await save(`cert-changes-${stamp()}.csv`, changesCsv(changes), `${changes.length} change${changes.length === 1 ? '' : 's'}`);
     },
 
     async exportHistory() {
