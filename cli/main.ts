@@ -27,7 +27,7 @@ const USAGE = `Usage:
                  [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
-\${HISTORY_USAGE}
+${HISTORY_USAGE}
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
@@ -128,8 +128,7 @@ class Cli {
       return 0;
     }
     if (command === 'watch') {
-      if (values.json && values.ndjson) throw new UsageError('--json and --ndjson are two forms of the same output: choose one.');
-      const { request, importErrors } = this.checkRequest(values, positionals);
+      const { request } = this.checkRequest(values, positionals);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
@@ -179,6 +178,7 @@ class Cli {
   /** The targets (typed and imported) and the options of `check` and `watch`. */
   private checkRequest(values: ReturnType<typeof Cli.parse>['values'], positionals: string[]): { request: CheckRequest; importErrors?: ImportError[] } {
     const internalFetches = Cli.internalFetches(values);
+    // The options and the targets, as check and watch share them.
     {
       if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
       const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
