@@ -84,6 +84,16 @@ test('two recorded runs with certificates swapped between them: diff, history an
   } finally {
     store.close();
   }
+
+  // Retention from the command line: keep only the newest run.
+  const kept = await check('--keep-runs', '1');
+  assert.notEqual(kept.code, 2, kept.err);
+  const pruned = HistoryStore.open(historyPath(dataDir));
+  try {
+    assert.deepEqual(pruned.runs().map((run) => run.id), [3]);
+  } finally {
+    pruned.close();
+  }
 });
 
 test('watch records a run every interval, prints each run\'s changes and stops after maxRuns', async () => {
