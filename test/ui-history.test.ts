@@ -67,7 +67,9 @@ describe('history in the app (web harness, Chromium)', { skip: browserSkip }, ()
       await page.getByRole('status').filter({ hasText: /Done: 4 endpoints? checked/ }).waitFor({ timeout: 30_000 });
 
       const today = new Date().toISOString().slice(0, 10);
-      await page.getByRole('heading', { name: `${EXPECTED_CHANGES.length} changed since ${today}` }).waitFor();
+      await page.getByRole('button', { name: `${EXPECTED_CHANGES.length} changed since ${today}` }).click();
+      const panel = page.getByRole('dialog', { name: `${EXPECTED_CHANGES.length} changed since ${today}` });
+      await panel.waitFor();
       const rows = page.getByRole('table', { name: 'Changes' }).locator('tbody tr');
       assert.equal(await rows.count(), EXPECTED_CHANGES.length);
       const kinds = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-kind')));
@@ -83,6 +85,8 @@ describe('history in the app (web harness, Chromium)', { skip: browserSkip }, ()
       await page.getByLabel('Filter changes', { exact: true }).fill('');
 
       const changesCsv = pythonCsv(await download(page, () => page.getByRole('button', { name: 'Export changes…' }).click(), 'changes.csv'));
+      await panel.getByRole('button', { name: 'Close', exact: true }).click();
+      await panel.waitFor({ state: 'hidden' });
       assert.deepEqual(changesCsv.map((r) => `${r.Change} ${r.Target} ${r['IP Address']}`).sort(), EXPECTED_CHANGES);
 
       // The History of the pool, from the card of the member that changed.

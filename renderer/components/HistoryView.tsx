@@ -1,6 +1,7 @@
 // One target's History: every recorded run of it with the certificate each endpoint served (dates,
 // thumbprints), and the changes between its runs; opened from a result card, exportable as CSV.
 import { useApp, useAppStore } from '../context.ts';
+import { ColumnHeads } from './ColumnHeads.tsx';
 import { useModalDialog } from './useModalDialog.ts';
 
 export function HistoryView() {
@@ -17,16 +18,7 @@ export function HistoryView() {
       {history && history.entries.length === 0 && <p>No run of this target was recorded yet.</p>}
       {history && history.entries.length > 0 && (
         <table className="history-table" aria-label="Timeline">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Checked</th>
-              <th>Endpoint</th>
-              <th>Thumbprint</th>
-              <th>Not After</th>
-              <th>Issuer</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Run', 'Checked', 'Endpoint', 'Thumbprint', 'Not After', 'Issuer']} />
           <tbody>
             {history.entries.map((entry, i) => (
               <tr key={i}>

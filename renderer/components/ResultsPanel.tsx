@@ -245,6 +245,7 @@ export function ResultsPanel() {
         </h2>
         <Summary />
         <div className="results-actions push-right">
+          <ChangesPanel />
           <ViewSwitch />
           <button
             type="button"
@@ -271,7 +272,6 @@ export function ResultsPanel() {
       </div>
       <StatusBar />
       <Notices />
-      <ChangesPanel />
       {view === 'table' ? (
         <div className="results-table-area" id="results" tabIndex={-1}>
           <ResultsTable />
