@@ -4,11 +4,10 @@ import { toPem } from '../shared/bytes.ts';
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
+import type { CheckOptions, CheckRequest, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { UsageError, parsePort, parseTargetType } from '../shared/engine/target.ts';
 import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/engine/dns.ts';
-import { runChecks } from '../shared/engine/pipeline.ts';
 import { inspectCertificates } from '../shared/engine/inspect.ts';
 import { certFileName, readCertificates } from '../shared/formats/certfile.ts';
 import { resultsText } from '../shared/formats/text-report.ts';
@@ -16,6 +15,7 @@ import { parseTargetList } from '../shared/formats/csv-import.ts';
 import { resultsToCsv } from '../shared/formats/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
+import { formatChanges } from '../shared/history/commands.ts';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { writeJsonDocument, writeNdjson } from './json-output.ts';
 import { parseProfile, parseSupportedCaList } from '../shared/engine/profiles/index.ts';
@@ -24,6 +24,8 @@ import { sweepText } from '../shared/formats/sweep-report.ts';
 
 /** Where the certificate's password may come from instead of the command line. */
 export const CLIENT_CERT_PASSWORD_ENV = 'SFB_CLIENT_CERT_PASSWORD';
+import { checkEngine, HISTORY_OPTIONS, HISTORY_USAGE, historyReport, newErrors, watchCommand } from './history.ts';
+import type { ChangeRecord } from '../shared/history/changes.ts';
 
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
@@ -33,6 +35,7 @@ const USAGE = `Usage:
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- sweep <sipdomain> [check options]
   npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--profile P] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
+${HISTORY_USAGE}
 
   <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
@@ -69,7 +72,8 @@ const USAGE = `Usage:
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
   --ndjson      print one JSON result per line instead of text
 
-Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error.`;
+Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error,
+3 (check --record, watch) the run brought new errors.`;
 
 type Writer = (text: string) => void;
 type Report = { advanced: boolean; rootChain: boolean; format: 'text' | 'json' | 'ndjson' };
@@ -78,6 +82,8 @@ class Cli {
   constructor(
     private readonly out: Writer,
     private readonly err: Writer,
+    /** For CSV documents, whose cells are made safe one by one (escaping would break the BOM and CRLF). */
+    private readonly rawOut: Writer = out,
   ) {}
 
   private static parse(args: string[]) {
@@ -114,6 +120,7 @@ class Cli {
         'dr-ca-list': { type: 'string' },
         'my-root': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
+        ...HISTORY_OPTIONS,
       },
     });
   }
@@ -156,39 +163,39 @@ class Cli {
       this.out(USAGE + '\n');
       return 0;
     }
-    if (values['allow-private-fetch'] && values['public-fetch-only']) throw new UsageError('--allow-private-fetch and --public-fetch-only contradict each other: choose one.');
-    const internalFetches = values['allow-private-fetch'] ? 'allow' : values['public-fetch-only'] ? 'refuse' : 'auto';
     if (values.json && values.ndjson) throw new UsageError('--json and --ndjson are two forms of the same output: choose one.');
     const report: Report = { advanced: values.advanced, rootChain: values.chain, format: values.json ? 'json' : values.ndjson ? 'ndjson' : 'text' };
-    if (command === 'check' || command === 'sweep') {
-      const options: CheckOptions = {
-        dnsServer: values['dns-server'] !== undefined ? (parseDnsServer(values['dns-server']), values['dns-server'].trim()) : null,
-        testPool: !values['no-dnslb'],
-        timeoutMs: Cli.positiveInt('timeout', values.timeout, DEFAULT_OPTIONS.timeoutMs, 600_000),
-        extraRootsPem: Cli.trustPems(values.trust),
-        concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
-        offline: values.offline,
-        internalFetches,
-        maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
-        ...Cli.sipOptions(values),
-        ...Cli.profileOptions(values),
-      };
-      if (command === 'sweep') return this.sweep(positionals, options, report, values.port !== undefined ? parsePort(values.port) : 443);
-      if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
-      const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
-      const port = values.port !== undefined ? parsePort(values.port) : null;
-      const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
-      let importErrors: ImportError[] | undefined;
-      if (values.import) {
-        const list = parseTargetList(values.import, decodeTextFile(readFile(values.import)));
-        targets.push(...list.rows);
-        importErrors = list.importErrors;
-        for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
+    if (command === 'history' || command === 'diff') {
+      (values.csv ? this.rawOut : this.out)(historyReport(command, values, positionals));
+      return 0;
+    }
+    if (command === 'watch') {
+      const { request } = this.checkRequest(values, positionals);
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        return await watchCommand(values, { request, source: values.import ?? 'manual', out: values.csv ? this.rawOut : this.out, err: this.err, signal: stop.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
-      const results = await runChecks({ targets, options });
+    }
+    if (command === 'sweep') return this.sweep(positionals, this.checkOptions(values), report, values.port !== undefined ? parsePort(values.port) : 443);
+    if (command === 'check') {
+      const { request, importErrors } = this.checkRequest(values, positionals);
+      let changes: ChangeRecord[] | null = null;
+      const engine = checkEngine(values, values.import ?? 'manual', this.err, (recorded) => (changes = recorded));
+      const results = await engine(request);
       if (values.export) writeFileSync(values.export, resultsToCsv(results));
       if (values['save-chain']) this.saveChains(results, values['save-chain']);
       this.print(results, report, importErrors);
+      if (values.record) {
+        const recorded: ChangeRecord[] = changes ?? [];
+        this.err(formatChanges(recorded, 'text', 'Changes since the previous run:'));
+        if (newErrors(recorded).length) return 3;
+      }
       return results.every((r) => r.error === null) && !importErrors?.length ? 0 : 1;
     }
     if (command === 'inspect') {
@@ -198,12 +205,51 @@ class Cli {
         if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
         return read.certificates;
       });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches, ...Cli.profileOptions(values) });
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches: Cli.internalFetches(values), ...Cli.profileOptions(values) });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
       this.print([result], report);
       return 0;
     }
-    throw new UsageError(`Unknown command "${command}": use check, sweep or inspect.`);
+    throw new UsageError(`Unknown command "${command}": use check, sweep, inspect, history, diff or watch.`);
+  }
+
+  private static internalFetches(values: ReturnType<typeof Cli.parse>['values']): CheckOptions['internalFetches'] {
+    if (values['allow-private-fetch'] && values['public-fetch-only']) throw new UsageError('--allow-private-fetch and --public-fetch-only contradict each other: choose one.');
+    return values['allow-private-fetch'] ? 'allow' : values['public-fetch-only'] ? 'refuse' : 'auto';
+  }
+
+  /** The options of `check`, `sweep` and `watch`. */
+  private checkOptions(values: ReturnType<typeof Cli.parse>['values']): CheckOptions {
+    const internalFetches = Cli.internalFetches(values);
+    return {
+      dnsServer: values['dns-server'] !== undefined ? (parseDnsServer(values['dns-server']), values['dns-server'].trim()) : null,
+      testPool: !values['no-dnslb'],
+      timeoutMs: Cli.positiveInt('timeout', values.timeout, DEFAULT_OPTIONS.timeoutMs, 600_000),
+      extraRootsPem: Cli.trustPems(values.trust),
+      concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
+      offline: values.offline,
+      internalFetches,
+      maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
+      ...Cli.sipOptions(values),
+      ...Cli.profileOptions(values),
+    };
+  }
+
+  /** The targets (typed and imported) and the options of `check` and `watch`. */
+  private checkRequest(values: ReturnType<typeof Cli.parse>['values'], positionals: string[]): { request: CheckRequest; importErrors?: ImportError[] } {
+    const options = this.checkOptions(values);
+    if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
+    const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
+    const port = values.port !== undefined ? parsePort(values.port) : null;
+    const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
+    let importErrors: ImportError[] | undefined;
+    if (values.import) {
+      const list = parseTargetList(values.import, decodeTextFile(readFile(values.import)));
+      targets.push(...list.rows);
+      importErrors = list.importErrors;
+      for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
+    }
+    return { request: { targets, options }, importErrors };
   }
 
   private static profileOptions(values: { profile?: string; 'dr-ca-list'?: string; 'my-root': string[] }): Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> {
@@ -264,7 +310,7 @@ export async function main(argv: string[], rawOut: Writer = (t) => process.stdou
   const out = escaping(rawOut);
   const err = escaping(rawErr);
   try {
-    return await new Cli(out, err).run(argv);
+    return await new Cli(out, err, rawOut).run(argv);
   } catch (error) {
     const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     err(`${isUsage ? 'Usage error' : 'Error'}: ${error instanceof Error ? error.message : String(error)}\n`);

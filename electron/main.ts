@@ -36,7 +36,7 @@ let pendingListPath: string | null = listFileFromArgs(process.argv.slice(1), pro
 /** The check worker, as the channel the runner speaks to. Forked on the first check (after app ready). */
 function startCheckWorker(): WorkerChannel {
   // No cwd option: a folder inside app.asar cannot be a working directory (electron/electron#41396).
-  const child = utilityProcess.fork(CHECK_WORKER_SCRIPT, [], { serviceName: `${app.getName()} checks` });
+  const child = utilityProcess.fork(CHECK_WORKER_SCRIPT, [`--data-dir=${app.getPath('userData')}`], { serviceName: `${app.getName()} checks` });
   return {
     postMessage: (message) => child.postMessage(message),
     onMessage: (listener) => void child.on('message', listener),

@@ -8,6 +8,8 @@ import { ResultsPanel } from './components/ResultsPanel.tsx';
 import { TrustedRootsDialog } from './components/TrustedRootsDialog.tsx';
 import { MyCertificateDialog } from './components/MyCertificateDialog.tsx';
 import { AboutDialog } from './components/AboutDialog.tsx';
+import { HistoryView } from './components/HistoryView.tsx';
+import { HistorySettingsDialog } from './components/HistorySettingsDialog.tsx';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 const CERT_FILE = /\.(cer|crt|pem|der|p7b)$/i;
@@ -105,6 +107,9 @@ export function App() {
           <button type="button" onClick={() => void store.getState().openMyCertificate()} aria-haspopup="dialog" aria-expanded={myCertificateOpen}>
             My Certificate…
           </button>
+          <button type="button" onClick={() => void store.getState().openHistorySettings()} aria-haspopup="dialog">
+            History…
+          </button>
         </div>
       </header>
       <div className="app-body">
@@ -117,6 +122,8 @@ export function App() {
       <TrustedRootsDialog />
       <MyCertificateDialog />
       <AboutDialog />
+      <HistoryView />
+      <HistorySettingsDialog />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-message">{trustedOpen ? 'Drop certificates to add them to Trusted Roots' : 'Drop a .csv list to add its targets'}</div>

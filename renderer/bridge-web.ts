@@ -159,6 +159,10 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
     setMyCertificate: (request) => call('setMyCertificate', request),
     removeMyCertificate: () => call('removeMyCertificate'),
     appInfo: () => call('appInfo'),
+    historyTimeline: (target, type) => call('historyTimeline', target, type),
+    historyChanges: (query) => call('historyChanges', query),
+    historySettings: () => call('historySettings'),
+    setHistorySettings: (settings) => call('setHistorySettings', settings),
     onCheckEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -23,6 +23,8 @@ import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { startFleet } from './bench/fleet.ts';
 import { cpuMsSince, evenlySpaced, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
+import { measureRecording } from '../shared/history/bench.ts';
+import { RECORD_BATCH } from '../shared/history/recording.ts';
 import { findingCounts, formatReport, machine, worstComments, type BenchReport } from './bench/report.ts';
 import { externalTools } from './bench/tools.ts';
 import { benchTargets, leafHomes, planWorld } from './bench/world.ts';
@@ -129,6 +131,11 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
 
     const external = await externalTools(sample, endpoints, wallMs, log, track);
 
+    // The app commits what a quarter of a second brings (shared/history/recording.ts): at this run's pace, so many results.
+    const batchSize = Math.max(1, Math.round((endpoints / (wallMs / 1000)) * (RECORD_BATCH.maxDelayMs / 1000)));
+    log(`Recording the results in a fresh history file, twice (first run, then a run whose certificates are known), ${batchSize} per commit...`);
+    const recording = measureRecording(results, 2, batchSize);
+
     return {
       machine: machine(),
       world: {
@@ -162,6 +169,11 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
       },
       stages,
       external,
+      history: {
+        ...recording,
+        // Recording's CPU against the check's: the budget is a tenth.
+        shareOfCheckCpu: round(recording.cpuMsPerEndpoint / Math.max(engineCpuMs / endpoints, 0.001), 3),
+      },
     };
   } finally {
     await fleet.close();

@@ -2,13 +2,16 @@
 // Electron main, preload and check worker scripts (dist/electron/main.cjs, preload.cjs, check-worker.cjs).
 // `npm run build` (add --dev for an unminified build with source maps); also used by `npm run web` and tests.
 import * as esbuild from 'esbuild';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pageHtmlWithCsp } from '../shared/host/static-files.ts';
 
 export const ROOT_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DEFAULT_OUT_DIR = join(ROOT_DIR, 'dist');
+
+export const SQLITE_WASM_NAME = 'node-sqlite3-wasm.wasm';
+const SQLITE_WASM = join(ROOT_DIR, 'node_modules', 'node-sqlite3-wasm', 'dist', SQLITE_WASM_NAME);
 
 export type BuildPart = 'renderer' | 'electron';
 
@@ -82,6 +85,8 @@ export async function build(opts: BuildOptions = {}): Promise<BuildOutput> {
       buildNodeScript('preload.ts', output.preloadScript),
       // The engine, in its own process; it requires no 'electron', so tests can fork it with plain Node.
       buildNodeScript('check-worker.ts', output.workerScript),
+      // The history's SQLite (node-sqlite3-wasm) loads its .wasm from beside the bundle that requires it.
+      mkdir(join(outDir, 'electron'), { recursive: true }).then(() => copyFile(SQLITE_WASM, join(outDir, 'electron', SQLITE_WASM_NAME))),
     );
   }
   await Promise.all(jobs);

@@ -18,6 +18,8 @@ export const REQUIRED_PACKAGED_FILES = [
   'dist/electron/main.cjs',
   'dist/electron/preload.cjs',
   'dist/electron/check-worker.cjs',
+  // SQLite for the history, loaded by check-worker.cjs and main.cjs from beside them.
+  'dist/electron/node-sqlite3-wasm.wasm',
   'dist/renderer/index.html',
   'dist/renderer/app.js',
   'dist/renderer/app.css',

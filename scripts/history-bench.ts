@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { measureRecording } from '../shared/history/bench.ts';
 import { syntheticResult } from '../test/helpers/history-fixtures.ts';
 
-const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' }, batch: { type: 'string', default: '1' }, json: { type: 'boolean', default: false } } });
 
 /** A leaf of 1,500 bytes (an RSA-2048 Edge certificate with a few SANs is 1.3 - 1.8 KB). */
 function realisticSize(i: number) {
@@ -16,13 +16,13 @@ function realisticSize(i: number) {
   return { ...result, served: [leaf], chain: [{ ...result.chain[0]!, cert: leaf }, ...result.chain.slice(1)] };
 }
 
-const cost = measureRecording(Array.from({ length: Number(values.endpoints) }, (_, i) => realisticSize(i)), Number(values.runs));
+const cost = measureRecording(Array.from({ length: Number(values.endpoints) }, (_, i) => realisticSize(i)), Number(values.runs), Number(values.batch));
 if (values.json) {
   process.stdout.write(`${JSON.stringify(cost)}\n`);
 } else {
   process.stdout.write(
     [
-      `history recording, ${cost.endpoints} endpoints x ${cost.runs} runs (node-sqlite3-wasm, one transaction per endpoint)`,
+      `history recording, ${cost.endpoints} endpoints x ${cost.runs} runs (node-sqlite3-wasm, ${cost.batchSize} endpoint(s) per transaction)`,
       `  time per endpoint: ${cost.msPerEndpointFirstRun} ms (first run), ${cost.msPerEndpointLaterRuns} ms (later runs, certificates already stored); CPU ${cost.cpuMsPerEndpoint} ms, the rest is waiting for fsync`,
       `  bytes per endpoint: ${cost.bytesPerEndpointFirstRun} (first run), ${cost.bytesPerEndpointLaterRuns} (later runs); the JSON result is ${cost.jsonBytesPerEndpoint}`,
       `  finishRun (retention): ${cost.msFinishRun} ms; file: ${cost.fileBytes} bytes`,

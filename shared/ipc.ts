@@ -1,7 +1,12 @@
 // The one contract between the renderer and whatever runs the engine for it:
 // the Electron preload (over ipcRenderer.invoke) and the browser bridge (over local HTTP).
 // Both implement CertCheckerApi from this table, so channel names and payloads cannot drift.
-import type { CheckRequest, EndpointResult } from './types.ts';
+import type { CheckRequest, EndpointResult, TargetType } from './types.ts';
+import type { ChangeRecord } from './history/changes.ts';
+import type { TimelineEntry } from './formats/history-csv.ts';
+import type { HistorySettings } from './history/recording.ts';
+
+export type { ChangeRecord, HistorySettings, TimelineEntry };
 
 export interface TrustedRoot {
   subject: string;
@@ -66,6 +71,32 @@ export interface AppInfo {
   shell: 'electron' | 'web';
 }
 
+/** One target's recorded certificates over time, and the changes between its runs. */
+export interface TargetHistory {
+  target: string;
+  entries: TimelineEntry[];
+  changes: ChangeRecord[];
+}
+
+/** Which changes: of one run (default: the latest finished one), or since a date or run id to now. */
+export interface ChangesQuery {
+  runId?: number;
+  since?: string;
+}
+
+export interface HistoryChanges {
+  /** The run the changes lead to (null: nothing recorded yet). */
+  runId: number | null;
+  /** When the state compared with was recorded (the earliest previous run of these targets). */
+  since: string | null;
+  changes: ChangeRecord[];
+}
+
+export interface HistorySettingsView extends HistorySettings {
+  /** The history file, to show the admin where it is. */
+  path: string;
+}
+
 /** Events pushed from the engine side while a check runs. */
 export type CheckEvent =
   | { kind: 'result'; runId: string; result: EndpointResult }
@@ -95,6 +126,10 @@ export interface ApiMethods {
   setMyCertificate(request: MyCertificateRequest): MyCertificate;
   removeMyCertificate(): null;
   appInfo(): AppInfo;
+  historyTimeline(target: string, type: TargetType | null): TargetHistory;
+  historyChanges(query: ChangesQuery): HistoryChanges;
+  historySettings(): HistorySettingsView;
+  setHistorySettings(settings: HistorySettings): HistorySettingsView;
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -115,6 +150,10 @@ export const API_CHANNELS: { readonly [M in ApiMethodName]: string } = {
   setMyCertificate: 'my-cert:set',
   removeMyCertificate: 'my-cert:remove',
   appInfo: 'app:info',
+  historyTimeline: 'history:timeline',
+  historyChanges: 'history:changes',
+  historySettings: 'history:settings',
+  setHistorySettings: 'history:set-settings',
 };
 
 export const CHECK_EVENT_CHANNEL = 'check:event';

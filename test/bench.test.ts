@@ -24,6 +24,10 @@ test('bench: a tiny run prints every figure as JSON', { timeout: 180_000 }, asyn
   const report = JSON.parse(stdout) as BenchReport;
 
   assert.equal(report.run.endpoints, 20);
+  // What recording the run in the history costs, measured on the run's own results.
+  assert.equal(report.history.endpoints, 20);
+  assertPositive(report.history.bytesPerEndpointFirstRun, 'history bytesPerEndpointFirstRun');
+  assert.ok(report.history.shareOfCheckCpu > 0, 'history shareOfCheckCpu');
   assert.equal(report.world.servers, 3);
   assert.ok(report.machine.cpus >= 1 && report.machine.cpuModel.length > 0 && report.machine.node.startsWith('v'));
   assertPositive(report.run.wallSeconds, 'wallSeconds');

@@ -130,7 +130,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/history-csv.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);

@@ -8,11 +8,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, DEFAULT_OUT_DIR, ROOT_DIR } from '../scripts/build.ts';
 import { createApiHandlers, NotAvailableError, type ApiHostDependencies } from '../shared/host/handlers.ts';
+import { userDataDir } from '../shared/host/data-dir.ts';
 import { CONTENT_SECURITY_POLICY, contentTypeOf } from '../shared/host/static-files.ts';
 import { ApiInputError } from '../shared/host/validation.ts';
 import { API_CHANNELS, type ApiMethodName, type AppInfo } from '../shared/ipc.ts';
@@ -45,15 +45,9 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
-/** Electron's userData folder for this app, so both shells share the trusted roots. */
+/** Electron's userData folder for this app (or SFB_USER_DATA_DIR), so both shells share the trusted roots and the history. */
 export function defaultDataDir(): string {
-  const appData =
-    process.platform === 'win32'
-      ? process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming')
-      : process.platform === 'darwin'
-        ? join(homedir(), 'Library', 'Application Support')
-        : process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
-  return join(appData, readAppInfo().name);
+  return userDataDir(readAppInfo().name);
 }
 
 function readAppInfo(): AppInfo {

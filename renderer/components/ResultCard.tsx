@@ -225,6 +225,16 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
+/** Opens the History view of the card's target (as typed, with its type). */
+function HistoryButton({ result, label }: { result: EndpointResult; label: string }) {
+  const store = useAppStore();
+  return (
+    <button type="button" className="small" onClick={() => void store.getState().openHistory(result.target, result.type)} aria-label={`History of ${label}`}>
+      History
+    </button>
+  );
+}
+
 export const ResultCard = memo(function ResultCard({ result, index, showAdvanced, showRootChain, testPool }: ResultCardProps) {
   const sections = useMemo(() => {
     const view: CardView = { showAdvanced, showRootChain, testPool };
@@ -255,6 +265,7 @@ export const ResultCard = memo(function ResultCard({ result, index, showAdvanced
             </span>
           ))}
         </span>
+        <HistoryButton result={result} label={title} />
         <SaveChainButton result={result} label={title} />
         <CopyButton text={cardText(sections)} label={title} />
       </header>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store/index.ts';
 import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
+import { ChangesPanel } from './ChangesPanel.tsx';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -245,6 +246,7 @@ export function ResultsPanel() {
         </h2>
         <Summary />
         <div className="results-actions push-right">
+          <ChangesPanel />
           <ViewSwitch />
           <button
             type="button"

@@ -6,12 +6,13 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CertCheckerApi } from '../../shared/ipc.ts';
 import { createDialogsSlice, type DialogsSlice } from './dialogs.ts';
 import { createFormSlice, type FormSlice } from './form.ts';
+import { createHistorySlice, type HistorySlice } from './history.ts';
 import { createRunSlice, type RunSlice } from './run.ts';
 import { createTrustedRootsSlice, type TrustedRootsSlice } from './trusted-roots.ts';
 import { createMyCertificateSlice, type MyCertificateSlice } from './my-certificate.ts';
 import { createViewSlice, type ViewSlice } from './view.ts';
 
-export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & MyCertificateSlice & DialogsSlice;
+export type AppState = FormSlice & RunSlice & ViewSlice & TrustedRootsSlice & MyCertificateSlice & DialogsSlice & HistorySlice;
 export type AppStore = StoreApi<AppState>;
 
 // What components and tests use besides the store itself.
@@ -26,5 +27,6 @@ export function createAppStore(api: CertCheckerApi): AppStore {
     ...createTrustedRootsSlice(api)(...store),
     ...createMyCertificateSlice(api)(...store),
     ...createDialogsSlice(api)(...store),
+    ...createHistorySlice(api)(...store),
   }));
 }

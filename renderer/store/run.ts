@@ -109,6 +109,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             error: event.error,
           },
         }));
+        // The host recorded the run: what it changed goes in the Changes panel.
+        if (!event.error && !event.cancelled) void get().loadRunChanges();
         break;
     }
   };

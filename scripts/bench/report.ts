@@ -5,6 +5,7 @@ import type { EndpointResult, Severity } from '../../shared/types.ts';
 import { SEVERITY_ORDER } from '../../shared/types.ts';
 import { round, type StageCost, type stageLatencies } from './measure.ts';
 import type { ToolFigures, ToolOutcome } from './tools.ts';
+import type { RecordingCost } from '../../shared/history/bench.ts';
 
 export function worstComments(results: EndpointResult[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
@@ -50,6 +51,8 @@ export interface BenchReport {
   };
   stages: Awaited<ReturnType<typeof stageLatencies>>;
   external: { openssl: ToolOutcome; sslscan: ToolOutcome };
+  /** What recording the run in the history costs (shared/history/bench.ts), and its CPU as a share of the check's. */
+  history: RecordingCost & { shareOfCheckCpu: number };
 }
 
 export function machine(): BenchReport['machine'] {
@@ -105,6 +108,8 @@ export function formatReport(r: BenchReport): string {
     `External tools, one endpoint after another:`,
     toolLine('openssl s_client -showcerts', r.external.openssl, r.run.endpoints),
     toolLine('sslscan', r.external.sslscan, r.run.endpoints),
+    `History recording (${r.history.batchSize} endpoints per transaction, as a run at this pace): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
+    `  ${r.history.bytesPerEndpointFirstRun} bytes per endpoint (first run), ${r.history.bytesPerEndpointLaterRuns} (later runs; the JSON result is ${r.history.jsonBytesPerEndpoint})`,
     '',
   ].join('\n');
 }

@@ -2,29 +2,19 @@
 // (a target's certificates over time), `diff --since DATE|RUN` (what changed), `latest` (the newest
 // result of every target, soonest expiry first) and the changes of one run (watch mode). Text for a
 // terminal (stranger's text escaped), JSON, or CSV that Excel opens cleanly (the results export's rules).
-import Papa from 'papaparse';
 import type { EndpointResult } from '../types.ts';
 import { excelDate } from '../formats/csv-export.ts';
-import { escapeControls, spreadsheetCell } from '../formats/safe-text.ts';
+import { escapeControls } from '../formats/safe-text.ts';
+import { changesCsv, csvDocument, timelineCsv, type Cell, type TimelineEntry } from '../formats/history-csv.ts';
 import { daysLeft, worstSeverity } from '../formats/summary.ts';
+export { changesCsv, timelineCsv, type TimelineEntry } from '../formats/history-csv.ts';
 import { compareSnapshots, compareTarget, endpointKey, sortChanges, targetKey, type ChangeRecord } from './changes.ts';
 import type { HistoryPoint, HistoryStore, TargetSnapshot } from './store.ts';
 
 export type HistoryFormat = 'text' | 'json' | 'csv';
 
-type Cell = string | number | null | undefined;
 
-/** RFC 4180 quoting, UTF-8 with BOM, CRLF, and no cell a spreadsheet would run as a formula: as resultsToCsv. */
-export function csvDocument(headers: readonly string[], rows: readonly Cell[][]): string {
-  const data = rows.map((row) => row.map((v) => (v === null || v === undefined ? '' : spreadsheetCell(String(v)))));
-  return `\uFEFF${Papa.unparse({ fields: [...headers], data }, { quotes: true, newline: '\r\n', escapeFormulae: false })}\r\n`;
-}
 
-const CHANGE_HEADERS = ['Severity', 'Change', 'Target', 'Type', 'FQDN / IP', 'IP Address', 'Port', 'Pool Member', 'From', 'To', 'Checked At (UTC)', 'Details'] as const;
-
-function changeRow(c: ChangeRecord): Cell[] {
-  return [c.severity, c.kind, c.target, c.type, c.host, c.ip, c.port, c.poolMember ? 'Yes' : 'No', c.from, c.to, excelDate(c.checkedAt), c.text];
-}
 
 function changeLine(c: ChangeRecord): string {
   return escapeControls(`[${c.severity}] ${c.target} (${c.type}) ${c.host} ${c.ip ?? '-'}:${c.port ?? '-'}  ${c.kind}: ${c.text}`);
@@ -33,7 +23,7 @@ function changeLine(c: ChangeRecord): string {
 /** A list of change records in the chosen format. */
 export function formatChanges(changes: ChangeRecord[], format: HistoryFormat, heading = ''): string {
   if (format === 'json') return `${JSON.stringify({ changes }, null, 2)}\n`;
-  if (format === 'csv') return csvDocument(CHANGE_HEADERS, changes.map(changeRow));
+  if (format === 'csv') return changesCsv(changes);
   const body = changes.length ? changes.map(changeLine).join('\n') : 'No changes.';
   return `${heading ? `${escapeControls(heading)}\n` : ''}${body}\n`;
 }
@@ -69,19 +59,6 @@ export function parseHistoryPoint(value: string): HistoryPoint {
   return { date: new Date(time).toISOString() };
 }
 
-interface TimelineEntry {
-  runId: number;
-  runStarted: string;
-  host: string;
-  ip: string | null;
-  port: number | null;
-  poolMember: boolean;
-  error: string | null;
-  thumbprint: string | null;
-  issuer: string | null;
-  notAfter: string | null;
-  root: string | null;
-}
 
 /** One target's certificates over time: an entry per recorded result and the changes between its runs. */
 export function targetHistory(store: HistoryStore, target: string, type?: string): { entries: TimelineEntry[]; changes: ChangeRecord[] } {
@@ -114,13 +91,12 @@ export function targetHistory(store: HistoryStore, target: string, type?: string
   return { entries, changes };
 }
 
-const TIMELINE_HEADERS = ['Run', 'Run Started (UTC)', 'FQDN / IP', 'IP Address', 'Port', 'Pool Member', 'Error', 'Thumbprint', 'Issuer', 'Not After (UTC)', 'Root'] as const;
+
 
 export function historyCommand(store: HistoryStore, target: string, format: HistoryFormat, type?: string): string {
   const { entries, changes } = targetHistory(store, target, type);
   if (format === 'json') return `${JSON.stringify({ target, entries, changes }, null, 2)}\n`;
-  const rows = entries.map((e): Cell[] => [e.runId, excelDate(e.runStarted), e.host, e.ip, e.port, e.poolMember ? 'Yes' : 'No', e.error, e.thumbprint, e.issuer, excelDate(e.notAfter), e.root]);
-  if (format === 'csv') return csvDocument(TIMELINE_HEADERS, rows);
+  if (format === 'csv') return timelineCsv(entries);
   if (!entries.length) return `${escapeControls(`No history for ${target}.`)}\n`;
   const lines = entries.map((e) =>
     escapeControls(`run ${e.runId}  ${excelDate(e.runStarted)}  ${e.host} ${e.ip ?? '-'}:${e.port ?? '-'}  ${e.error ?? `${e.thumbprint}  Not After ${excelDate(e.notAfter)}  ${e.issuer}`}`),

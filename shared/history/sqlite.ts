@@ -32,7 +32,14 @@ export class HistoryLockedError extends Error {
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** The driver is synchronous, so a wait for another process's lock is synchronous too (a few ms at a time). */
 function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
+  try {
+    Atomics.wait(sleeper, 0, 0, ms);
+  } catch {
+    // An agent that may not block (reportedly Electron's main process, which reads the history for the
+    // window) throws instead: wait by the clock then, a few ms at a time.
+    const until = Date.now() + ms;
+    while (Date.now() < until);
+  }
 }
 
 function isBusy(error: unknown): boolean {

@@ -87,8 +87,20 @@ export class HistoryStore {
 
   /** Writes one endpoint's result in its own transaction. */
   recordEndpoint(runId: number, result: EndpointResult): void {
+    this.db.transaction(() => this.insertEndpoint(runId, result));
+  }
+
+  /**
+   * Writes several results in one transaction: one commit (and its fsync) for all of them, which is what
+   * makes recording cheap next to a bulk run. All of them are on disk, or (after a kill) none.
+   */
+  recordEndpoints(runId: number, results: EndpointResult[]): void {
+    if (results.length) this.db.transaction(() => results.forEach((result) => this.insertEndpoint(runId, result)));
+  }
+
+  private insertEndpoint(runId: number, result: EndpointResult): void {
     const leaf = result.served[0];
-    this.db.transaction(() => {
+    {
       const served = result.served.map((cert) => storeCertificate(this.db, cert));
       const chain = result.chain.map((item) => ({ ...item, cert: storeCertificate(this.db, item.cert) }));
       const stored = JSON.stringify({ ...result, served, chain });
@@ -126,7 +138,7 @@ export class HistoryStore {
       for (const infoId of new Set([...served, ...chain.map((item) => item.cert)])) {
         this.db.run('INSERT INTO result_certificates (result_id, info_id) VALUES (?, ?)', [id, infoId]);
       }
-    });
+    }
   }
 
   /** Marks the run finished and applies the retention policy. */

@@ -10,6 +10,8 @@ import { parseTargetList } from '../formats/csv-import.ts';
 import { decodeTextFile } from '../formats/text-file.ts';
 import type { ApiHandlers, AppInfo, CheckEvent, ImportedList, SaveFileResult } from '../ipc.ts';
 import type { CheckRequest, EndpointResult } from '../types.ts';
+import { recordingEngine } from '../history/recording.ts';
+import { createHistoryHandlers } from './history.ts';
 import { createTrustedRootStore } from './trusted-roots.ts';
 import { createMyCertificateStore, type SecretProtector } from './my-certificate.ts';
 import {
@@ -55,7 +57,7 @@ export interface HostServices {
 }
 
 export interface ApiHostDependencies {
-  /** The engine; replaceable so tests can drive events without a network. */
+  /** The engine; replaceable so tests can drive events without a network. Default: runChecks, recording each run. */
   runChecks?: typeof runChecks;
 }
 
@@ -76,7 +78,8 @@ const LIST_FILE_FILTERS: FileFilter[] = [
 ];
 
 export function createApiHandlers(host: HostServices, deps: ApiHostDependencies = {}): SharedApiHandlers {
-  const runEngine = deps.runChecks ?? runChecks;
+  // Electron passes its check worker, which records there; the web harness records here.
+  const runEngine = deps.runChecks ?? recordingEngine(runChecks, { dataDir: host.dataDir, source: 'app' });
   const runs = new Map<string, AbortController>();
   const allowedLinks = new Set<string>();
   const roots = createTrustedRootStore(host.dataDir);
@@ -234,6 +237,8 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
     appInfo() {
       return { ...host.app };
     },
+
+    ...createHistoryHandlers(host.dataDir),
 
     cancelAll() {
       for (const controller of runs.values()) controller.abort();

@@ -13,10 +13,10 @@ export interface ForkedWorker extends WorkerChannel {
   exited: Promise<void>;
 }
 
-/** Forks a worker script: the TypeScript source (through tsx) by default, or a built .cjs. */
-export function forkWorker(script = WORKER_SOURCE): ForkedWorker {
+/** Forks a worker script: the TypeScript source (through tsx) by default, or a built .cjs; `args` as the app passes them. */
+export function forkWorker(script = WORKER_SOURCE, args: string[] = []): ForkedWorker {
   const execArgv = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = fork(script, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, args, { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
