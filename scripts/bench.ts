@@ -1,4 +1,4 @@
-// Bulk-check benchmark: `npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency N] [--sample 100] [--json]`.
+// Bulk-check benchmark: `npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency N] [--sample 20] [--offline] [--profile FILE] [--json]`.
 // Speed and memory are measured here, by printing figures, never by timed assertions in tests.
 //
 // The world runs in a child process, so that the servers' CPU and memory are not counted as the engine's:
@@ -11,9 +11,11 @@
 //   to a pool name with several A records (pool members on different servers).
 // The parts, by job, are in scripts/bench/: world (plan, zone, certificates), fleet (the servers' child
 // process), measure (stages, memory, CPU), tools (openssl/sslscan yardsticks), report (shape and text).
-// This process: runChecks over every target (online, the default), a replay of the analysis stages
-// one endpoint at a time, each network step alone on a few endpoints, then a sample of the same
-// endpoints through a sequential `openssl s_client` loop and `sslscan` (when installed).
+// This process: runChecks over every target (online, the default; --offline: revocation and AIA off),
+// a replay of the analysis stages one endpoint at a time, each network step alone on a few endpoints,
+// then every endpoint of the run through sslscan and `openssl s_client`, as many at once as the
+// engine's concurrency (peers.ts), and the command line's start time (startup.ts).
+// --profile FILE writes a CPU profile of the bulk run and prints its top functions (profile.ts).
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +24,11 @@ import type { CheckOptions } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { startFleet } from './bench/fleet.ts';
-import { cpuMsSince, evenlySpaced, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
+import { cpuMsSince, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
 import { findingCounts, formatReport, machine, worstComments, type BenchReport } from './bench/report.ts';
-import { externalTools } from './bench/tools.ts';
+import { parallelPeers } from './bench/peers.ts';
+import { saveProfile, startProfile, topSelfTime } from './bench/profile.ts';
+import { cliStartup } from './bench/startup.ts';
 import { benchTargets, leafHomes, planWorld } from './bench/world.ts';
 
 export type { BenchReport } from './bench/report.ts';
@@ -35,14 +39,18 @@ export interface BenchConfig {
   endpoints: number;
   servers: number;
   concurrency: number;
-  /** Endpoints run through openssl s_client and sslscan (evenly spaced over the run). */
+  /** Endpoints each network step is timed alone on (evenly spaced over the run; at most 20). */
   sample: number;
+  /** Revocation and AIA off, as with the CLI's --offline. */
+  offline: boolean;
+  /** Where to write a CPU profile of the bulk run (null: no profile). */
+  profile: string | null;
   json: boolean;
   /** Servers hang up right after the handshake instead of waiting for SIP like a real server. */
   closeAfterHandshake: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 100] [--json] [--close-after-handshake]`;
+const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 20] [--offline] [--profile FILE] [--json] [--close-after-handshake]`;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -60,6 +68,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
       concurrency: { type: 'string' },
       sample: { type: 'string' },
       json: { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       'close-after-handshake': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -68,8 +78,10 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
     endpoints: wholeNumber('endpoints', values.endpoints, 1000, 1, 100_000),
     servers: wholeNumber('servers', values.servers, 50, 1, 5000),
     concurrency: wholeNumber('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 1, 256),
-    sample: wholeNumber('sample', values.sample, 100, 0, 100_000),
+    sample: wholeNumber('sample', values.sample, 20, 0, 100_000),
     json: values.json,
+    offline: values.offline,
+    profile: values.profile ?? null,
     closeAfterHandshake: values['close-after-handshake'],
     help: values.help,
   };
@@ -87,7 +99,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
       timeoutMs: DEFAULT_OPTIONS.timeoutMs,
       extraRootsPem: [fleet.rootPem],
       // Online, the default: revocation is checked (every URL in the world is loopback).
-      offline: false,
+      offline: config.offline,
       concurrency: config.concurrency,
     };
 
@@ -97,6 +109,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     const targetStarted = new Map<string, number>();
     const endpointMs: number[] = [];
     const memory = memorySampler(50);
+    const stopProfile = config.profile ? await startProfile() : null;
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     const results = await runChecks(
@@ -114,6 +127,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     );
     const wallMs = performance.now() - wallStart;
     const engineCpuMs = cpuMsSince(cpuStart);
+    const profile = stopProfile ? await stopProfile() : null;
     const { peakRss, peakHeap } = memory.stop();
     const maxRss = process.resourceUsage().maxRSS * 1024;
     const fleetAfter = await fleet.stats();
@@ -123,11 +137,14 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     log('Replaying decode, chain building and rules one endpoint at a time...');
     const analysis = await replayAnalysis(results, targets, fleet.rootPem);
 
-    const sample = evenlySpaced(results.filter((r) => r.ip !== null && r.port !== null), config.sample);
-    log(`Timing each network step alone on ${Math.min(sample.length, 20)} endpoints...`);
-    const stages = await stageLatencies(results, targets, fleet.dnsServer, Math.min(sample.length, 20));
+    const sample = Math.min(config.sample, 20, endpoints);
+    log(`Timing each network step alone on ${sample} endpoints...`);
+    const stages = await stageLatencies(results, targets, fleet.dnsServer, sample);
 
-    const external = await externalTools(sample, endpoints, wallMs, log, track);
+    const peers = await parallelPeers(results, config.concurrency, { wallMs, cpuMs: engineCpuMs }, log, track);
+    log('Timing the command line\'s start...');
+    const startup = await cliStartup();
+    if (profile && config.profile) saveProfile(config.profile, profile);
 
     return {
       machine: machine(),
@@ -146,6 +163,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
         endpoints,
         targets: targets.length,
         concurrency: config.concurrency,
+        offline: config.offline,
         failed: results.filter((r) => r.error !== null).length,
         trusted: results.filter((r) => r.trust?.trusted).length,
         worstComment: worstComments(results),
@@ -161,7 +179,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
         memory: { baselineRssMb: mb(baselineRss), peakRssMb: mb(peakRss), maxRssMb: mb(maxRss), peakHeapMb: mb(peakHeap), resultsJsonMb: mb(Buffer.byteLength(JSON.stringify(results))) },
       },
       stages,
-      external,
+      peers,
+      startup,
+      profile: profile && config.profile ? { path: config.profile, top: topSelfTime(profile, 25) } : null,
     };
   } finally {
     await fleet.close();
