@@ -29,6 +29,7 @@ import { findingCounts, formatReport, machine, worstComments, type BenchReport }
 import { parallelPeers } from './bench/peers.ts';
 import { saveProfile, startProfile, topSelfTime } from './bench/profile.ts';
 import { cliStartup } from './bench/startup.ts';
+import { formatUiReport, runUiBench } from './bench/ui.ts';
 import { benchTargets, leafHomes, planWorld } from './bench/world.ts';
 
 export type { BenchReport } from './bench/report.ts';
@@ -48,9 +49,11 @@ export interface BenchConfig {
   json: boolean;
   /** Servers hang up right after the handshake instead of waiting for SIP like a real server. */
   closeAfterHandshake: boolean;
+  /** The renderer's benchmark instead (bench/ui.ts). */
+  ui: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 20] [--offline] [--profile FILE] [--json] [--close-after-handshake]`;
+const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 20] [--offline] [--profile FILE] [--json] [--close-after-handshake]\n       npm run bench -- --ui [--json]   (the renderer in Chromium: fps, long tasks, page memory)`;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -71,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
       offline: { type: 'boolean', default: false },
       profile: { type: 'string' },
       'close-after-handshake': { type: 'boolean', default: false },
+      ui: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,6 +87,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
     offline: values.offline,
     profile: values.profile ?? null,
     closeAfterHandshake: values['close-after-handshake'],
+    ui: values.ui,
     help: values.help,
   };
 }
@@ -209,6 +214,11 @@ async function main(argv: string[]): Promise<number> {
     process.exit(130);
   });
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (config.ui) {
+    const ui = await runUiBench(log);
+    process.stdout.write(config.json ? JSON.stringify(ui, null, 2) + '\n' : formatUiReport(ui));
+    return 0;
+  }
   const report = await runBench(config, log, controller.signal, track);
   process.stdout.write(config.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return 0;
