@@ -68,6 +68,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   buildCliBundle().then(
     (path) => console.log(`Built ${path}.`),
     (error) => {
+      // `npm ci --omit=dev` runs prepare too, without esbuild: the command line then runs through tsx.
+      if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('esbuild')) {
+        console.log('esbuild is not installed (no dev dependencies): npm run cli runs from TypeScript instead.');
+        return;
+      }
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     },
