@@ -15,6 +15,8 @@ export function serveChecks(port: WorkerPort, engine: typeof runChecks = runChec
         signal: controller.signal,
         onResult: (result) => port.postMessage({ type: 'result', job, result }),
         onProgress: ({ done, total, current }) => port.postMessage({ type: 'progress', job, done, total, current }),
+        // Every result is posted as it comes: holding them here too would double a long run's memory.
+        keepResults: false,
       });
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);

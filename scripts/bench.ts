@@ -1,4 +1,4 @@
-// Bulk-check benchmark: `npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency N] [--sample 100] [--json]`.
+// Bulk-check benchmark: `npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency N] [--sample 20] [--offline] [--profile FILE] [--json]`.
 // Speed and memory are measured here, by printing figures, never by timed assertions in tests.
 //
 // The world runs in a child process, so that the servers' CPU and memory are not counted as the engine's:
@@ -11,9 +11,11 @@
 //   to a pool name with several A records (pool members on different servers).
 // The parts, by job, are in scripts/bench/: world (plan, zone, certificates), fleet (the servers' child
 // process), measure (stages, memory, CPU), tools (openssl/sslscan yardsticks), report (shape and text).
-// This process: runChecks over every target (online, the default), a replay of the analysis stages
-// one endpoint at a time, each network step alone on a few endpoints, then a sample of the same
-// endpoints through a sequential `openssl s_client` loop and `sslscan` (when installed).
+// This process: runChecks over every target (online, the default; --offline: revocation and AIA off),
+// a replay of the analysis stages one endpoint at a time, each network step alone on a few endpoints,
+// then every endpoint of the run through sslscan and `openssl s_client`, as many at once as the
+// engine's concurrency (peers.ts), and the command line's start time (startup.ts).
+// --profile FILE writes a CPU profile of the bulk run and prints its top functions (profile.ts).
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +24,14 @@ import type { CheckOptions } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { startFleet } from './bench/fleet.ts';
-import { cpuMsSince, evenlySpaced, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
+import { cpuMsSince, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
 import { measureRecording } from '../shared/history/bench.ts';
 import { RECORD_BATCH } from '../shared/history/recording.ts';
 import { findingCounts, formatReport, machine, worstComments, type BenchReport } from './bench/report.ts';
-import { externalTools } from './bench/tools.ts';
+import { parallelPeers } from './bench/peers.ts';
+import { saveProfile, startProfile, topSelfTime } from './bench/profile.ts';
+import { cliStartup } from './bench/startup.ts';
+import { formatUiReport, runUiBench } from './bench/ui.ts';
 import { benchTargets, leafHomes, planWorld } from './bench/world.ts';
 
 export type { BenchReport } from './bench/report.ts';
@@ -37,14 +42,20 @@ export interface BenchConfig {
   endpoints: number;
   servers: number;
   concurrency: number;
-  /** Endpoints run through openssl s_client and sslscan (evenly spaced over the run). */
+  /** Endpoints each network step is timed alone on (evenly spaced over the run; at most 20). */
   sample: number;
+  /** Revocation and AIA off, as with the CLI's --offline. */
+  offline: boolean;
+  /** Where to write a CPU profile of the bulk run (null: no profile). */
+  profile: string | null;
   json: boolean;
   /** Servers hang up right after the handshake instead of waiting for SIP like a real server. */
   closeAfterHandshake: boolean;
+  /** The renderer's benchmark instead (bench/ui.ts). */
+  ui: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 100] [--json] [--close-after-handshake]`;
+const USAGE = `Usage: npm run bench -- [--endpoints 1000] [--servers 50] [--concurrency ${DEFAULT_OPTIONS.concurrency}] [--sample 20] [--offline] [--profile FILE] [--json] [--close-after-handshake]\n       npm run bench -- --ui [--json]   (the renderer in Chromium: fps, long tasks, page memory)`;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -62,7 +73,10 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
       concurrency: { type: 'string' },
       sample: { type: 'string' },
       json: { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       'close-after-handshake': { type: 'boolean', default: false },
+      ui: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,9 +84,12 @@ export function parseBenchArgs(argv: string[]): BenchConfig & { help: boolean } 
     endpoints: wholeNumber('endpoints', values.endpoints, 1000, 1, 100_000),
     servers: wholeNumber('servers', values.servers, 50, 1, 5000),
     concurrency: wholeNumber('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 1, 256),
-    sample: wholeNumber('sample', values.sample, 100, 0, 100_000),
+    sample: wholeNumber('sample', values.sample, 20, 0, 100_000),
     json: values.json,
+    offline: values.offline,
+    profile: values.profile ?? null,
     closeAfterHandshake: values['close-after-handshake'],
+    ui: values.ui,
     help: values.help,
   };
 }
@@ -89,7 +106,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
       timeoutMs: DEFAULT_OPTIONS.timeoutMs,
       extraRootsPem: [fleet.rootPem],
       // Online, the default: revocation is checked (every URL in the world is loopback).
-      offline: false,
+      offline: config.offline,
       concurrency: config.concurrency,
     };
 
@@ -99,6 +116,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     const targetStarted = new Map<string, number>();
     const endpointMs: number[] = [];
     const memory = memorySampler(50);
+    const stopProfile = config.profile ? await startProfile() : null;
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     const results = await runChecks(
@@ -116,6 +134,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     );
     const wallMs = performance.now() - wallStart;
     const engineCpuMs = cpuMsSince(cpuStart);
+    const profile = stopProfile ? await stopProfile() : null;
     const { peakRss, peakHeap } = memory.stop();
     const maxRss = process.resourceUsage().maxRSS * 1024;
     const fleetAfter = await fleet.stats();
@@ -125,11 +144,14 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     log('Replaying decode, chain building and rules one endpoint at a time...');
     const analysis = await replayAnalysis(results, targets, fleet.rootPem);
 
-    const sample = evenlySpaced(results.filter((r) => r.ip !== null && r.port !== null), config.sample);
-    log(`Timing each network step alone on ${Math.min(sample.length, 20)} endpoints...`);
-    const stages = await stageLatencies(results, targets, fleet.dnsServer, Math.min(sample.length, 20));
+    const sample = Math.min(config.sample, 20, endpoints);
+    log(`Timing each network step alone on ${sample} endpoints...`);
+    const stages = await stageLatencies(results, targets, fleet.dnsServer, sample);
 
-    const external = await externalTools(sample, endpoints, wallMs, log, track);
+    const peers = await parallelPeers(results, config.concurrency, { wallMs, cpuMs: engineCpuMs }, log, track);
+    log('Timing the command line\'s start...');
+    const startup = await cliStartup();
+    if (profile && config.profile) saveProfile(config.profile, profile);
 
     // The app commits what a quarter of a second brings (shared/history/recording.ts): at this run's pace, so many results.
     const batchSize = Math.max(1, Math.round((endpoints / (wallMs / 1000)) * (RECORD_BATCH.maxDelayMs / 1000)));
@@ -153,6 +175,7 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
         endpoints,
         targets: targets.length,
         concurrency: config.concurrency,
+        offline: config.offline,
         failed: results.filter((r) => r.error !== null).length,
         trusted: results.filter((r) => r.trust?.trusted).length,
         worstComment: worstComments(results),
@@ -168,7 +191,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
         memory: { baselineRssMb: mb(baselineRss), peakRssMb: mb(peakRss), maxRssMb: mb(maxRss), peakHeapMb: mb(peakHeap), resultsJsonMb: mb(Buffer.byteLength(JSON.stringify(results))) },
       },
       stages,
-      external,
+      peers,
+      startup,
+      profile: profile && config.profile ? { path: config.profile, top: topSelfTime(profile, 25) } : null,
       history: {
         ...recording,
         // Recording's CPU against the check's: the budget is a tenth.
@@ -201,6 +226,11 @@ async function main(argv: string[]): Promise<number> {
     process.exit(130);
   });
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (config.ui) {
+    const ui = await runUiBench(log);
+    process.stdout.write(config.json ? JSON.stringify(ui, null, 2) + '\n' : formatUiReport(ui));
+    return 0;
+  }
   const report = await runBench(config, log, controller.signal, track);
   process.stdout.write(config.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return 0;

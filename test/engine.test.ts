@@ -31,6 +31,14 @@ test('a cancelled run stops and keeps what finished', async () => {
   assert.deepEqual(results, []);
 });
 
+test('with keepResults false the results go to onResult only (a streaming caller holds none twice)', async () => {
+  const streamed: string[] = [];
+  const targets = [{ input: '127.0.0.1:9', type: 'DIR' as const }, { input: '127.0.0.2:9', type: 'DIR' as const }];
+  const results = await runChecks({ targets, options: { ...DEFAULT_OPTIONS, timeoutMs: 500, offline: true } }, { keepResults: false, onResult: (r) => streamed.push(r.target) });
+  assert.deepEqual(results, []);
+  assert.deepEqual(streamed.sort(), ['127.0.0.1:9', '127.0.0.2:9']);
+});
+
 test('a target DNS expands past maxEndpointsPerTarget is tested up to the cap, and the first result says so', async () => {
   const dns = await startDnsServer({
     records: {

@@ -73,4 +73,17 @@ describe('certificate signatures', () => {
     const pkcs1 = certs['rsa-sha1']!.parsed;
     assert.equal(verifyCertificateSignature(pkcs1, restricted.spkiDer).ok, false);
   });
+
+  it('verdicts are cached per key, signed bytes, signature and algorithm: a change in any one is judged afresh', () => {
+    const { parsed } = certs['ec-p256']!;
+    assert.equal(verifyCertificateSignature(parsed, parsed.spkiDer).ok, true);
+    assert.equal(verifyCertificateSignature(parsed, parsed.spkiDer).ok, true, 'the cached verdict');
+    const signature = parsed.signature.slice();
+    signature[signature.length - 1]! ^= 1;
+    assert.equal(verifyCertificateSignature({ ...parsed, signature }, parsed.spkiDer).ok, false, 'another signature');
+    assert.equal(verifyCertificateSignature(parsed, certs['ed25519']!.parsed.spkiDer).ok, false, 'another key');
+    const otherHash = { ...parsed, signatureAlgorithm: { oid: '1.2.840.10045.4.3.3', paramsDer: null } };
+    assert.equal(verifyCertificateSignature(otherHash, parsed.spkiDer).ok, false, 'another algorithm');
+    assert.equal(verifyCertificateSignature(parsed, parsed.spkiDer).ok, true, 'the original still verifies');
+  });
 });

@@ -1,7 +1,7 @@
 // The results of a bulk test as a table: one row per endpoint, sortable, filterable, virtualized
 // (only the rows in view are in the DOM, so 10,000 results scroll smoothly). A click or Enter opens
 // the endpoint's full card. Rows are a roving-tabindex grid: arrow keys, Page Up/Down, Home/End.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp, useAppStore } from '../context.ts';
 import {
@@ -25,7 +25,8 @@ import {
 const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 34;
 
-function TableToolbar({ rows, shown }: { rows: TableRow[]; shown: number }) {
+// Memoized, like the rows: scrolling re-renders the table on every frame, and neither changes then.
+const TableToolbar = memo(function TableToolbar({ rows, shown }: { rows: TableRow[]; shown: number }) {
   const store = useAppStore();
   const table = useApp((s) => s.table);
   const counts = useMemo(() => countCategories(rows), [rows]);
@@ -58,7 +59,7 @@ function TableToolbar({ rows, shown }: { rows: TableRow[]; shown: number }) {
       </span>
     </div>
   );
-}
+});
 
 function SeverityBadge({ row }: { row: TableRow }) {
   return (
@@ -198,43 +199,16 @@ export function ResultsTable() {
             )}
             {items.map((item) => {
               const row = rows[item.index];
-              const active = item.index === activeIndex;
               return (
-                <div
+                <BodyRow
                   key={item.key}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  aria-selected={openKey === row.key}
-                  data-row-key={row.key}
-                  tabIndex={active ? 0 : -1}
-                  className={`grid-row body-row cat-${row.category}${item.index % 2 ? ' odd' : ''}`}
-                  style={{ gridTemplateColumns: GRID_TEMPLATE, height: ROW_HEIGHT, transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
-                  onClick={() => {
-                    setActiveKey(row.key);
-                    store.getState().openResult(row.key);
-                  }}
-                  onFocus={() => {
-                    if (!active) setActiveKey(row.key);
-                  }}
-                >
-                  {COLUMNS.map((column) =>
-                    column.id === 'severity' ? (
-                      <div key={column.id} role="gridcell" className="cell col-severity sticky" style={{ left: STICKY_LEFT.severity }}>
-                        <SeverityBadge row={row} />
-                      </div>
-                    ) : (
-                      <div
-                        key={column.id}
-                        role="gridcell"
-                        className={`cell col-${column.id}${column.mono ? ' mono' : ''}${column.numeric ? ' numeric' : ''}${column.sticky ? ' sticky' : ''}`}
-                        style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
-                        title={column.text(row) || undefined}
-                      >
-                        {column.text(row)}
-                      </div>
-                    ),
-                  )}
-                </div>
+                  row={row}
+                  index={item.index}
+                  top={item.start - HEADER_HEIGHT}
+                  active={item.index === activeIndex}
+                  selected={openKey === row.key}
+                  setActiveKey={setActiveKey}
+                />
               );
             })}
           </div>
@@ -243,3 +217,54 @@ export function ResultsTable() {
     </div>
   );
 }
+
+interface BodyRowProps {
+  row: TableRow;
+  index: number;
+  /** Offset below the header, from the virtualizer. */
+  top: number;
+  active: boolean;
+  selected: boolean;
+  setActiveKey: (key: number) => void;
+}
+
+/** One endpoint's row. Memoized: while scrolling, only the rows coming into view render (the rest keep their props). */
+const BodyRow = memo(function BodyRow({ row, index, top, active, selected, setActiveKey }: BodyRowProps) {
+  const store = useAppStore();
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-row-key={row.key}
+      tabIndex={active ? 0 : -1}
+      className={`grid-row body-row cat-${row.category}${index % 2 ? ' odd' : ''}`}
+      style={{ gridTemplateColumns: GRID_TEMPLATE, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      onClick={() => {
+        setActiveKey(row.key);
+        store.getState().openResult(row.key);
+      }}
+      onFocus={() => {
+        if (!active) setActiveKey(row.key);
+      }}
+    >
+      {COLUMNS.map((column) =>
+        column.id === 'severity' ? (
+          <div key={column.id} role="gridcell" className="cell col-severity sticky" style={{ left: STICKY_LEFT.severity }}>
+            <SeverityBadge row={row} />
+          </div>
+        ) : (
+          <div
+            key={column.id}
+            role="gridcell"
+            className={`cell col-${column.id}${column.mono ? ' mono' : ''}${column.numeric ? ' numeric' : ''}${column.sticky ? ' sticky' : ''}`}
+            style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
+            title={column.text(row) || undefined}
+          >
+            {column.text(row)}
+          </div>
+        ),
+      )}
+    </div>
+  );
+});

@@ -4,7 +4,9 @@ import os from 'node:os';
 import type { EndpointResult, Severity } from '../../shared/types.ts';
 import { SEVERITY_ORDER } from '../../shared/types.ts';
 import { round, type StageCost, type stageLatencies } from './measure.ts';
-import type { ToolFigures, ToolOutcome } from './tools.ts';
+import { peerLines, type PeerOutcome } from './peers.ts';
+import { profileLines, type ProfileEntry } from './profile.ts';
+import { startupLine, type CliStartup } from './startup.ts';
 import type { RecordingCost } from '../../shared/history/bench.ts';
 
 export function worstComments(results: EndpointResult[]): Record<Severity, number> {
@@ -30,6 +32,8 @@ export interface BenchReport {
     endpoints: number;
     targets: number;
     concurrency: number;
+    /** Revocation and AIA off (--offline). */
+    offline: boolean;
     failed: number;
     trusted: number;
     /** Endpoints by their worst comment: a healthy world is all "ok" (or "info"). */
@@ -50,7 +54,10 @@ export interface BenchReport {
     memory: { baselineRssMb: number; peakRssMb: number; maxRssMb: number; peakHeapMb: number; resultsJsonMb: number };
   };
   stages: Awaited<ReturnType<typeof stageLatencies>>;
-  external: { openssl: ToolOutcome; sslscan: ToolOutcome };
+  /** The same endpoints through sslscan and openssl s_client, as many at once as the engine. */
+  peers: { sslscan: PeerOutcome; openssl: PeerOutcome };
+  startup: CliStartup;
+  profile: { path: string; top: ProfileEntry[] } | null;
   /** What recording the run in the history costs (shared/history/bench.ts), and its CPU as a share of the check's. */
   history: RecordingCost & { shareOfCheckCpu: number };
 }
@@ -74,19 +81,6 @@ function stagesLine(stages: BenchReport['stages']): string {
   );
 }
 
-function speedup(ratio: number): string {
-  return ratio >= 1 ? `the engine is ${ratio} x faster` : `the engine is ${round(1 / ratio, 1)} x slower`;
-}
-
-function toolLine(name: string, figures: ToolFigures | { skipped: string }, endpoints: number): string {
-  if ('skipped' in figures) return `  ${name}: skipped (${figures.skipped})`;
-  const failed = figures.failed ? `, ${figures.failed} of the sample failed` : '';
-  return (
-    `  ${name} (${figures.version}): ${figures.msPerEndpoint} ms per endpoint on ${figures.sample} endpoints${failed}\n` +
-    `    -> ${figures.extrapolatedSeconds} s for all ${endpoints} (extrapolated from the sample): ${speedup(figures.engineSpeedup)}`
-  );
-}
-
 export function formatReport(r: BenchReport): string {
   const a = r.run.analysisPerEndpoint;
   return [
@@ -94,7 +88,8 @@ export function formatReport(r: BenchReport): string {
     `World: ${r.world.servers} loopback TLS servers, 1 root -> ${r.world.issuingCas} issuing CAs -> ${r.world.leafCertificates} leaves chosen by SNI`,
     `  (${r.world.certificates}); set up in ${r.world.setupSeconds} s`,
     `Bulk run: ${r.run.endpoints} endpoints from ${r.run.targets} targets (${r.world.dirTargets} DIR host:port, ${r.world.fedTargets} FED SRV -> pools of ${r.world.poolSize}), concurrency ${r.run.concurrency}` +
-      (r.world.closeAfterHandshake ? ', servers hanging up after the handshake' : ''),
+      (r.world.closeAfterHandshake ? ', servers hanging up after the handshake' : '') +
+      (r.run.offline ? ', offline (no revocation, no AIA)' : ', online (revocation checked)'),
     `  ${r.run.failed} failed, ${r.run.trusted} trusted; worst comment per endpoint: ${SEVERITY_ORDER.map((s) => `${s} ${r.run.worstComment[s]}`).join(', ')}`,
     ...(Object.keys(r.run.findings).length ? [`  errors and warnings: ${Object.entries(r.run.findings).map(([id, n]) => `${id} x ${n}`).join(', ')}`] : []),
     `  wall ${r.run.wallSeconds} s  =>  ${r.run.endpointsPerSecond} endpoints per second`,
@@ -105,9 +100,9 @@ export function formatReport(r: BenchReport): string {
     `  per endpoint the servers saw ${r.run.connectionsPerEndpoint} TCP connections, the DNS server ${r.run.dnsQueriesPerEndpoint} queries; ${r.run.crlDownloads} CRL downloads in all`,
     `  memory: RSS ${r.run.memory.baselineRssMb} MB before, peak ${r.run.memory.peakRssMb} MB (sampled every 50 ms), maxRSS ${r.run.memory.maxRssMb} MB; heap peak ${r.run.memory.peakHeapMb} MB; the results as JSON ${r.run.memory.resultsJsonMb} MB`,
     stagesLine(r.stages),
-    `External tools, one endpoint after another:`,
-    toolLine('openssl s_client -showcerts', r.external.openssl, r.run.endpoints),
-    toolLine('sslscan', r.external.sslscan, r.run.endpoints),
+    ...peerLines(r.peers, r.run.concurrency),
+    startupLine(r.startup),
+    ...(r.profile ? profileLines(r.profile.top, r.profile.path) : []),
     `History recording (${r.history.batchSize} endpoints per transaction, as a run at this pace): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
     `  ${r.history.bytesPerEndpointFirstRun} bytes per endpoint (first run), ${r.history.bytesPerEndpointLaterRuns} (later runs; the JSON result is ${r.history.jsonBytesPerEndpoint})`,
     '',

@@ -42,6 +42,11 @@ export interface RunHooks {
   /** Called once per endpoint, target by target, in test order within a target. */
   onResult?(result: EndpointResult): void;
   onProgress?(progress: { done: number; total: number; current: string | null }): void;
+  /**
+   * False: results go to onResult only and the promise resolves with none, so a caller that streams them
+   * (the check worker) does not also hold a 10,000-endpoint run in memory. Default true.
+   */
+  keepResults?: boolean;
 }
 
 /** Trust anchors for a run: the stores plus the roots the admin added. */
@@ -295,7 +300,7 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
         results = [broken];
       }
       if (hooks.signal?.aborted) return;
-      perTarget[index] = results;
+      if (hooks.keepResults !== false) perTarget[index] = results;
       done++;
       for (const result of results) hooks.onResult?.(result);
       hooks.onProgress?.({ done, total: targets.length, current: null });

@@ -51,12 +51,17 @@ export async function captureEndpoint(endpoint: Endpoint, options: CaptureOption
   const common: Common = { ip: endpoint.ip, port: endpoint.port, servername, timeoutMs: options.timeoutMs, signal: options.signal };
   const probing = options.probeVersions !== false;
 
-  const mainPromise = rawHandshake(common);
+  let wireChainRead = false;
+  const mainPromise = rawHandshake(common).then((main) => {
+    wireChainRead = main.certificates.length > 0;
+    return main;
+  });
   const clientCertRequested = mainPromise.then((main) => main.certificateRequested || main.version === null);
   const [main, node, probe, legacy] = await Promise.all([
     mainPromise,
-    // Node's rebuilt chain is collected every time: a second handshake for it would break the time bound.
-    nodeHandshake({ ...common, wantPeerChain: true, clientCertRequested, clientCertificate: options.clientCertificate }),
+    // Node's rebuilt chain is collected in the same handshake (a second one would break the time bound),
+    // unless the full hello has already read the wire chain, which then is the one used.
+    nodeHandshake({ ...common, wantPeerChain: () => !wireChainRead, clientCertRequested, clientCertificate: options.clientCertificate }),
     probing ? probeVersions(common, undefined, { 'TLSv1.3': tls13Verdict(common, mainPromise, started + budgetMs) }) : Promise.resolve(null),
     probing ? probeLegacySsl(common) : Promise.resolve(null),
   ]);

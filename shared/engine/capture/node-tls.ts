@@ -20,8 +20,11 @@ export interface NodeHandshakeOptions {
   signal?: AbortSignal;
   /** Roots for the reference trust verdict; Node's bundled roots when absent. */
   ca?: string[];
-  /** Collect Node's view of the peer chain (costly; only needed when the raw client got nothing). */
-  wantPeerChain?: boolean;
+  /**
+   * Collect Node's view of the peer chain (costly: getPeerCertificate(true) turns every certificate into
+   * an object; only needed when the raw client got nothing). A function is asked at the handshake's end.
+   */
+  wantPeerChain?: boolean | (() => boolean);
   /**
    * Whether the server asked for a client certificate, when another handshake finds out first. A TLS 1.3
    * server rejects the missing certificate only after the handshake, so only then is it worth waiting.
@@ -177,7 +180,8 @@ export function nodeHandshake(opts: NodeHandshakeOptions): Promise<NodeHandshake
       result.cipher = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? null;
       result.authorized = socket.authorized;
       result.authorizationError = socket.authorizationError ? String(socket.authorizationError) : null;
-      if (opts.wantPeerChain) result.peerChainDer = peerChain(socket);
+      const wantPeerChain = typeof opts.wantPeerChain === 'function' ? opts.wantPeerChain() : opts.wantPeerChain;
+      if (wantPeerChain) result.peerChainDer = peerChain(socket);
     };
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const alert = ALERT_IN_MESSAGE.exec(err.message);

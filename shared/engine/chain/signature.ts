@@ -4,7 +4,7 @@
 // BoringSSL (Electron) both do RSA, ECDSA on the NIST curves and Ed25519; what BoringSSL lacks is done
 // so the verdict is the same in both: Ed448 with @noble, and RSASSA-PSS keys (which BoringSSL cannot
 // import) as the plain RSA key they contain, with the key's PSS restrictions checked here.
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { ed448 } from '@noble/curves/ed448.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -87,11 +87,41 @@ function readIssuerKey(spkiDer: Uint8Array): IssuerKey | Error {
 
 const DOES_NOT_VERIFY = { ok: false, reason: "Signature does not verify with the issuer's key" } as const;
 
-/** Does `signerSpki` verify the signature on this TBS? Never throws. */
-export function verifyCertificateSignature(
-  signed: { tbs: Uint8Array; signature: Uint8Array; signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null } },
-  signerSpki: Uint8Array,
-): SignatureResult {
+type Signed = { tbs: Uint8Array; signature: Uint8Array; signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null } };
+
+/**
+ * Verdicts by (issuer key, signed bytes, signature, algorithm): a bulk run meets the same intermediate
+ * under the same root for every partner, and chain building, AIA and revocation ask again; one hash of
+ * the inputs is far cheaper than one RSA verification. Bounded; cleared when full.
+ */
+const verdictCache = new Map<string, SignatureResult>();
+export const SIGNATURE_CACHE_LIMIT = 4000;
+const MAX_CACHED_TBS_BYTES = 64 * 1024;
+
+function verdictKey(signed: Signed, signerSpki: Uint8Array): string {
+  const hash = createHash('sha256');
+  for (const part of [signerSpki, signed.tbs, signed.signature, signed.signatureAlgorithm.paramsDer ?? new Uint8Array(0)]) {
+    // Each part's length first, so that no two different inputs concatenate to the same bytes.
+    hash.update(String(part.length)).update(':').update(part);
+  }
+  return `${signed.signatureAlgorithm.oid} ${hash.digest('base64')}`;
+}
+
+/** Does `signerSpki` verify the signature on this TBS? Never throws. Cached across the process. */
+export function verifyCertificateSignature(signed: Signed, signerSpki: Uint8Array): SignatureResult {
+  // A CRL's signed part can be megabytes, verified once per download: hashing it for a key would double the cost.
+  if (signed.tbs.length > MAX_CACHED_TBS_BYTES) return verifyUncached(signed, signerSpki);
+  const key = verdictKey(signed, signerSpki);
+  let verdict = verdictCache.get(key);
+  if (!verdict) {
+    verdict = verifyUncached(signed, signerSpki);
+    if (verdictCache.size >= SIGNATURE_CACHE_LIMIT) verdictCache.clear();
+    verdictCache.set(key, verdict);
+  }
+  return verdict;
+}
+
+function verifyUncached(signed: Signed, signerSpki: Uint8Array): SignatureResult {
   const scheme = SCHEMES[signed.signatureAlgorithm.oid];
   if (!scheme) return { ok: false, reason: `Unsupported signature algorithm ${signed.signatureAlgorithm.oid}` };
   if (scheme.kind === 'refused') return { ok: false, reason: scheme.reason };
