@@ -26,7 +26,6 @@ import { runChecks } from '../shared/engine/pipeline.ts';
 import { startFleet } from './bench/fleet.ts';
 import { cpuMsSince, mb, memorySampler, percentile, replayAnalysis, round, stageLatencies } from './bench/measure.ts';
 import { measureRecording } from '../shared/history/bench.ts';
-import { RECORD_BATCH } from '../shared/history/recording.ts';
 import { findingCounts, formatReport, machine, worstComments, type BenchReport } from './bench/report.ts';
 import { parallelPeers } from './bench/peers.ts';
 import { saveProfile, startProfile, topSelfTime } from './bench/profile.ts';
@@ -153,10 +152,9 @@ export async function runBench(config: BenchConfig, log: (line: string) => void,
     const startup = await cliStartup();
     if (profile && config.profile) saveProfile(config.profile, profile);
 
-    // The app commits what a quarter of a second brings (shared/history/recording.ts): at this run's pace, so many results.
-    const batchSize = Math.max(1, Math.round((endpoints / (wallMs / 1000)) * (RECORD_BATCH.maxDelayMs / 1000)));
-    log(`Recording the results in a fresh history file, twice (first run, then a run whose certificates are known), ${batchSize} per commit...`);
-    const recording = measureRecording(results, 2, batchSize);
+    // As the app records (shared/history/recording.ts): one transaction per endpoint.
+    log('Recording the results in a fresh history file, twice (first run, then a run whose certificates are known), one commit per endpoint...');
+    const recording = measureRecording(results, 2, 1);
 
     return {
       machine: machine(),

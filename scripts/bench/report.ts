@@ -103,7 +103,7 @@ export function formatReport(r: BenchReport): string {
     ...peerLines(r.peers, r.run.concurrency),
     startupLine(r.startup),
     ...(r.profile ? profileLines(r.profile.top, r.profile.path) : []),
-    `History recording (${r.history.batchSize} endpoints per transaction, as a run at this pace): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
+    `History recording (${r.history.batchSize} endpoint(s) per transaction, as the app records): ${r.history.msPerEndpointFirstRun} ms per endpoint (first run), ${r.history.msPerEndpointLaterRuns} ms (later runs); CPU ${r.history.cpuMsPerEndpoint} ms = ${round(r.history.shareOfCheckCpu * 100, 1)} % of the check's CPU`,
     `  ${r.history.bytesPerEndpointFirstRun} bytes per endpoint (first run), ${r.history.bytesPerEndpointLaterRuns} (later runs; the JSON result is ${r.history.jsonBytesPerEndpoint})`,
     '',
   ].join('\n');

@@ -28,7 +28,7 @@ export interface RecordingCost {
   msFinishRun: number;
 }
 
-/** `batchSize`: results per transaction (1: one commit per endpoint; the app batches what a quarter second brings). */
+/** `batchSize`: results per transaction (1, the default: one commit per endpoint, as the app records). */
 export function measureRecording(results: EndpointResult[], runs = 2, batchSize = 1): RecordingCost {
   const dir = mkdtempSync(join(tmpdir(), 'sfb-history-bench-'));
   const path = join(dir, 'history.sqlite');

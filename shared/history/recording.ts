@@ -1,5 +1,5 @@
 // Recording by default: the engine wrapped so that every run it does is written to the history file of
-// the data folder, endpoint by endpoint as results arrive. Used where results are produced: the CLI,
+// the data folder, endpoint by endpoint as results arrive (one transaction each). Used where results are produced: the CLI,
 // the web harness's host, and Electron's check worker. The app's setting (record or not, how much to
 // keep) is a small JSON file beside the history, read at the start of every run.
 import { readFileSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
@@ -69,17 +69,11 @@ export interface RecordingOptions {
   onRecorded?: (runId: number, store: HistoryStore) => void;
 }
 
-/** How long a finished endpoint may wait to be written, and how many are written in one commit at most. */
-export const RECORD_BATCH = { maxDelayMs: 250, maxResults: 200 };
-
 /**
- * Results written in batches, one transaction each: a commit costs an fsync (several ms, the event loop
- * blocked: the driver is synchronous), so one per endpoint would slow a bulk run down. A kill loses at
- * most the last quarter of a second of results; what was written is whole.
+ * Each result is written as it arrives, in its own transaction, before anyone else hears of it: a killed
+ * process loses at most the endpoint being written (the store defers the disk flush to the end of the run).
  */
-class BatchedRecorder {
-  private pending: EndpointResult[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
+class EndpointRecorder {
   failed = false;
 
   constructor(
@@ -90,19 +84,8 @@ class BatchedRecorder {
 
   add(result: EndpointResult): void {
     if (this.failed) return;
-    this.pending.push(result);
-    if (this.pending.length >= RECORD_BATCH.maxResults) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), RECORD_BATCH.maxDelayMs);
-  }
-
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (this.failed || batch.length === 0) return;
     try {
-      this.store.recordEndpoints(this.runId, batch);
+      this.store.recordEndpoint(this.runId, result);
     } catch (error) {
       this.failed = true;
       this.warn(`History recording stopped: ${message(error)}`);
@@ -125,7 +108,7 @@ export function recordingEngine(engine: typeof runChecks, options: RecordingOpti
       warn(`History not recorded: ${message(error)}`);
       return engine(request, hooks);
     }
-    const recorder = new BatchedRecorder(store, runId, warn);
+    const recorder = new EndpointRecorder(store, runId, warn);
     try {
       const results = await engine(request, {
         ...hooks,
@@ -134,7 +117,6 @@ export function recordingEngine(engine: typeof runChecks, options: RecordingOpti
           hooks.onResult?.(result);
         },
       });
-      recorder.flush();
       // A cancelled or broken run keeps what it recorded but is not marked finished (nor pruned from).
       if (!recorder.failed && !hooks.signal?.aborted) {
         store.finishRun(runId);
@@ -142,7 +124,6 @@ export function recordingEngine(engine: typeof runChecks, options: RecordingOpti
       }
       return results;
     } finally {
-      recorder.flush();
       store.close();
     }
   };
