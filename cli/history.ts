@@ -1,7 +1,7 @@
 // The history side of the command line: where the history file is (`--data-dir`, SFB_USER_DATA_DIR,
 // else the app's per-user folder), whether a check records (`--no-history`, `--keep-runs`, `--keep-days`),
 // and the subcommands `history TARGET`, `diff`, `watch`; `check --record` exits 3 on new errors.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckRequest, EndpointResult } from '../shared/types.ts';
@@ -57,10 +57,18 @@ export interface HistoryArgs {
   count?: string;
 }
 
-/** The Electron app's name (package.json productName), so the CLI finds the app's data folder. */
+/**
+ * The Electron app's name (package.json productName), so the CLI finds the app's data folder. The nearest
+ * package.json above this module: cli/ when run from source, dist/cli/ when run as the built bundle.
+ */
 function appName(): string {
-  const pkg = JSON.parse(readFileSync(join(fileURLToPath(new URL('..', import.meta.url)), 'package.json'), 'utf8')) as { name: string; productName?: string };
-  return pkg.productName ?? pkg.name;
+  for (const up of ['..', '../..']) {
+    const file = join(fileURLToPath(new URL(up, import.meta.url)), 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string; productName?: string };
+    return pkg.productName ?? pkg.name;
+  }
+  throw new Error('package.json not found above the command line');
 }
 
 export function dataDirOf(args: HistoryArgs): string {
