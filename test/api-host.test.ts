@@ -299,3 +299,36 @@ test('dialog methods need the host\'s dialogs; with them, files are read and wri
   assert.equal(offeredName.includes('/') || offeredName.includes(':'), false, `offered ${offeredName}`);
   await assert.rejects(async () => withDialogs.saveFile({ defaultName: 'a', content: 'x', encoding: 'latin1' as 'utf8', filters: [] }), ApiInputError);
 });
+
+test('per-field validation for the app: host, port and DNS server, each naming its field', async () => {
+  const { checkHostField, checkPortField, checkDnsServerField } = await import('../shared/host/validation.ts');
+  const host = checkHostField('https://sip.contoso.com/', 'DIR');
+  assert.ok(host.ok && host.value.host === 'sip.contoso.com' && host.value.port === 443);
+  assert.deepEqual(checkPortField(''), { ok: true, value: null });
+  const port = checkPortField('99999');
+  assert.ok(!port.ok && port.field === 'port');
+  const portInHost = checkHostField('sip.contoso.com:99999', 'DIR');
+  assert.ok(!portInHost.ok && portInHost.field === 'port', 'a bad port typed in the host field is still a port error');
+  assert.deepEqual(checkDnsServerField(' '), { ok: true, value: null });
+  const dns = checkDnsServerField('999.1.1.1');
+  assert.ok(!dns.ok && dns.field === 'dns-server');
+});
+
+test('a bad DNS server or target is refused before the run starts, naming the field', () => {
+  const refused = (request: unknown) => {
+    try {
+      validateCheckRequest(request);
+    } catch (err) {
+      assert.ok(err instanceof ApiInputError);
+      return err;
+    }
+    assert.fail('expected ApiInputError');
+  };
+  const dns = refused({ targets: [{ input: 'sip.contoso.com', type: 'DIR' }], options: { dnsServer: '999.1.1.1', testPool: true, timeoutMs: 2000 } });
+  assert.equal(dns.field, 'dns-server');
+  assert.match(dns.message, /Invalid DNS server "999\.1\.1\.1"/);
+  const port = refused({ targets: [{ input: 'a.contoso.com', type: 'DIR' }, { input: 'b.contoso.com', type: 'DIR', port: 99999 }], options: {} });
+  assert.deepEqual([port.field, port.targetIndex], ['port', 1]);
+  const host = refused({ targets: [{ input: 'bad host', type: 'DIR' }], options: {} });
+  assert.equal(host.field, 'host');
+});
