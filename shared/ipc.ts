@@ -1,7 +1,7 @@
 // The one contract between the renderer and whatever runs the engine for it:
 // the Electron preload (over ipcRenderer.invoke) and the browser bridge (over local HTTP).
 // Both implement CertCheckerApi from this table, so channel names and payloads cannot drift.
-import type { CheckRequest, EndpointResult } from './types.ts';
+import type { CheckRequest, EndpointResult, RunProgress } from './types.ts';
 
 export interface TrustedRoot {
   subject: string;
@@ -46,7 +46,7 @@ export interface AppInfo {
 /** Events pushed from the engine side while a check runs. */
 export type CheckEvent =
   | { kind: 'result'; runId: string; result: EndpointResult }
-  | { kind: 'progress'; runId: string; done: number; total: number; current: string | null }
+  | ({ kind: 'progress'; runId: string } & RunProgress)
   | { kind: 'done'; runId: string; cancelled: boolean; error: string | null };
 
 /** Every request the renderer may make: method name -> (argument) => response. */

@@ -151,10 +151,10 @@ test('a valid request is normalised: unknown fields dropped, missing options def
 test('a run sends progress, results and done for its runId; engine failures end it with the message', async (t) => {
   const { handlers, h } = harness(tempDir(t), async (request, hooks) => {
     if (request.targets[0].input === 'boom') throw new Error('resolver exploded');
-    hooks.onProgress?.({ done: 0, total: 1, current: 'sip.contoso.com:5061' });
+    hooks.onProgress?.({ done: 0, total: 1, current: 'sip.contoso.com:5061', endpoints: { done: 0, total: 1 }, inFlight: [] });
     const result = fakeResult();
     hooks.onResult?.(result);
-    hooks.onProgress?.({ done: 1, total: 1, current: null });
+    hooks.onProgress?.({ done: 1, total: 1, current: null, endpoints: { done: 1, total: 1 }, inFlight: [] });
     return [result];
   });
 

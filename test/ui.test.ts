@@ -176,7 +176,7 @@ describe('renderer logic', () => {
     assert.deepEqual(requests, [
       { targets: [{ input: 'sip.contoso.com', type: 'DIR', port: 5061 }], options: { dnsServer: '127.0.0.1:5353', testPool: true, timeoutMs: 5000 } },
     ]);
-    emit({ kind: 'progress', runId: 'r1', done: 1, total: 2, current: 'sip.contoso.com:5061' });
+    emit({ kind: 'progress', runId: 'r1', done: 1, total: 2, current: 'sip.contoso.com:5061', endpoints: { done: 1, total: 2 }, inFlight: [] });
     emit({ kind: 'result', runId: 'r1', result: REFUSED_RESULT });
     emit({ kind: 'done', runId: 'r1', cancelled: false, error: null });
     const state = store.getState();

@@ -11,6 +11,8 @@ import type {
   CheckRequest,
   EndpointResult,
   Endpoint,
+  EndpointStep,
+  RunProgress,
   ServedChainFacts,
   Target,
   TrustVerdict,
@@ -31,14 +33,18 @@ import { createFetchGuard, type FetchGuard } from './net/fetch-policy.ts';
 import { setMaxListeners } from 'node:events';
 import { createLimiter, type Limiter } from './limiter.ts';
 import { startDeadline, type EndpointDeadline } from './deadline.ts';
+import { createProgressTracker, type TargetProgress } from './progress.ts';
 
 export { createLimiter } from './limiter.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
-  /** Called once per endpoint, target by target, in test order within a target. */
+  /**
+   * Called once per endpoint, target by target as targets finish (not in input order: each result carries
+   * inputIndex and memberIndex; createInOrderEmitter in in-order.ts restores the order), in test order within a target.
+   */
   onResult?(result: EndpointResult): void;
-  onProgress?(progress: { done: number; total: number; current: string | null }): void;
+  onProgress?(progress: RunProgress): void;
 }
 
 /** Trust anchors for a run: the stores plus the roots the admin added. */
@@ -112,22 +118,38 @@ export function endpointBudgetMs(timeoutMs: number): number {
  * One deadline covers every network step of the endpoint, from the capture on; each step keeps its own
  * --timeout bound inside it. Steps the deadline cuts are recorded as a fact, never waited for.
  */
-export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
+export async function checkEndpoint(
+  endpoint: Endpoint,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  signal?: AbortSignal,
+  /** Told each network step as it starts, for the progress report. */
+  onStep?: (step: EndpointStep) => void,
+): Promise<EndpointResult> {
   const budgetMs = endpointBudgetMs(options.timeoutMs);
   const deadline = startDeadline(budgetMs, signal);
   try {
-    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs);
+    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs, onStep);
   } finally {
     deadline.dispose();
   }
 }
 
-async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal: AbortSignal | undefined, deadline: EndpointDeadline, budgetMs: number): Promise<EndpointResult> {
+async function checkWithin(
+  endpoint: Endpoint,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  signal: AbortSignal | undefined,
+  deadline: EndpointDeadline,
+  budgetMs: number,
+  onStep?: (step: EndpointStep) => void,
+): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
   // AIA and revocation listen once per download in flight.
   setMaxListeners(0, deadline.signal);
   const cut: DeadlineStep[] = [];
   const step = async <T>(name: DeadlineStep, run: () => Promise<T>): Promise<T> => {
+    onStep?.(name);
     const value = await run();
     if (deadline.expired) cut.push(name);
     return value;
@@ -135,6 +157,7 @@ async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: 
 
   // The capture already ends within the same budget by itself (see capture/index.ts), so it keeps the run's signal:
   // a deadline racing its own bound could only cancel a fallback handshake about to finish.
+  onStep?.('handshake');
   const capture = await captureEndpoint(endpoint, { timeoutMs: options.timeoutMs, signal });
   result.checkedAt = new Date().toISOString();
   result.tls = capture.tls;
@@ -217,6 +240,7 @@ export async function checkTarget(
   options: CheckOptions,
   limit: Limiter,
   signal?: AbortSignal,
+  progress?: TargetProgress,
 ): Promise<EndpointResult[]> {
   const resolution = await resolveTarget(target, {
     dnsServer: options.dnsServer,
@@ -226,12 +250,18 @@ export async function checkTarget(
     limit,
     maxEndpoints: options.maxEndpointsPerTarget,
   });
+  progress?.resolved(resolution.checks.length);
   const results = await Promise.all(
-    resolution.checks.map((planned) =>
-      planned.kind === 'failure'
-        ? Promise.resolve(failureResult(target, planned.failure))
-        : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
-    ),
+    resolution.checks.map(async (planned) => {
+      if (planned.kind === 'failure') {
+        progress?.endpointDone(null);
+        return failureResult(target, planned.failure);
+      }
+      const { endpoint } = planned;
+      const result = await limit(() => checkEndpoint(endpoint, anchors, options, signal, (step) => progress?.step(endpoint, step)));
+      progress?.endpointDone(endpoint);
+      return result;
+    }),
   );
   // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
   if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
@@ -253,18 +283,18 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
   const limit = createLimiter(concurrency);
   const perTarget: EndpointResult[][] = new Array(targets.length);
-  let done = 0;
+  const progress = createProgressTracker(targets, hooks.onProgress);
   let next = 0;
-  hooks.onProgress?.({ done, total: targets.length, current: null });
+  hooks.onProgress?.(progress.snapshot());
 
   const worker = async () => {
     while (next < targets.length && !hooks.signal?.aborted) {
       const index = next++;
       const target = targets[index];
-      hooks.onProgress?.({ done, total: targets.length, current: target.input });
+      const targetProgress = progress.targetStarted(index, target);
       let results: EndpointResult[];
       try {
-        results = await checkTarget(target, anchors, options, limit, hooks.signal);
+        results = await checkTarget(target, anchors, options, limit, hooks.signal, targetProgress);
       } catch (err) {
         // A bug in one stage must not stop the other targets: report it on this target.
         const broken = emptyResult({ target: target.input, type: target.type, host: target.host, ip: null, port: target.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
@@ -272,10 +302,10 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
         results = [broken];
       }
       if (hooks.signal?.aborted) return;
+      results.forEach((result, memberIndex) => Object.assign(result, { inputIndex: index, memberIndex, memberCount: results.length }));
       perTarget[index] = results;
-      done++;
       for (const result of results) hooks.onResult?.(result);
-      hooks.onProgress?.({ done, total: targets.length, current: null });
+      progress.targetDone(index, results.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));

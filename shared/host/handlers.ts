@@ -108,8 +108,8 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
           allowLinksOf(result);
           emit({ kind: 'result', runId, result });
         },
-        onProgress({ done, total, current }) {
-          if (!finished) emit({ kind: 'progress', runId, done, total, current });
+        onProgress(progress) {
+          if (!finished) emit({ kind: 'progress', runId, ...progress });
         },
       });
     } catch (err) {

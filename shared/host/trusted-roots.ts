@@ -99,3 +99,16 @@ export function describeRoot(der: Uint8Array): TrustedRoot | null {
 function sha1Hex(der: Uint8Array): string {
   return createHash('sha1').update(der).digest('hex').toUpperCase();
 }
+
+/**
+ * Why this certificate cannot act as a root (it is not a CA: no basicConstraints cA=TRUE), or null when it can.
+ * Trusting a server certificate as a root is a common slip (the wrong file of an export) and trusts that one server only.
+ */
+export function notACertificateAuthority(der: Uint8Array): string | null {
+  const info = decodeCertificate(der);
+  if (info.parseError || info.isCA) return null;
+  return (
+    `"${info.subject}" is not a CA certificate (its basic constraints do not say cA=TRUE): it looks like a server certificate. ` +
+    'Trusting it trusts only that one certificate, and a chain cannot be built from it. Add the root CA certificate of the chain instead.'
+  );
+}
