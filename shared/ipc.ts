@@ -11,6 +11,29 @@ export interface TrustedRoot {
   derBase64: string;
 }
 
+/**
+ * The answer to adding trusted roots. A certificate that is not a CA (no basicConstraints cA=TRUE) is not
+ * added until the admin confirms: the answer then says why and shows what would be added, and nothing is
+ * stored; call addTrustedRoots again with { confirm: true } (the certificates are in wouldAdd[].derBase64).
+ */
+export type AddTrustedRootsResult =
+  | { added: true; roots: TrustedRoot[] }
+  | {
+      added: false;
+      needsConfirmation: true;
+      /** The certificates that are not CAs, each with the sentence saying why that matters. */
+      notCa: { root: TrustedRoot; reason: string }[];
+      /** Everything the selection would add (CAs and the rest). */
+      wouldAdd: TrustedRoot[];
+      /** The list as it is (unchanged). */
+      roots: TrustedRoot[];
+    };
+
+export interface AddTrustedRootsOptions {
+  /** Add certificates that are not CAs too (the admin saw needsConfirmation and agreed). */
+  confirm?: boolean;
+}
+
 export interface ImportError {
   line: number;
   message: string;
@@ -61,10 +84,10 @@ export interface ApiMethods {
   /** Open a link the engine produced (root certificate pages). Refused for anything else. */
   openExternal(url: string): { opened: boolean };
   listTrustedRoots(): TrustedRoot[];
-  /** Show an open dialog for .cer/.crt/.pem/.p7b files and add their certificates. */
-  addTrustedRootsFromDialog(): TrustedRoot[];
+  /** Show an open dialog for .cer/.crt/.pem/.p7b files and add their certificates (a non-CA needs confirmation). */
+  addTrustedRootsFromDialog(): AddTrustedRootsResult;
   /** Add certificates from file content the renderer already has (drop, browser upload). Base64 of the file bytes. */
-  addTrustedRoots(files: { name: string; contentBase64: string }[]): TrustedRoot[];
+  addTrustedRoots(files: { name: string; contentBase64: string }[], options?: AddTrustedRootsOptions): AddTrustedRootsResult;
   removeTrustedRoot(thumbprint: string): TrustedRoot[];
   appInfo(): AppInfo;
 }

@@ -222,13 +222,16 @@ test('trusted roots persist on disk across handler instances and are added to ev
   const first = harness(dataDir);
 
   assert.deepEqual(await first.handlers.listTrustedRoots(), []);
-  const added = await first.handlers.addTrustedRoots([{ name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') }]);
+  const answer = await first.handlers.addTrustedRoots([{ name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') }]);
+  assert.ok(answer.added);
+  const added = answer.roots;
   assert.equal(added.length, 1);
   assert.equal(added[0].thumbprint, root.thumbprint);
   assert.match(added[0].subject, /Contoso Test Root/);
   assert.equal(Buffer.from(added[0].derBase64, 'base64').equals(root.der), true);
   // The same certificate again (as DER this time) is not a second entry.
-  assert.equal((await first.handlers.addTrustedRoots([{ name: 'root.cer', contentBase64: root.der.toString('base64') }])).length, 1);
+  const again = await first.handlers.addTrustedRoots([{ name: 'root.cer', contentBase64: root.der.toString('base64') }]);
+  assert.equal(again.added && again.roots.length, 1);
 
   const second = harness(dataDir);
   assert.deepEqual(await second.handlers.listTrustedRoots(), added, 'a new instance (restart) sees the stored root');
@@ -331,4 +334,27 @@ test('a bad DNS server or target is refused before the run starts, naming the fi
   assert.deepEqual([port.field, port.targetIndex], ['port', 1]);
   const host = refused({ targets: [{ input: 'bad host', type: 'DIR' }], options: {} });
   assert.equal(host.field, 'host');
+});
+
+test('a certificate that is not a CA is added as a trusted root only once the admin confirms', async (t) => {
+  const pki = new TestPki();
+  const root = pki.issue({ cn: 'Contoso Confirm Root', ca: true });
+  const server = pki.issue({ cn: 'sip.contoso.com', sans: ['DNS:sip.contoso.com'], issuer: root });
+  const { handlers } = harness(tempDir(t));
+  const files = [
+    { name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') },
+    { name: 'server.cer', contentBase64: server.der.toString('base64') },
+  ];
+  const first = await handlers.addTrustedRoots(files);
+  assert.equal(first.added, false);
+  assert.ok(!first.added && first.needsConfirmation);
+  assert.deepEqual(first.notCa.map((entry) => entry.root.thumbprint), [server.thumbprint]);
+  assert.match(first.notCa[0].reason, /"CN=sip\.contoso\.com" is not a CA certificate .*cA=TRUE.*Add the root CA certificate/);
+  assert.deepEqual(first.wouldAdd.map((r) => r.thumbprint).sort(), [root.thumbprint, server.thumbprint].sort());
+  assert.deepEqual(first.roots, [], 'nothing was stored');
+  assert.deepEqual(await handlers.listTrustedRoots(), []);
+  const confirmed = await handlers.addTrustedRoots(files, { confirm: true });
+  assert.ok(confirmed.added);
+  assert.equal(confirmed.roots.length, 2);
+  await assert.rejects(async () => handlers.addTrustedRoots(files, { confirm: 'yes' } as never), /options\.confirm must be true or false/);
 });

@@ -809,3 +809,12 @@ test('names in comment text: the CN of a Windows-style DN, quoted values include
   assert.equal(displayName('OU=Go Daddy Class 2 Certification Authority, C=US'), 'OU=Go Daddy Class 2 Certification Authority, C=US');
   assert.equal(displayName(null), '(no name)');
 });
+
+test('ca-certificate: a CA inspected on its own is judged as a CA, without the server-certificate rules', () => {
+  const asRoot = run({ served: [root], path: [root], host: '' }, { caCertificate: true, ipTarget: true });
+  assert.match(only(asRoot, 'ca-certificate').text, /root CA certificate \(self-signed\)/);
+  absent(asRoot, 'self-signed', 'san-missing', 'crl-missing', 'eku-absent', 'ip-target', 'name-mismatch');
+  const asIntermediate = run({ served: [ca], path: [ca, root], host: '' }, { caCertificate: true, ipTarget: true });
+  assert.match(only(asIntermediate, 'ca-certificate').text, /intermediate CA certificate/);
+  absent(run(goodSpec()), 'ca-certificate');
+});

@@ -279,10 +279,10 @@ function installBulkFake(options: { template: EndpointResult; count: number }): 
       return [];
     },
     async addTrustedRootsFromDialog() {
-      return [];
+      return { added: true, roots: [] };
     },
     async addTrustedRoots() {
-      return [];
+      return { added: true, roots: [] };
     },
     async removeTrustedRoot() {
       return [];

@@ -284,10 +284,10 @@ function installFakeApi(options: FakeOptions): void {
     async addTrustedRootsFromDialog() {
       record('addTrustedRootsFromDialog', []);
       roots = [...roots, { subject: 'CN=Fabrikam Root, O=Fabrikam', thumbprint: '1111111111111111111111111111111111111111', notAfter: '2030-06-01T00:00:00.000Z', derBase64: 'AA==' }];
-      return roots;
+      return { added: true, roots };
     },
     async addTrustedRoots() {
-      return roots;
+      return { added: true, roots };
     },
     async removeTrustedRoot(thumbprint: string) {
       record('removeTrustedRoot', [thumbprint]);

@@ -86,11 +86,12 @@ test('API round trip: appInfo, listTrustedRoots, addTrustedRoots with a generate
   const root = new TestPki().issue({ cn: 'Web Test Root', ca: true });
   const added = await call('addTrustedRoots', [[{ name: 'root.cer', contentBase64: root.der.toString('base64') }]]);
   assert.equal(added.status, 200, added.json.error);
-  assert.equal(added.json.value.length, 1);
-  assert.equal(added.json.value[0].thumbprint, root.thumbprint);
+  assert.equal(added.json.value.added, true);
+  assert.equal(added.json.value.roots.length, 1);
+  assert.equal(added.json.value.roots[0].thumbprint, root.thumbprint);
 
   const listed = await call('listTrustedRoots', []);
-  assert.deepEqual(listed.json.value, added.json.value);
+  assert.deepEqual(listed.json.value, added.json.value.roots);
   assert.deepEqual((await call('removeTrustedRoot', [root.thumbprint])).json, { ok: true, value: [] });
 });
 

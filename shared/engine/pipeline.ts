@@ -224,12 +224,12 @@ function userRootSubjects(anchors: TrustAnchor[]): string[] {
 }
 
 /** Comments and root links for a target's results, judged together so pool members can be compared. */
-export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[]): void {
+export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[], options: { caCertificate?: boolean } = {}): void {
   const userRoots = userRootSubjects(anchors);
   for (const result of results) {
     const pool = results.filter((other) => other.host === result.host && other.port === result.port);
     result.rootLinks = result.served.length ? rootLinks(result) : [];
-    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots });
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots, caCertificate: options.caCertificate });
   }
 }
 

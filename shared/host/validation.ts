@@ -201,6 +201,13 @@ export function validateSaveFileRequest(value: unknown): SaveFileRequest {
   return { defaultName, content, encoding: value.encoding, filters };
 }
 
+/** addTrustedRoots' options: absent, or { confirm: boolean }. */
+export function validateAddRootsOptions(value: unknown): { confirm: boolean } {
+  if (value === undefined || value === null) return { confirm: false };
+  if (!isPlainObject(value)) throw new ApiInputError('options must be an object like { confirm: true }.');
+  return { confirm: optionalBoolean(value.confirm, 'options.confirm') ?? false };
+}
+
 export function validateCertificateFiles(value: unknown): { name: string; bytes: Uint8Array }[] {
   let total = 0;
   const files = requireArray(value, 'files', LIMITS.files).map((file, i) => {

@@ -12,12 +12,14 @@ import { CRYPTO_RULES } from './crypto.ts';
 import { CHAIN_RULES } from './chain.ts';
 import { POOL_RULES } from './pool.ts';
 import { PROTOCOL_RULES } from './protocol.ts';
+import { caCertificateRule, SERVER_CERTIFICATE_RULE_IDS } from './ca.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
 
 /** Every rule that judges one aspect on its own. */
 const FINDING_RULES: readonly Rule[] = [
+  caCertificateRule,
   ...CONNECTION_RULES,
   ...PROTOCOL_RULES,
   ...VALIDITY_RULES,
@@ -136,7 +138,7 @@ export function sortComments(comments: readonly Comment[]): Comment[] {
  * their findings. Never throws: a failing rule becomes an 'internal' info comment.
  */
 export function evaluateRules(ctx: RuleContext): Comment[] {
-  const findings = runRules(FINDING_RULES, ctx);
+  const findings = runRules(ctx.caCertificate ? FINDING_RULES.filter((rule) => !SERVER_CERTIFICATE_RULE_IDS.has(rule.id)) : FINDING_RULES, ctx);
   return sortComments([...findings, ...runRules(SUMMARY_RULES, { ...ctx, findings })]);
 }
 

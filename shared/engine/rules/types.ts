@@ -12,6 +12,11 @@ export interface RuleContext {
   now: Date;
   /** Subjects (Windows-style DNs) of the roots the admin added, to spot them in a server's CA list. */
   userRoots?: string[];
+  /**
+   * The certificate judged is a CA certificate given as a file (inspect): the rules for server certificates
+   * (names, EKUs, self-signed, CRL distribution point) do not apply, and ca-certificate says so.
+   */
+  caCertificate?: boolean;
 }
 
 export interface Rule {
