@@ -161,7 +161,11 @@ class Cli {
         importErrors = list.importErrors;
         for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
       }
-      if (targets.length === 0) throw new InputFileError(`--import ${values.import}: no row could be imported (see the lines above), so there is nothing to check.`);
+      if (targets.length === 0) {
+        // Every row was rejected (the lines above say why): a rejected row is exit status 1, as in any run.
+        this.err(`Error: --import ${values.import}: no row could be imported, so there is nothing to check.\n`);
+        return 1;
+      }
       const results = await this.checkInOrder(targets, options, report, importErrors, values.progress);
       if (values.export) writeFileSync(values.export, resultsToCsv(results));
       if (values['save-chain']) this.saveChains(results, values['save-chain']);

@@ -18,7 +18,7 @@ import type {
   TrustVerdict,
 } from '../types.ts';
 import { parseTarget } from './target.ts';
-import { resolveTarget, type DnsFailure } from './dns.ts';
+import { parseDnsServer, resolveTarget, type DnsFailure } from './dns.ts';
 import { captureEndpoint } from './capture/index.ts';
 import { decodeCertificateCached } from './decode/index.ts';
 import { buildChain, type ChainOutcome, type TrustAnchor } from './chain/index.ts';
@@ -277,6 +277,8 @@ export async function checkTarget(
 export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
   const options = request.options;
   const targets = request.targets.map((input) => parseTarget(input));
+  // A bad DNS server is the DNS server field's fault, said once before anything runs (not on every endpoint).
+  if (options.dnsServer) parseDnsServer(options.dnsServer);
   // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
   if (hooks.signal) setMaxListeners(0, hooks.signal);
   const anchors = anchorsFor(options);
