@@ -66,6 +66,9 @@ test('results keep the order typed, pool members after their host, whichever fin
   const text = await cli(argv);
   const checked = [...text.out.matchAll(/^Checking IP Address: (127\.0\.0\.\d+)/gm)].map((m) => m[1]);
   assert.deepEqual(checked, results.map((r) => r.ip));
+  // An unreachable endpoint's text block says what to try after its error.
+  assert.match(text.out, /ERROR: Connection refused by 127\.0\.0\.23:\d+.*\nComments:\n- \[INFO\] No certificate was received, so the certificate checks did not run\. Check that the service is running/);
+  assert.match(text.out, /ERROR: 127\.0\.0\.20:\d+ accepted the connection .*\nComments:\n- \[INFO\] .*load balancer with no healthy server/);
 });
 
 test('--fail-on: an error comment (expired) exits 1 by default; warning and never change the threshold', async () => {

@@ -864,3 +864,10 @@ test('revocation-unknown: which certificate, why, and whether it matters; not fo
   const unreachable = cert(1, 'CN=Rules Issuing CA', 'unknown', 'CRL unreachable', { crlUnreachable: true });
   absent(run(goodSpec(good, { revocation: revocation([cert(0, 'CN=sip.contoso.com', 'good', 'ok'), unreachable]) })), 'revocation-unknown');
 });
+
+test('no-tls12 stays silent for a server that was not reached as TLS at all (its error and not-checked say why)', () => {
+  const silent = failedResult({ code: 'HANDSHAKE_TIMEOUT', message: '127.0.0.1:5061 accepted the connection but sent no TLS handshake within 5000 ms.' });
+  silent.tls.versions = { 'TLSv1': false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false };
+  const comments = run(silent);
+  assert.deepEqual(comments.map((c) => c.id), ['not-checked']);
+});

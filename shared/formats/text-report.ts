@@ -76,7 +76,8 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   if (result.ip) lines.push(`Checking IP Address: ${hostPort(result.ip, result.port)}${result.poolMember ? ' (other pool member)' : ''}`);
   if (result.error) {
     lines.push(`ERROR: ${result.error.message} [${result.error.code}]`);
-    return lines;
+    // The comments say what to try (not-checked), so the admin reading the text is not left with the error alone.
+    return [...lines, ...commentLines(result)];
   }
   const leaf = result.served[0];
   if (leaf) {
@@ -108,10 +109,11 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
     }
     if (result.rootLinks.length) lines.push('Root Certificates:', ...result.rootLinks.map((link) => `- ${link.label}: ${link.url}`));
   }
-  if (result.comments.length) {
-    lines.push('Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`));
-  }
-  return lines;
+  return [...lines, ...commentLines(result)];
+}
+
+function commentLines(result: EndpointResult): string[] {
+  return result.comments.length ? ['Comments:', ...result.comments.map((c) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`)] : [];
 }
 
 export function resultsText(results: EndpointResult[], options: TextReportOptions): string {
