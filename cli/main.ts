@@ -161,6 +161,7 @@ class Cli {
         importErrors = list.importErrors;
         for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
       }
+      if (targets.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
       if (targets.length === 0) {
         // Every row was rejected (the lines above say why): a rejected row is exit status 1, as in any run.
         this.err(`Error: --import ${values.import}: no row could be imported, so there is nothing to check.\n`);
