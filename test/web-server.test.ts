@@ -200,3 +200,12 @@ test('the event stream delivers a check run as JSON CheckEvents', async (t) => {
   assert.equal(results[0].served[0]?.thumbprint, leaf.thumbprint);
   assert.ok(ofRun.some((e) => e.kind === 'progress'), 'progress events are sent');
 });
+
+test('a bad field gets 400 naming the field, so the page can put the message beside it', async () => {
+  const dns = await call('startCheck', [{ targets: [{ input: 'sip.contoso.com', type: 'DIR' }], options: { dnsServer: '999.1.1.1' } }]);
+  assert.equal(dns.status, 400);
+  assert.match(dns.json.error ?? '', /Invalid DNS server "999\.1\.1\.1"/);
+  assert.equal((dns.json as { field?: string }).field, 'dns-server');
+  const port = await call('startCheck', [{ targets: [{ input: 'sip.contoso.com:99999', type: 'DIR' }], options: {} }]);
+  assert.deepEqual([port.status, (port.json as { field?: string }).field, (port.json as { targetIndex?: number }).targetIndex], [400, 'port', 0]);
+});
