@@ -68,7 +68,7 @@ test('runChecks: results carry inputIndex and memberIndex; onResult comes as tar
     const waiting = progress.findLast((p) => p.inFlight.length === 1 && p.inFlight[0].ip === '127.0.0.41');
     assert.ok(waiting, 'the silent server is left in flight alone');
     assert.equal(waiting.inFlight[0].step, 'handshake');
-    assert.match(progressText(waiting, 1000, waiting.inFlight[0].startedAt + 3000), /^3\/4 endpoints · checking 127\.0\.0\.41:\d+ · waiting for the TLS handshake · a few seconds left$/);
+    assert.match(progressText(waiting, 1000, waiting.inFlight[0].startedAt + 3000), /^3\/4 endpoints · checking 127\.0\.0\.41:\d+ · waiting 3 s for the TLS handshake · a few seconds left$/);
   } finally {
     await Promise.all([silent.close(), dns.close()]);
   }

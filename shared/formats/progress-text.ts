@@ -40,9 +40,10 @@ export function progressText(progress: RunProgress, elapsedMs: number, now: numb
     return escapeControls(entry.port === null ? host : `${host}:${entry.port}`);
   };
   if (newest) parts.push(`checking ${name(newest)}${inFlight.length > 1 ? ` and ${inFlight.length - 1} more` : ''}`);
-  if (slowest && inFlight.length > 1) {
-    parts.push(`slowest: ${name(slowest)}, waiting ${Math.max(0, Math.round((now - slowest.startedAt) / 1000))} s for ${STEP_WORDS[slowest.step]}`);
-  } else if (slowest) parts.push(`waiting for ${STEP_WORDS[slowest.step]}`);
+  if (slowest) {
+    const waiting = `waiting ${Math.max(0, Math.round((now - slowest.startedAt) / 1000))} s for ${STEP_WORDS[slowest.step]}`;
+    parts.push(inFlight.length > 1 ? `slowest: ${name(slowest)}, ${waiting}` : waiting);
+  }
   const left = estimateSecondsLeft(endpoints.done, endpoints.total, elapsedMs);
   if (left !== null) parts.push(formatTimeLeft(left));
   return parts.join(' · ');
