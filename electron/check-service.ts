@@ -14,7 +14,7 @@ export function serveChecks(port: WorkerPort, engine: typeof runChecks = runChec
       await engine(message.request, {
         signal: controller.signal,
         onResult: (result) => port.postMessage({ type: 'result', job, result }),
-        onProgress: ({ done, total, current }) => port.postMessage({ type: 'progress', job, done, total, current }),
+        onProgress: (progress) => port.postMessage({ type: 'progress', job, progress }),
         // Every result is posted as it comes: holding them here too would double a long run's memory.
         keepResults: false,
       });

@@ -60,7 +60,7 @@ async function cannedEngine(request: CheckRequest, hooks: RunHooks = {}): Promis
     if (hooks.signal?.aborted) break;
     hooks.onResult?.(result(i));
     if (i % LIVE_BURST === LIVE_BURST - 1) {
-      hooks.onProgress?.({ done: i + 1, total, current: null });
+      hooks.onProgress?.({ done: i + 1, total, current: null, endpoints: { done: i + 1, total }, inFlight: [] });
       await new Promise((resolve) => setTimeout(resolve, live ? LIVE_BURST_EVERY_MS : 0));
     }
   }
