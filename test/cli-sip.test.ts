@@ -11,10 +11,11 @@ import { bundle, TestPki, type IssuedCert } from './helpers/pki.ts';
 import { kamailioMissing, startKamailio, type RunningKamailio } from './helpers/kamailio.ts';
 import { execFileSync } from 'node:child_process';
 
+/** The test servers' certificates are not publicly trusted: --fail-on never keeps the exit status about the run, not those findings. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(argv, (text) => (out += text), (text) => (err += text));
+  const code = await main(argv[0] === 'check' ? [...argv, '--fail-on', 'never'] : argv, (text) => (out += text), (text) => (err += text));
   return { code, out, err };
 }
 
