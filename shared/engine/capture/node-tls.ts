@@ -62,7 +62,7 @@ function createWidestContext(ca: string[] | undefined, own: tls.SecureContextOpt
 /** One TLS context per set of roots (and client certificate), shared by every connection: building one per connect is costly. */
 const anonymousContexts = new Map<string, tls.SecureContext>();
 const credentialContexts = new WeakMap<ClientCredential, Map<string, tls.SecureContext>>();
-function secureContextFor(ca: string[] | undefined, credential: ClientCredential | null | undefined): tls.SecureContext {
+export function secureContextFor(ca: string[] | undefined, credential: ClientCredential | null | undefined): tls.SecureContext {
   let contexts = anonymousContexts;
   if (credential) {
     contexts = credentialContexts.get(credential) ?? new Map();

@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import type { CheckError, Endpoint, Target } from '../../types.ts';
 import { checkError, classifySocketError, timeoutError } from '../errors.ts';
 import { hostPort } from '../target.ts';
-import { TLS_CIPHER_STRINGS, TLS_MIN_VERSION } from '../capture/tls/runtime-needs.ts';
+import { secureContextFor } from '../capture/node-tls.ts';
 import { buildOptionsRequest, diagnosticsOf, optionsRequestUri, headerList, headerValues, SipResponseReader, type SipResponse } from './message.ts';
 import { CLIENT_CERT_ALERTS, receivedAlert } from './tls-alerts.ts';
 import { describeClientCertificate, type ClientCredential } from './client-cert.ts';
@@ -48,42 +48,6 @@ export function sipOptionsRequestFor(
 /** A SIP response bigger than this is not an OPTIONS answer: stop reading. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/**
- * The same cipher selection as the capture's runtime client (runtime-needs.ts: OpenSSL's @SECLEVEL=0
- * first, BoringSSL's plain list next), plus our certificate. node-tls.ts does not export its context
- * helper, so the trying order is repeated here over the same list.
- */
-function secureContext(credential: ClientCredential | null | undefined): tls.SecureContext {
-  const own = credential?.secureContextOptions() ?? {};
-  const candidates: tls.SecureContextOptions[] = [
-    ...TLS_CIPHER_STRINGS.map((ciphers) => ({ minVersion: TLS_MIN_VERSION, ciphers })),
-    ...TLS_CIPHER_STRINGS.map((ciphers) => ({ ciphers })),
-    {},
-  ];
-  let lastError: unknown = null;
-  for (const options of candidates) {
-    try {
-      return tls.createSecureContext({ ...options, ...own });
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
-/** One context per credential (building one per connection is costly); the anonymous one shared. */
-const contexts = new WeakMap<object, tls.SecureContext>();
-const ANONYMOUS = {};
-function contextFor(credential: ClientCredential | null | undefined): tls.SecureContext {
-  const key = credential ?? ANONYMOUS;
-  let context = contexts.get(key);
-  if (!context) {
-    context = secureContext(credential);
-    contexts.set(key, context);
-  }
-  return context;
-}
-
 function outcomeOf(statusCode: number): SipOutcome {
   if (statusCode >= 200 && statusCode < 300) return 'answered';
   if (statusCode === 403 || statusCode === 404) return 'refused';
@@ -121,7 +85,7 @@ export function sipOptions(request: SipOptionsRequest): Promise<SipOptionsResult
         port: request.port,
         servername: request.servername ?? undefined,
         rejectUnauthorized: false,
-        secureContext: contextFor(credential),
+        secureContext: secureContextFor(undefined, credential),
       });
     } catch (error) {
       result.error = checkError('TLS_LIBRARY_REFUSED', `This app's TLS library refused to connect to ${where} (${error instanceof Error ? error.message : String(error)}).`);

@@ -1,4 +1,5 @@
 // The ClientHello: broad enough that servers from TLS 1.0-era SBCs to TLS 1.3-only hosts answer it.
+import { KEY_SHARE_GROUPS } from './key-exchange.ts';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { TlsVersion } from '../../../types.ts';
@@ -9,7 +10,6 @@ import {
   ExtensionType,
   HandshakeType,
   LEGACY_SUITES,
-  NamedGroup,
   SIGNATURE_SCHEMES,
   SSL3_CODE,
   TLS13_SUITES,
@@ -31,17 +31,8 @@ export interface ClientHelloParams {
   cipherSuites?: readonly number[];
 }
 
-const SUPPORTED_GROUPS: readonly number[] = [
-  NamedGroup.x25519,
-  NamedGroup.secp256r1,
-  NamedGroup.secp384r1,
-  NamedGroup.secp521r1,
-  NamedGroup.x448,
-  // RFC 7919 groups: some TLS 1.3 servers (hardened OpenSSL, FIPS builds) offer nothing else.
-  NamedGroup.ffdhe2048,
-  NamedGroup.ffdhe3072,
-  NamedGroup.ffdhe4096,
-];
+/** Every group we can answer a HelloRetryRequest for (RFC 7919 ffdhe included: some TLS 1.3 servers offer nothing else). */
+const SUPPORTED_GROUPS = KEY_SHARE_GROUPS;
 
 /**
  * The SNI value for a target name: ASCII (punycode) form without a trailing dot, or null for IP
