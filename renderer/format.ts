@@ -338,6 +338,21 @@ function lineText(line: CardLine): string | null {
   }
 }
 
+/**
+ * The admin's layout: the comments (what is wrong and what to do) first, then where it connected (SRV, FQDN,
+ * IP lines), then the certificate. The sections are the old tool's; only their order changes, so the
+ * "Old tool's layout" preference and the copied text keep the old order.
+ */
+export function verdictFirstSections(sections: CardSection[]): CardSection[] {
+  const rank = (key: string) => (key === 'profile' ? 0 : key === 'comments' ? 1 : key === 'opening' ? 2 : 3);
+  return sections.map((section, index) => ({ section, index })).sort((a, b) => rank(a.section.key) - rank(b.section.key) || a.index - b.index).map(({ section }) => section);
+}
+
+/** Whether a card belongs to a DNS load-balanced pool that was tested member by member (the first member too). */
+export function isTestedPool(result: EndpointResult, testPool: boolean): boolean {
+  return result.poolMember || (testPool && (result.poolAddresses?.length ?? 0) > 1);
+}
+
 /** The card as plain text, for the clipboard. */
 export function cardText(sections: CardSection[]): string {
   const out: string[] = [];

@@ -1,8 +1,8 @@
 // The results table's model: one row per endpoint, its columns, sorting and filtering. Pure.
-// What is wrong comes from the engine's comments only (worstSeverity, commentSummary); the table
+// What is wrong comes from the engine's comments only (worstSeverity, verdictSentence); the table
 // just groups rows by it. An endpoint that could not be checked (result.error) is "unreachable".
 import type { EndpointResult, Severity } from '../shared/types.ts';
-import { commentSummary, daysLeft, worstSeverity } from '../shared/formats/summary.ts';
+import { daysLeft, verdictSentence, worstComments, worstSeverity } from '../shared/formats/summary.ts';
 import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
 
 export type RowCategory = Severity | 'unreachable' | 'none';
@@ -24,7 +24,10 @@ export interface TableRow {
   category: RowCategory;
   worst: Severity | null;
   daysLeft: number | null;
+  /** The verdict sentence, from the same worst severity as the badge. */
   summary: string;
+  /** The rule ids (or the error code) behind the summary, for its tooltip; the CSV lists ids. */
+  summaryIds: string;
   subject: string;
   issuer: string;
   /** Lower-case text of every column and comment, for the free-text filter. */
@@ -40,6 +43,8 @@ export interface Column {
   width: number;
   /** What the cell shows (also its tooltip when cut short). */
   text(row: TableRow): string;
+  /** A tooltip other than the text. */
+  tooltip?(row: TableRow): string;
   /** Sort key; null sorts last in both directions. */
   sortValue(row: TableRow): string | number | null;
   numeric?: boolean;
@@ -86,7 +91,14 @@ export const COLUMNS: readonly Column[] = [
   { id: 'notAfter', title: 'Not After', width: 6.4, mono: true, text: (row) => notAfterOf(row).slice(0, 10), sortValue: (row) => emptyToNull(notAfterOf(row)) },
   { id: 'daysLeft', title: 'Days Left', width: 5.6, mono: true, numeric: true, text: (row) => (row.daysLeft === null ? '' : String(row.daysLeft)), sortValue: (row) => row.daysLeft },
   { id: 'protocol', title: 'Protocol', width: 5.6, mono: true, text: (row) => row.result.tls.protocol ?? '', sortValue: (row) => row.result.tls.protocol },
-  { id: 'summary', title: 'Comment summary', width: 13, text: (row) => row.summary, sortValue: (row) => emptyToNull(row.summary) },
+  {
+    id: 'summary',
+    title: 'Comment summary',
+    width: 13,
+    text: (row) => row.summary,
+    tooltip: (row) => (row.summaryIds ? `${row.summary}\n${row.summaryIds}` : row.summary),
+    sortValue: (row) => emptyToNull(row.summary),
+  },
 ];
 
 /** The grid tracks of all columns, for header and rows alike. */
@@ -111,7 +123,8 @@ export function tableRow(key: number, index: number, result: EndpointResult, now
     const category = categoryOf(result, worst);
     const leaf = result.served[0];
     const usable = leaf && !leaf.parseError ? leaf : null;
-    const summary = result.error ? `${result.error.code}: ${result.error.message}` : commentSummary(result.comments);
+    const summary = verdictSentence(result);
+    const summaryIds = result.error ? result.error.code : worstComments(result).map((comment) => comment.id).join(', ');
     const subject = usable ? shortName(usable.subject, usable.commonName) : '';
     const issuer = usable ? shortName(usable.issuer) : '';
     const days = daysLeft(result, now);
@@ -127,11 +140,12 @@ export function tableRow(key: number, index: number, result: EndpointResult, now
       result.tls.protocol ?? '',
       CATEGORY_LABEL[category],
       summary,
+      summaryIds,
       ...result.comments.map((comment) => `${comment.id} ${comment.text}`),
     ]
       .join('\n')
       .toLowerCase();
-    facts = { result, worst, category, daysLeft: days, summary, subject, issuer, search };
+    facts = { result, worst, category, daysLeft: days, summary, summaryIds, subject, issuer, search };
     factsCache.set(result, facts);
   }
   return { ...facts, key, index };

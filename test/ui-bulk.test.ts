@@ -73,12 +73,17 @@ describe('bulk logic', () => {
     assert.deepEqual(
       rows.map((row) => [row.category, row.summary]),
       [
-        ['warning', 'client-eku-2026'],
-        ['unreachable', 'CONNECT_REFUSED: Connection refused.'],
-        ['ok', 'OK'],
-        ['error', 'expired'],
+        ['warning', 'Client Authentication EKU goes away.'],
+        ['unreachable', 'Connection refused.'],
+        ['ok', 'FQDN is in SAN list.'],
+        ['error', 'The certificate expired.'],
       ],
     );
+    // The ids behind the sentence go in the tooltip (the CSV keeps the ids).
+    assert.deepEqual(rows.map((row) => row.summaryIds), ['client-eku-2026', 'CONNECT_REFUSED', 'san-match', 'expired']);
+    // The badge and the summary come from the same worst severity: info beside ok says the info, not "OK".
+    const infoRow = tableRow(9, 9, fakeResult({ comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }, { id: 'root-sent', severity: 'info', text: 'The server sends its root. It need not.' }] }), now);
+    assert.deepEqual([infoRow.category, infoRow.summary], ['info', 'The server sends its root.']);
     assert.equal(rows[2].daysLeft, 10);
     assert.equal(rows[0].subject, 'sip.contoso.com');
     assert.equal(shortName('CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US'), 'Contoso Issuing CA 01');
@@ -364,7 +369,8 @@ describe('results table with 10,000 results (fake bridge)', { skip: browserSkip 
       await page.getByText('No row matches the filter.').waitFor();
       await page.getByLabel('Filter results').fill('');
       await page.getByText('2000 of 10000 rows').waitFor();
-      assert.match(await cellText(rowAt(page, 2), 'summary'), /^CONNECT_REFUSED: Connection refused/);
+      assert.match(await cellText(rowAt(page, 2), 'summary'), /^Connection refused/);
+      assert.match((await rowAt(page, 2).locator('.col-summary').getAttribute('title')) ?? '', /CONNECT_REFUSED/, 'the error code is in the tooltip');
 
       // Exports take every result, whatever the filter shows.
       assert.match((await page.getByRole('button', { name: 'Export CSV' }).getAttribute('title')) ?? '', /all 10000 results, whatever the table's filter shows/);
@@ -554,7 +560,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
 
       await importCsv(page, 'bulk.csv', `Domain,Type,Port\r\n${targets.map((t) => `${t.ip},DIR,${t.port}`).join('\r\n')}\r\n`);
       await page.getByRole('heading', { name: 'Target list (60)' }).waitFor();
-      await page.getByRole('button', { name: 'Dismiss message' }).click();
+      await page.getByRole('button', { name: /^Dismiss (message|all messages)$/ }).click();
 
       await page.getByRole('button', { name: 'Test', exact: true }).click();
       // The first 25 answer; then the silent servers hold every worker.
@@ -622,7 +628,8 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       await portHeader.getByRole('button').click();
       const ports = (await visibleColumn(page, 'port')).map(Number);
       assert.deepEqual(ports, [...ports].sort((a, b) => a - b));
-      assert.deepEqual([...new Set((await visibleColumn(page, 'summary')).map((summary) => summary.includes('weak-signature')))], [true], 'the engine\'s comment ids');
+      const summaryTips = await grid(page).locator('.body-row .col-summary').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('title') ?? ''));
+      assert.deepEqual([...new Set(summaryTips.map((tip) => tip.includes('weak-signature')))], [true], 'the engine\'s comment ids, in the tooltip');
 
       // A row click opens its card; the card saves the whole chain as one PEM file.
       await rowAt(page, 2).click();
@@ -645,7 +652,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       if (SCREENSHOT_DIR) {
         mkdirSync(SCREENSHOT_DIR, { recursive: true });
         await page.getByLabel('Filter results').fill('');
-        const dismiss = page.getByRole('button', { name: 'Dismiss message' });
+        const dismiss = page.getByRole('button', { name: /^Dismiss (message|all messages)$/ });
         while ((await dismiss.count()) > 0) await dismiss.first().click();
         // Back to the results' order: the answering servers first, then the ones that hung.
         await portHeader.getByRole('button').click();

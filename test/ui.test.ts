@@ -314,6 +314,13 @@ async function openFakeApp(options: FakeOptions): Promise<{ context: BrowserCont
   return opened;
 }
 
+/** Types host into Host, presses Enter and waits until the run says it checked `endpoints`. */
+async function runHost(page: Page, host: string, endpoints: number): Promise<void> {
+  await page.getByLabel('Host', { exact: true }).fill(host);
+  await page.getByLabel('Host', { exact: true }).press('Enter');
+  await page.getByRole('status').filter({ hasText: `Done: ${endpoints} endpoint${endpoints === 1 ? '' : 's'} checked.` }).waitFor();
+}
+
 async function calls(page: Page, method: string): Promise<unknown[][]> {
   const all = await page.evaluate(() => (window as unknown as { __calls: { method: string; args: unknown[] }[] }).__calls);
   return all.filter((call) => call.method === method).map((call) => call.args);
@@ -453,6 +460,148 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
     }
   });
 
+  test('verdict first: each card opens with its worst severity and one sentence, comments before the connection lines; the old layout one click away and kept', async () => {
+    const results = [...fakePoolResults(), REFUSED_RESULT];
+    const { context, page } = await openFakeApp({ results, stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 4);
+      const cards = page.locator('article.card');
+      const first = cards.nth(0);
+      const verdict = first.locator('.card-body > .verdict');
+      // The badge and the sentence come from the same worst severity (error), before anything else in the body.
+      assert.equal(await first.locator('.card-body > :first-child').evaluate((el) => el.classList.contains('verdict')), true);
+      assert.equal(await verdict.locator('.verdict-badge').innerText(), '✖ Error');
+      assert.equal(await verdict.locator('.verdict-text').innerText(), 'The issuing CA is signed with SHA-1: current clients refuse it.');
+      assert.match(await cards.nth(3).locator('.verdict').textContent() ?? '', /Error.*Connection refused by 127\.0\.0\.5:5062/);
+      const text = await first.locator('.card-body').innerText();
+      assert.ok(text.indexOf('Comments:') < text.indexOf('SRV Record:'), 'the comments come before the SRV line');
+      assert.ok(text.indexOf('Checking IP Address:') < text.indexOf('Thumbprint:'), 'the SRV/FQDN/IP lines before the certificate fields');
+      // Every pool member's block has the pool colour, the first one included.
+      assert.deepEqual(await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member'))), [true, true, true, false]);
+      // Copy keeps the old tool's text form.
+      await first.getByRole('button', { name: /^Copy / }).click();
+      await first.getByRole('button', { name: /^Copy / }).filter({ hasText: 'Copied' }).waitFor();
+      const copied = await page.evaluate(() => (window as unknown as { __copied: string }).__copied);
+      assert.match(copied, /^SRV Record: FED contoso\.com/);
+      assert.ok(copied.indexOf('Comments:') > copied.indexOf('Thumbprint:'));
+
+      // The old layout: one click, no verdict line, comments last; kept after a reload like the app's other choices.
+      await page.getByLabel("Old tool's layout").check();
+      assert.equal(await first.locator('.verdict').count(), 0);
+      const oldText = await first.locator('.card-body').innerText();
+      assert.ok(oldText.indexOf('SRV Record:') < oldText.indexOf('Comments:'));
+      await page.reload();
+      await page.getByLabel('Host', { exact: true }).waitFor();
+      assert.equal(await page.getByLabel("Old tool's layout").count(), 1);
+      assert.equal(await page.getByLabel("Old tool's layout").isChecked(), true);
+      await page.getByLabel("Old tool's layout").uncheck();
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const deviceScaleFactor of [1, 2]) {
+    test(`labels never truncate at 1280x800 (device scale ${deviceScaleFactor}); 30 mixed targets read as verdicts without scrolling a card`, async () => {
+      const revoked = fakeResult({
+        target: 'revoked.contoso.com:5061',
+        host: 'revoked.contoso.com',
+        revocation: {
+          status: 'revoked', method: 'crl', checkedAt: '2025-06-01T12:00:00.000Z', details: 'The CA revoked the certificate.',
+          certificates: [{ index: 0, subject: 'CN=revoked.contoso.com', status: 'revoked', method: 'crl', reason: 'keyCompromise', revokedAt: '2025-05-01T08:00:00.000Z', details: 'Listed on the CRL.', crlUnreachable: false, ocspUnreachable: false }],
+        },
+        comments: [{ id: 'revoked', severity: 'error', text: 'The certificate is revoked. Replace it.' }],
+      });
+      const mixed = Array.from({ length: 29 }, (_, i) =>
+        i % 3 === 0 ? { ...REFUSED_RESULT, target: `down${i}.contoso.com`, host: `down${i}.contoso.com` } : fakeResult({ target: `ok${i}.contoso.com`, host: `ok${i}.contoso.com`, comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }] }),
+      );
+      const opened = await suite.newPage({ deviceScaleFactor });
+      const { context, page } = opened;
+      try {
+        await page.addInitScript({ content: `{ const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify({ results: [revoked, ...mixed], stepMs: 2 })}); }` });
+        await page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
+        await runHost(page, 'revoked.contoso.com', 30);
+        await page.getByRole('button', { name: 'Cards', exact: true }).click();
+        await page.getByLabel('Show Root Chain').check();
+        const cut = await page.locator('article.card').first().locator('.label').evaluateAll((labels) =>
+          labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent),
+        );
+        assert.deepEqual(cut, [], 'no label is cut short');
+        await page.locator('article.card').first().getByText('Revocation per Certificate:').waitFor();
+        // Each card says what is wrong in its first line, right under its title.
+        const cards = page.locator('article.card');
+        for (const index of [0, 1, 3, 29]) {
+          const card = cards.nth(index);
+          await card.scrollIntoViewIfNeeded();
+          const [cardBox, verdictBox] = [await card.boundingBox(), await card.locator('.verdict').boundingBox()];
+          assert.ok(cardBox && verdictBox && verdictBox.y - cardBox.y < 90, `card ${index + 1}: the verdict is at the top`);
+        }
+        assert.match((await cards.nth(1).locator('.verdict').textContent()) ?? '', /Error.*Connection refused/);
+        assert.match((await cards.nth(3).locator('.verdict').textContent()) ?? '', /OK.*FQDN is in SAN list/);
+        assert.match((await cards.nth(0).locator('.verdict').textContent()) ?? '', /Error.*The certificate is revoked\.$/);
+        assert.deepEqual(pageProblems(page), []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('the chain as a path: leaf -> root with names, validity bars, sources and status; a missing link is a gap', async () => {
+    const intermediate = { ...fakeResult().chain[0].cert, subject: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US', commonName: 'Contoso Issuing CA 01', isCA: true, issuer: 'CN=Contoso Root CA, O=Contoso Ltd, C=US' };
+    const good = fakeResult();
+    const built = { ...good, chain: [good.chain[0], { cert: intermediate, source: 'aia' as const, valid: true, reason: null }, good.chain[1]] };
+    const broken = fakeResult({
+      target: 'broken.contoso.com:5061',
+      host: 'broken.contoso.com',
+      chain: [{ cert: good.chain[0].cert, source: 'served', valid: false, reason: 'issuer not found' }],
+      trust: { trusted: false, store: null, root: null, reason: 'The issuer was neither sent nor found.' },
+      servedChain: { missingIssuer: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US', notSentIntermediates: [], unusedIndexes: [], inOrder: true, rootSent: false },
+    });
+    const { context, page } = await openFakeApp({ results: [built, broken], stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 2);
+      const path = page.locator('article.card').nth(0).locator('.chain-path');
+      const nodes = path.locator('.chain-node');
+      assert.equal(await nodes.count(), 3);
+      assert.deepEqual(await path.locator('.chain-role').allInnerTexts().then((t) => t.map((x) => x.toLowerCase())), ['leaf', 'intermediate', 'root']);
+      assert.deepEqual(await path.locator('.chain-name').allInnerTexts(), ['sip.contoso.com', 'Contoso Issuing CA 01', 'Contoso Root CA']);
+      assert.deepEqual(await path.locator('.chain-source').allInnerTexts(), ['sent by the server', 'fetched by AIA', 'from Trusted Roots']);
+      assert.equal(await path.locator('svg.validity-bar').count(), 3);
+      assert.equal(await path.locator('.status-ok').count(), 3);
+      const gap = page.locator('article.card').nth(1).locator('.chain-path .chain-gap');
+      assert.match(await gap.innerText(), /Missing[\s\S]*Contoso Issuing CA 01[\s\S]*neither sent nor found/i);
+      assert.equal(await page.locator('article.card').nth(1).locator('.chain-node.status-error').count(), 2);
+      if (SCREENSHOT_DIR) {
+        mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        await page.getByLabel('Host', { exact: true }).blur();
+        await page.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-chain.png') });
+      }
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('notices share one area: the newest shows, older ones fold away, one button closes them all', async () => {
+    const { context, page } = await openFakeApp({ results: [fakeResult()], stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 1);
+      const card = page.locator('article.card').first();
+      await page.getByLabel('Show Root Chain').check();
+      for (let i = 0; i < 3; i++) await card.getByRole('button', { name: /^Save \.cer/ }).first().click();
+      const area = page.getByRole('region', { name: 'Messages' });
+      await area.getByRole('button', { name: 'Show 2 earlier' }).waitFor();
+      assert.equal(await area.locator('.notice').count(), 1, 'one message shows');
+      await area.getByRole('button', { name: 'Show 2 earlier' }).click();
+      assert.equal(await area.locator('.notice').count(), 3);
+      await area.getByRole('button', { name: 'Dismiss all messages' }).click();
+      assert.equal(await page.locator('.notice').count(), 0);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the profile choice goes into the request and its verdicts come first in the card', async () => {
     const ready = fakeResult({
       target: 'sbc.contoso.com:5061',
@@ -482,7 +631,7 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
       assert.deepEqual(request.options.myRootThumbprints, ['9988776655443322110099887766554433221100']);
       const card = page.locator('article.card').first();
       const sections = await card.locator('.card-section').evaluateAll((els) => els.map((el) => el.className.replace('card-section section-', '')));
-      assert.deepEqual(sections.slice(0, 2), ['opening', 'profile'], 'the profile section comes right after the opening lines');
+      assert.deepEqual(sections.slice(0, 3), ['profile', 'comments', 'opening'], 'the profile\'s verdicts come first, then the other comments, then the opening lines');
       assert.match(await card.locator('.section-profile').innerText(), /Direct Routing SBC:[\s\S]*Ready for Direct Routing[\s\S]*mutual TLS is off/);
       assert.doesNotMatch(await card.locator('.section-comments').innerText(), /Ready for Direct Routing/, 'shown once');
       assert.deepEqual(pageProblems(page), []);
@@ -756,7 +905,8 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const ips = await cards.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.ip));
       assert.deepEqual([...ips].sort(), ['127.0.0.2', '127.0.0.3', '127.0.0.4']);
       const members = await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member')));
-      assert.deepEqual(members, [false, true, true]);
+      assert.deepEqual(members, [true, true, true], 'every block of the pool has the pool colour, the first included');
+      assert.deepEqual(await cards.evaluateAll((els) => els.map((el) => el.querySelector('.badge.pool') !== null)), [false, true, true], 'members 2 and 3 say so');
       await screenshot(page, 'e2e-srv-pool');
       assert.deepEqual(pageProblems(page), []);
     } finally {
@@ -862,7 +1012,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const cards = page.locator('article.card');
       assert.equal(await cards.count(), 4);
       assert.equal(await page.locator('article.card.has-error').count(), 0, 'every endpoint answered');
-      assert.equal(await page.locator('article.card.pool-member').count(), 2);
+      assert.equal(await page.locator('article.card.pool-member').count(), 3, 'every member of the pool, the first included');
       assert.deepEqual(pageProblems(page), []);
       if (!SCREENSHOT_DIR) return;
       // Show the pool: its first card (SRV record and pool note) at the top of the results.

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store/index.ts';
+import type { Notice } from '../store/dialogs.ts';
 import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';
@@ -104,40 +105,76 @@ function StatusBar() {
   );
 }
 
+function NoticeItem({ notice }: { notice: Notice }) {
+  return (
+    <div className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+      <div className="notice-body">
+        <p>
+          <span className={`notice-icon ${notice.tone === 'error' ? 'sev-error' : 'sev-info'}`} aria-hidden="true">
+            {notice.tone === 'error' ? '✖' : 'ℹ'}
+          </span>{' '}
+          {notice.text}
+        </p>
+        {notice.details.length > 0 && (
+          <ul className="import-errors" aria-label="Rejected rows">
+            {notice.details.slice(0, MAX_LISTED_IMPORT_ERRORS).map((detail, index) => (
+              <li key={index}>
+                Line {detail.line}: {detail.message}
+              </li>
+            ))}
+            {notice.details.length > MAX_LISTED_IMPORT_ERRORS && (
+              <li className="more">…and {notice.details.length - MAX_LISTED_IMPORT_ERRORS} more rejected rows.</li>
+            )}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One notices area: the newest message shows, the older ones fold under "N earlier"; one button closes them all. */
 function Notices() {
   const notices = useApp((s) => s.notices);
   const store = useAppStore();
+  const [expanded, setExpanded] = useState(false);
   if (notices.length === 0) return null;
+  const newest = notices[notices.length - 1];
+  const earlier = notices.slice(0, -1).reverse();
   return (
-    <div className="notices">
-      {notices.map((notice) => (
-        <div key={notice.id} className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <div className="notice-body">
-            <p>
-              <span className={`notice-icon ${notice.tone === 'error' ? 'sev-error' : 'sev-info'}`} aria-hidden="true">
-                {notice.tone === 'error' ? '✖' : 'ℹ'}
-              </span>{' '}
-              {notice.text}
-            </p>
-            {notice.details.length > 0 && (
-              <ul className="import-errors" aria-label="Rejected rows">
-                {notice.details.slice(0, MAX_LISTED_IMPORT_ERRORS).map((detail, index) => (
-                  <li key={index}>
-                    Line {detail.line}: {detail.message}
-                  </li>
-                ))}
-                {notice.details.length > MAX_LISTED_IMPORT_ERRORS && (
-                  <li className="more">…and {notice.details.length - MAX_LISTED_IMPORT_ERRORS} more rejected rows.</li>
-                )}
-              </ul>
-            )}
-          </div>
-          <button type="button" className="small ghost" onClick={() => store.getState().dismissNotice(notice.id)} aria-label="Dismiss message">
+    <section className="notices" aria-label="Messages">
+      <div className="notices-main">
+        <NoticeItem notice={newest} />
+        <div className="notices-actions">
+          {earlier.length > 0 && (
+            <button type="button" className="small ghost" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+              {expanded ? 'Hide' : 'Show'} {earlier.length} earlier
+            </button>
+          )}
+          <button
+            type="button"
+            className="small ghost"
+            onClick={() => {
+              store.getState().dismissAllNotices();
+              setExpanded(false);
+            }}
+            aria-label={notices.length > 1 ? 'Dismiss all messages' : 'Dismiss message'}
+          >
             ✕
           </button>
         </div>
-      ))}
-    </div>
+      </div>
+      {expanded && earlier.map((notice) => <NoticeItem key={notice.id} notice={notice} />)}
+    </section>
+  );
+}
+
+function LayoutToggle() {
+  const store = useAppStore();
+  const oldLayout = useApp((s) => s.oldLayout);
+  return (
+    <label className="layout-toggle" title="Cards as the old tool laid them out: connection lines first, comments last">
+      <input type="checkbox" checked={oldLayout} onChange={(e) => store.getState().setOldLayout(e.target.checked)} /> Old tool&apos;s layout
+    </label>
   );
 }
 
@@ -246,6 +283,7 @@ export function ResultsPanel() {
         <Summary />
         <div className="results-actions push-right">
           <ViewSwitch />
+          {view === 'cards' && <LayoutToggle />}
           <button
             type="button"
             className="small"

@@ -228,7 +228,7 @@ export function ResultsTable() {
                         role="gridcell"
                         className={`cell col-${column.id}${column.mono ? ' mono' : ''}${column.numeric ? ' numeric' : ''}${column.sticky ? ' sticky' : ''}`}
                         style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
-                        title={column.text(row) || undefined}
+                        title={(column.tooltip ?? column.text)(row) || undefined}
                       >
                         {column.text(row)}
                       </div>

@@ -18,7 +18,10 @@ export interface ViewSlice {
   table: TableState;
   /** The result (entry key) whose card is open over the table, or null. */
   openResultKey: number | null;
+  /** Cards in the old tool's order (lines first, comments last) instead of the verdict first; kept across restarts. */
+  oldLayout: boolean;
   setView(view: ResultsView): void;
+  setOldLayout(oldLayout: boolean): void;
   setTable(patch: Partial<TableState>): void;
   openResult(key: number | null): void;
 }
@@ -31,8 +34,11 @@ export function effectiveView(state: Pick<AppState, 'viewChoice' | 'results' | '
   return state.viewChoice ?? (Math.max(state.results.length, state.run.total) > TABLE_VIEW_THRESHOLD ? 'table' : 'cards');
 }
 
+const OLD_LAYOUT_KEY = 'sfb-cert-checker.oldLayout';
+
 export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
   viewChoice: null,
+  oldLayout: globalThis.localStorage?.getItem(OLD_LAYOUT_KEY) === 'true',
   table: { sort: null, categories: [], text: '' },
   openResultKey: null,
 
@@ -42,6 +48,11 @@ export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
 
   setTable(patch) {
     set((state) => ({ table: { ...state.table, ...patch } }));
+  },
+
+  setOldLayout(oldLayout) {
+    globalThis.localStorage?.setItem(OLD_LAYOUT_KEY, String(oldLayout));
+    set({ oldLayout });
   },
 
   openResult(key) {
