@@ -4,6 +4,7 @@
 import type { EndpointResult, Severity } from '../shared/types.ts';
 import { daysLeft, verdictSentence, worstComments, worstSeverity } from '../shared/formats/summary.ts';
 import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
+import { rowInRange, type ExpiryRange } from './timeline.ts';
 
 export type RowCategory = Severity | 'unreachable' | 'none';
 
@@ -109,6 +110,8 @@ COLUMNS.reduce((left, column) => {
   if (column.sticky) STICKY_LEFT[column.id] = `${left}rem`;
   return left + column.width;
 }, 0);
+/** How wide the sticky columns are together: sideways scrolling snaps the next column to this edge. */
+export const STICKY_WIDTH = `${COLUMNS.filter((column) => column.sticky).reduce((sum, column) => sum + column.width, 0)}rem`;
 /** The table's narrowest width; below it the table scrolls sideways. */
 export const GRID_MIN_WIDTH = `${COLUMNS.reduce((sum, column) => sum + column.width, 0)}rem`;
 
@@ -155,13 +158,18 @@ export interface TableFilter {
   /** Categories to show; empty shows every row. */
   categories: RowCategory[];
   text: string;
+  /** The expiry timeline's bar picked: only certificates reaching Not After in it. */
+  expiry?: ExpiryRange | null;
 }
 
 export function filterRows(rows: TableRow[], filter: TableFilter): TableRow[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
   const categories = new Set(filter.categories);
-  if (words.length === 0 && categories.size === 0) return rows;
-  return rows.filter((row) => (categories.size === 0 || categories.has(row.category)) && words.every((word) => row.search.includes(word)));
+  const expiry = filter.expiry ?? null;
+  if (words.length === 0 && categories.size === 0 && !expiry) return rows;
+  return rows.filter(
+    (row) => (categories.size === 0 || categories.has(row.category)) && rowInRange(row, expiry) && words.every((word) => row.search.includes(word)),
+  );
 }
 
 export type SortDirection = 'ascending' | 'descending';

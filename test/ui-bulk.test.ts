@@ -222,7 +222,7 @@ async function visibleColumn(page: Page, column: string): Promise<string[]> {
  * (every fifth error, warning, info, OK, unreachable; Not After one day earlier per row).
  * saveFile records sizes, not the megabytes of content.
  */
-function installBulkFake(options: { template: EndpointResult; count: number }): void {
+function installBulkFake(options: { template: EndpointResult; count: number; daysFromNow?: number[] }): void {
   type Listener = (event: unknown) => void;
   const listeners = new Set<Listener>();
   const calls: { method: string; info: unknown }[] = [];
@@ -235,7 +235,8 @@ function installBulkFake(options: { template: EndpointResult; count: number }): 
     r.host = `h${i}.contoso.com`;
     r.ip = `127.${(i >> 8) & 255}.${i & 255}.1`;
     r.port = 5061 + (i % 3);
-    r.served[0].notAfter = new Date(Date.UTC(2045, 0, 1) - i * 86_400_000).toISOString();
+    const days = options.daysFromNow;
+    r.served[0].notAfter = new Date(days ? Date.now() + days[i % days.length] * 86_400_000 : Date.UTC(2045, 0, 1) - i * 86_400_000).toISOString();
     const kind = i % 5;
     if (kind === 4) {
       r.error = { code: 'CONNECT_REFUSED', message: `Connection refused by ${r.ip}.` };
@@ -431,6 +432,80 @@ describe('results table with 10,000 results (fake bridge)', { skip: browserSkip 
 });
 
 // ---------------------------------------------------------------- 3. end to end against loopback servers
+
+describe('expiry timeline and table headers (fake bridge)', { skip: browserSkip }, () => {
+  before(() => suite.start('sfb-ui-timeline-'));
+  after(() => suite.close());
+
+  for (const deviceScaleFactor of [1, 2]) {
+    test(`30 targets: a bar per month until Not After, coloured by worst severity, a click filters the table; headers fit (device scale ${deviceScaleFactor})`, async () => {
+      const { context, page, problems } = await suite.newPage({ deviceScaleFactor });
+      try {
+        const template = fakeResult({ target: 'x', served: [fakeCert()], chain: [] });
+        // Rows cycle error, warning, info, ok, unreachable; certificates cycle these days until Not After.
+        const daysFromNow = [-3, 20, 45, 200, 400, 75];
+        await page.addInitScript({ content: `{ const __name = (f) => f; (${installBulkFake.toString()})(${JSON.stringify({ template, count: 30, daysFromNow })}); }` });
+        await page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
+        await page.getByLabel('Host', { exact: true }).fill('bulk.contoso.com');
+        await page.getByRole('button', { name: 'Test', exact: true }).click();
+        await page.getByRole('status').filter({ hasText: 'Done: 30 endpoints checked.' }).waitFor();
+        const timeline = page.getByRole('group', { name: 'Expiry timeline' });
+        const bars = timeline.getByRole('button');
+        // 24 answered (every fifth is unreachable); 30/6 = 5 rows per day value, one of them unreachable at i % 5 === 4.
+        const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 5 !== 4);
+        const expiredCount = expected.filter((i) => daysFromNow[i % 6] < 0).length;
+        const expired = timeline.locator('[data-bucket="expired"]');
+        assert.match((await expired.getAttribute('aria-label')) ?? '', new RegExp(`^${expiredCount} certificates already expired`));
+        assert.ok((await bars.count()) >= 14, 'one bar per month until the last Not After (about 13 months)');
+        const total = await bars.evaluateAll((els) => els.reduce((sum, el) => sum + Number(/^(\d+)/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0));
+        assert.equal(total, expected.length, 'every certificate is on the timeline once');
+        const fill = await expired.locator('.seg.cat-error').evaluate((el) => getComputedStyle(el).fill);
+        assert.match(fill, /rgb\((1[5-9]\d|2\d\d), \d{1,2}, \d{1,2}\)/, `error segments are red (${fill})`);
+
+        // A click filters the table to that bar's certificates; again (or Show all) shows every row.
+        await expired.click();
+        await page.getByText(`${expiredCount} of 30 rows`).waitFor();
+        assert.ok((await visibleColumn(page, 'daysLeft')).every((days) => Number(days) < 0), 'only expired certificates');
+        if (SCREENSHOT_DIR && deviceScaleFactor === 1) {
+          mkdirSync(SCREENSHOT_DIR, { recursive: true });
+          await page.mouse.move(0, 0);
+          await page.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-timeline.png') });
+        }
+        await timeline.page().getByRole('button', { name: 'Show all' }).click();
+        await page.getByText('30 rows', { exact: true }).waitFor();
+        await expired.press('Enter');
+        await page.getByText(`${expiredCount} of 30 rows`).waitFor();
+        await expired.click();
+        await page.getByText('30 rows', { exact: true }).waitFor();
+
+        // Headers fit or wrap, sorted (with the sort mark) or not: no "Days Lef…".
+        await grid(page).getByRole('columnheader', { name: 'Days Left', exact: true }).getByRole('button').click();
+        const cut = await grid(page).locator('.sort-button').evaluateAll((buttons) =>
+          buttons.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1).map((b) => b.textContent),
+        );
+        assert.deepEqual(cut, [], 'no header is cut short');
+
+        // Scrolled sideways by an odd amount, no column shows as a clipped sliver beside the sticky ones.
+        for (const by of [37, 260]) {
+          await grid(page).evaluate((el, left) => el.scrollTo({ left }), by);
+          await page.waitForTimeout(400);
+          const slivers = await grid(page).evaluate((el) => {
+            const sticky = [...el.querySelectorAll('.head-cell.sticky')].map((c) => c.getBoundingClientRect().right);
+            const edge = Math.max(...sticky);
+            return [...el.querySelectorAll('.head-cell:not(.sticky)')]
+              .map((c) => ({ text: c.textContent, rect: c.getBoundingClientRect() }))
+              .filter(({ rect }) => rect.left < edge - 1 && rect.right > edge + 1)
+              .map(({ text, rect }) => `${text} (${Math.round(rect.right - edge)} px showing)`);
+          });
+          assert.deepEqual(slivers, [], `after scrolling ${by} px sideways`);
+        }
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
 
 describe('bulk test end to end through the web server', { skip: browserSkip }, () => {
   type World = Awaited<ReturnType<typeof import('./helpers/fixtures.ts').startWorld>>;

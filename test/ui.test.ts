@@ -475,6 +475,7 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
       assert.match(await cards.nth(3).locator('.verdict').textContent() ?? '', /Error.*Connection refused by 127\.0\.0\.5:5062/);
       const text = await first.locator('.card-body').innerText();
       assert.ok(text.indexOf('Comments:') < text.indexOf('SRV Record:'), 'the comments come before the SRV line');
+      assert.deepEqual(await first.locator('.comment').evaluateAll((els) => els.map((el) => el.className.replace('comment sev-', ''))), ['error', 'warning', 'info', 'ok', 'ok'], 'worst first');
       assert.ok(text.indexOf('Checking IP Address:') < text.indexOf('Thumbprint:'), 'the SRV/FQDN/IP lines before the certificate fields');
       // Every pool member's block has the pool colour, the first one included.
       assert.deepEqual(await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member'))), [true, true, true, false]);

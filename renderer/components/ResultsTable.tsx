@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp, useAppStore } from '../context.ts';
+import { ExpiryTimeline } from './ExpiryTimeline.tsx';
 import {
   CATEGORY_ICON,
   CATEGORY_LABEL,
@@ -16,6 +17,7 @@ import {
   nextSort,
   sortRows,
   STICKY_LEFT,
+  STICKY_WIDTH,
   tableRow,
   type RowCategory,
   type TableRow,
@@ -145,6 +147,7 @@ export function ResultsTable() {
   return (
     <div className="results-table-view">
       <TableToolbar rows={allRows} shown={rows.length} />
+      <ExpiryTimeline rows={allRows} now={now} />
       <div
         ref={scrollRef}
         className="table-viewport"
@@ -170,7 +173,8 @@ export function ResultsTable() {
                     role="columnheader"
                     aria-sort={sorted ?? 'none'}
                     className={`cell head-cell col-${column.id}${column.sticky ? ' sticky' : ''}`}
-                    style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
+                    // Sideways scrolling stops at column edges, so no sliver of a column shows beside the sticky ones.
+                    style={column.sticky ? { left: STICKY_LEFT[column.id] } : { scrollMarginLeft: STICKY_WIDTH }}
                   >
                     <button
                       type="button"

@@ -1,5 +1,6 @@
 // How results are shown: cards or the table, the table's sort and filters, the card open over it.
 import type { RowCategory, TableSort } from '../table.ts';
+import type { ExpiryRange } from '../timeline.ts';
 import type { SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
 
@@ -10,6 +11,8 @@ export interface TableState {
   /** Severity categories to show; none ticked shows all. */
   categories: RowCategory[];
   text: string;
+  /** The expiry timeline's bar picked, or null. */
+  expiry: ExpiryRange | null;
 }
 
 export interface ViewSlice {
@@ -39,7 +42,7 @@ const OLD_LAYOUT_KEY = 'sfb-cert-checker.oldLayout';
 export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
   viewChoice: null,
   oldLayout: globalThis.localStorage?.getItem(OLD_LAYOUT_KEY) === 'true',
-  table: { sort: null, categories: [], text: '' },
+  table: { sort: null, categories: [], text: '', expiry: null },
   openResultKey: null,
 
   setView(view) {

@@ -38,13 +38,15 @@ export function worstComments(result: Pick<EndpointResult, 'comments' | 'error'>
 
 /**
  * One sentence for a card's verdict line or a table cell: the error, or the first comment of the worst
- * severity ("and 2 more"), or that nothing was found. Same worst severity as worstSeverity, so a badge and
+ * severity ("+2 more warnings"), or that nothing was found. Same worst severity as worstSeverity, so a badge and
  * its sentence never disagree.
  */
 export function verdictSentence(result: Pick<EndpointResult, 'comments' | 'error'>): string {
   if (result.error) return result.error.message;
   const worst = worstComments(result);
   if (worst.length === 0) return 'No comments.';
-  const more = worst.length > 1 ? ` (and ${worst.length - 1} more)` : '';
+  const others = worst.length - 1;
+  const noun = { error: 'error', warning: 'warning', info: 'note', ok: 'check passed' }[worst[0].severity];
+  const more = others > 0 ? ` +${others} more ${others === 1 ? noun : noun === 'check passed' ? 'checks passed' : `${noun}s`}` : '';
   return `${firstSentence(worst[0].text)}${more}`;
 }
