@@ -1,40 +1,47 @@
 // The command line over the engine: `npm run cli -- check ...` and `npm run cli -- inspect ...`.
-// Exit status: 0 every endpoint reached, 1 any endpoint not reached, 2 usage error.
+// Exit status: see USAGE (--fail-on); 2 usage or input-file error.
 import { toPem } from '../shared/bytes.ts';
-import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckOptions, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { UsageError, parsePort, parseTargetType } from '../shared/engine/target.ts';
+import { notACertificateAuthority } from '../shared/host/trusted-roots.ts';
 import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/engine/dns.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { inspectCertificates } from '../shared/engine/inspect.ts';
-import { certFileName, readCertificates } from '../shared/formats/certfile.ts';
-import { resultsText } from '../shared/formats/text-report.ts';
-import { parseTargetList } from '../shared/formats/csv-import.ts';
+import { certFileName } from '../shared/formats/certfile.ts';
+import { endpointText } from '../shared/formats/text-report.ts';
 import { resultsToCsv } from '../shared/formats/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
-import { writeJsonDocument, writeNdjson } from './json-output.ts';
 import { parseProfile, parseSupportedCaList } from '../shared/engine/profiles/index.ts';
 import { sweepDomain } from '../shared/engine/sweep.ts';
 import { sweepText } from '../shared/formats/sweep-report.ts';
 
 /** Where the certificate's password may come from instead of the command line. */
 export const CLIENT_CERT_PASSWORD_ENV = 'SFB_CLIENT_CERT_PASSWORD';
+import { createInOrderEmitter } from '../shared/engine/in-order.ts';
+import { jsonDocumentWriter, ndjsonWriter, type ResultWriter } from './json-output.ts';
+import { readArgs } from './args.ts';
+import { DEFAULT_FAIL_ON, exitStatus, parseFailOn } from './exit-status.ts';
+import { InputFileError, readCertificateFile, readInputFile, readTargetListFile } from './input-files.ts';
+import { createProgressLine, type ProgressLine } from './progress-line.ts';
 
 const USAGE = `Usage:
   npm run cli -- check <target>... [--type DIR|FED|SIP|SIPINT] [--port N] [--dns-server IP[:PORT]]
                  [--no-dnslb] [--advanced] [--chain] [--timeout MS] [--trust FILE]... [--offline]
                  [--max-endpoints N] [--allow-private-fetch | --public-fetch-only] [--json | --ndjson]
                  [--sip-options [--sip-domain D]] [--client-cert FILE [--client-key FILE] [--client-cert-password P]]
+                 [--fail-on error|warning|never] [--progress]
   npm run cli -- check --import LIST.csv [--export OUT.csv] [--concurrency N] [other check options]
   npm run cli -- sweep <sipdomain> [check options]
   npm run cli -- inspect FILE... [--trust FILE]... [--host NAME] [--profile P] [--advanced] [--chain] [--save-chain DIR] [--json | --ndjson]
 
-  <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT
+  <target>   host, host:port, IPv4, [IPv6]:port, or a SIP domain for FED/SIP/SIPINT; a pasted
+             https://host:port/path or sip:/sips: address is read as its host and port;
+             several targets may be given as one comma-separated argument
   --type     DIR (default) connects to the host; FED, SIP and SIPINT look up
              _sipfederationtls._tcp, _sip._tls and _sipinternaltls._tcp SRV records
   --port     port for DIR targets typed without one, and for the sweep's web names (default 443)
@@ -68,24 +75,32 @@ const USAGE = `Usage:
                 lyncdiscover., lyncdiscoverinternal., meet., dialin., webext. on 443) and sums them up
   --json        print {"results":[...]} instead of text (with --import, also "importErrors")
   --ndjson      print one JSON result per line instead of text
+                (results are printed in the order given, each as soon as the ones before it are done)
+  --fail-on     which findings make the exit status 1: error (default: any error comment, such as
+                expired, revoked or untrusted), warning (errors and warnings), never (always 0)
+  --progress    show progress on stderr even when it is not a terminal (it is shown on a terminal anyway)
 
-Exit status: 0 every endpoint was reached, 1 any endpoint was not, 2 usage error.`;
+Exit status: 0 nothing at the --fail-on level was found; 1 an endpoint was not reached, a list row
+was not imported, or a comment at the --fail-on level (default ${DEFAULT_FAIL_ON}) was found; 2 usage or input-file error.`;
 
 type Writer = (text: string) => void;
 type Report = { advanced: boolean; rootChain: boolean; format: 'text' | 'json' | 'ndjson' };
+
+/** Where progress goes: stderr without escaping (the progress line escapes what it quotes), and whether it is a terminal. */
+export interface ProgressOutput {
+  write: Writer;
+  terminal: boolean;
+}
 
 class Cli {
   constructor(
     private readonly out: Writer,
     private readonly err: Writer,
+    private readonly progressOutput: ProgressOutput,
   ) {}
 
   private static parse(args: string[]) {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
+    return readArgs(args, {
         type: { type: 'string' },
         port: { type: 'string' },
         'dns-server': { type: 'string' },
@@ -113,15 +128,20 @@ class Cli {
         profile: { type: 'string' },
         'dr-ca-list': { type: 'string' },
         'my-root': { type: 'string', multiple: true, default: [] },
+        'fail-on': { type: 'string' },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
-      },
     });
   }
 
-  private static trustPems(files: string[]): string[] {
+  /** The --trust files as PEM; a certificate that is not a CA is still added (the admin named it), with a warning. */
+  private trustPems(files: string[]): string[] {
     return files.map((file) => {
-      const { certificates, errors } = readCertificates(readFile(file), file);
-      if (certificates.length === 0) throw new UsageError(`--trust ${file}: no certificate found${errors.length ? ` (${errors.join('; ')})` : ''}.`);
+      const certificates = readCertificateFile(file, '--trust ');
+      for (const der of certificates) {
+        const why = notACertificateAuthority(der);
+        if (why) this.err(`Warning: --trust ${file}: ${why}\n`);
+      }
       return certificates.map((der) => toPem(der)).join('');
     });
   }
@@ -165,53 +185,59 @@ class Cli {
         dnsServer: values['dns-server'] !== undefined ? (parseDnsServer(values['dns-server']), values['dns-server'].trim()) : null,
         testPool: !values['no-dnslb'],
         timeoutMs: Cli.positiveInt('timeout', values.timeout, DEFAULT_OPTIONS.timeoutMs, 600_000),
-        extraRootsPem: Cli.trustPems(values.trust),
+        extraRootsPem: this.trustPems(values.trust),
         concurrency: Cli.positiveInt('concurrency', values.concurrency, DEFAULT_OPTIONS.concurrency ?? 16, 256),
         offline: values.offline,
         internalFetches,
         maxEndpointsPerTarget: Cli.positiveInt('max-endpoints', values['max-endpoints'], DEFAULT_MAX_ENDPOINTS_PER_TARGET, 10_000),
         ...Cli.sipOptions(values),
-        ...Cli.profileOptions(values),
+        ...this.profileOptions(values),
       };
       if (command === 'sweep') return this.sweep(positionals, options, report, values.port !== undefined ? parsePort(values.port) : 443);
       if (positionals.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
       const type: TargetType = values.type ? parseTargetType(values.type) : 'DIR';
       const port = values.port !== undefined ? parsePort(values.port) : null;
-      const targets: TargetInput[] = positionals.map((input) => ({ input, type, port }));
+      const failOn = parseFailOn(values['fail-on']);
+      // The order typed is the order reported: the arguments (each may list several, comma-separated), then the list.
+      const targets: TargetInput[] = positionals.flatMap((arg) => splitTargetList(arg)).map((input) => ({ input, type, port }));
       let importErrors: ImportError[] | undefined;
       if (values.import) {
-        const list = parseTargetList(values.import, decodeTextFile(readFile(values.import)));
+        const list = readTargetListFile(values.import);
         targets.push(...list.rows);
         importErrors = list.importErrors;
         for (const e of importErrors) this.err(`${values.import}:${e.line}: ${e.message}\n`);
       }
-      const results = await runChecks({ targets, options });
+      if (targets.length === 0 && !values.import) throw new UsageError('check needs at least one target, or --import LIST.csv.');
+      if (targets.length === 0) {
+        // Every row was rejected (the lines above say why): a rejected row is exit status 1, as in any run.
+        this.err(`Error: --import ${values.import}: no row could be imported, so there is nothing to check.\n`);
+        return 1;
+      }
+      const results = await this.checkInOrder(targets, options, report, importErrors, values.progress);
       if (values.export) writeFileSync(values.export, resultsToCsv(results));
       if (values['save-chain']) this.saveChains(results, values['save-chain']);
-      this.print(results, report, importErrors);
-      return results.every((r) => r.error === null) && !importErrors?.length ? 0 : 1;
+      return exitStatus(results, failOn, importErrors?.length ?? 0);
     }
     if (command === 'inspect') {
       if (positionals.length === 0) throw new UsageError('inspect needs at least one certificate file.');
-      const certificates = positionals.flatMap((file) => {
-        const read = readCertificates(readFile(file), file);
-        if (read.certificates.length === 0) throw new UsageError(`${file}: no certificate found${read.errors.length ? ` (${read.errors.join('; ')})` : ''}.`);
-        return read.certificates;
-      });
-      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: Cli.trustPems(values.trust), internalFetches, ...Cli.profileOptions(values) });
+      const failOn = parseFailOn(values['fail-on']);
+      const certificates = positionals.flatMap((file) => readCertificateFile(file, ''));
+      const result = await inspectCertificates(certificates, { host: values.host ?? null, extraRootsPem: this.trustPems(values.trust), internalFetches, ...this.profileOptions(values) });
       if (values['save-chain']) this.saveChains([result], values['save-chain']);
-      this.print([result], report);
-      return 0;
+      const writer = this.resultWriter(report, this.out);
+      writer.write(result);
+      writer.end();
+      return exitStatus([result], failOn);
     }
     throw new UsageError(`Unknown command "${command}": use check, sweep or inspect.`);
   }
 
-  private static profileOptions(values: { profile?: string; 'dr-ca-list'?: string; 'my-root': string[] }): Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> {
+  private profileOptions(values: { profile?: string; 'dr-ca-list'?: string; 'my-root': string[] }): Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> {
     const file = values['dr-ca-list'];
     return {
       ...(values.profile !== undefined ? { profile: parseProfile(values.profile) } : {}),
-      ...(file ? { drSupportedCas: parseSupportedCaList(decodeTextFile(readFile(file)), file) } : {}),
-      ...(values['my-root'].length ? { myRootsPem: Cli.trustPems(values['my-root']) } : {}),
+      ...(file ? { drSupportedCas: parseSupportedCaList(decodeTextFile(readInputFile(file)), file) } : {}),
+      ...(values['my-root'].length ? { myRootsPem: this.trustPems(values['my-root']) } : {}),
     };
   }
 
@@ -240,19 +266,32 @@ class Cli {
     }
   }
 
-  private print(results: EndpointResult[], report: Report, importErrors?: ImportError[]) {
-    if (report.format === 'json') writeJsonDocument(this.out, results, importErrors);
-    else if (report.format === 'ndjson') writeNdjson(this.out, results);
-    else this.out(resultsText(results, report));
+  private resultWriter(report: Report, out: Writer, importErrors?: ImportError[]): ResultWriter {
+    if (report.format === 'json') return jsonDocumentWriter(out, importErrors);
+    if (report.format === 'ndjson') return ndjsonWriter(out);
+    return { write: (result) => out(`${endpointText(result, report)}\n`), end: () => {} };
+  }
+
+  /** Run the checks concurrently, printing each result as soon as every one before it (in input order) is printed. */
+  private async checkInOrder(targets: TargetInput[], options: CheckOptions, report: Report, importErrors: ImportError[] | undefined, forceProgress: boolean): Promise<EndpointResult[]> {
+    const progress: ProgressLine | null =
+      this.progressOutput.terminal || forceProgress ? createProgressLine(this.progressOutput.write, this.progressOutput.terminal) : null;
+    const writer = this.resultWriter(report, progress ? progress.around(this.out) : this.out, importErrors);
+    const inOrder = createInOrderEmitter((result) => writer.write(result));
+    try {
+      const results = await runChecks({ targets, options }, { onResult: (result) => inOrder.push(result), onProgress: progress ? (p) => progress.update(p) : undefined });
+      inOrder.flush();
+      return results;
+    } finally {
+      progress?.end();
+      writer.end();
+    }
   }
 }
 
-function readFile(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
-  }
+/** "a.contoso.com, b.contoso.com" typed as one argument: each a target, in order. */
+function splitTargetList(arg: string): string[] {
+  return arg.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }
 
 /** Everything the CLI prints may quote a certificate, a server or a CSV file: the terminal must not obey it. */
@@ -260,16 +299,23 @@ function escaping(write: Writer): Writer {
   return (text) => write(escapeControls(text, { keepNewlines: true }));
 }
 
-export async function main(argv: string[], rawOut: Writer = (t) => process.stdout.write(t), rawErr: Writer = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+  argv: string[],
+  rawOut: Writer = (t) => process.stdout.write(t),
+  rawErr: Writer = (t) => process.stderr.write(t),
+  /** Progress: the process's stderr, drawn in place on a terminal; elsewhere only with --progress, a line per update. */
+  progressOutput: ProgressOutput = { write: (t) => process.stderr.write(t), terminal: process.stderr.isTTY === true },
+): Promise<number> {
   const out = escaping(rawOut);
   const err = escaping(rawErr);
   try {
-    return await new Cli(out, err).run(argv);
+    return await new Cli(out, err, progressOutput).run(argv);
   } catch (error) {
     const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isFile = error instanceof InputFileError;
     err(`${isUsage ? 'Usage error' : 'Error'}: ${error instanceof Error ? error.message : String(error)}\n`);
     if (isUsage) err('Run "npm run cli -- --help" for the options.\n');
-    return isUsage ? 2 : 1;
+    return isUsage || isFile ? 2 : 1;
   }
 }
 

@@ -32,7 +32,7 @@ export function createWorkerRunner(startWorker: () => WorkerChannel): WorkerRunn
       job.results.push(message.result);
       job.hooks.onResult?.(message.result);
     } else if (message.type === 'progress') {
-      job.hooks.onProgress?.({ done: message.done, total: message.total, current: message.current });
+      job.hooks.onProgress?.(message.progress);
     } else if (message.type === 'finished') {
       jobs.delete(message.job);
       job.settle(message.error !== null && !message.cancelled ? { error: new Error(message.error) } : { results: job.results });

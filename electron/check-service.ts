@@ -14,7 +14,7 @@ export function serveChecks(port: WorkerPort, engine: typeof runChecks = runChec
       await engine(message.request, {
         signal: controller.signal,
         onResult: (result) => port.postMessage({ type: 'result', job, result }),
-        onProgress: ({ done, total, current }) => port.postMessage({ type: 'progress', job, done, total, current }),
+        onProgress: (progress) => port.postMessage({ type: 'progress', job, progress }),
       });
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 // The messages between the main process and the check worker (an Electron utility process in the app,
 // a child_process.fork child in tests). The main process numbers each run it hands over ("job"); the
 // worker answers with that number on every message of the run. Payloads are structured-cloned.
-import type { CheckRequest, EndpointResult } from '../shared/types.ts';
+import type { CheckRequest, EndpointResult, RunProgress } from '../shared/types.ts';
 
 /** Main process -> worker. */
 export type HostToWorker =
@@ -11,7 +11,7 @@ export type HostToWorker =
 /** Worker -> main process. `finished` is the last message of a job; `error` is set when the engine threw. */
 export type WorkerToHost =
   | { type: 'result'; job: number; result: EndpointResult }
-  | { type: 'progress'; job: number; done: number; total: number; current: string | null }
+  | { type: 'progress'; job: number; progress: RunProgress }
   | { type: 'finished'; job: number; cancelled: boolean; error: string | null };
 
 /** The worker's side of the connection: Electron's process.parentPort, or process.send under child_process.fork. */

@@ -6,7 +6,7 @@
 // so Resume checks the targets whose results did not arrive.
 // What needs a native dialog in Electron is done here with file inputs and downloads.
 import { base64ToBytes } from '../shared/bytes.ts';
-import type { ApiMethodName, ApiMethods, CertCheckerApi, CheckEvent, ImportedList, SaveFileRequest, TrustedRoot } from '../shared/ipc.ts';
+import type { ApiMethodName, ApiMethods, CertCheckerApi, CheckEvent, ImportedList, SaveFileRequest, AddTrustedRootsResult } from '../shared/ipc.ts';
 import { decodeTextFile } from '../shared/formats/text-file.ts';
 
 type Call = <M extends ApiMethodName>(method: M, ...args: Parameters<ApiMethods[M]>) => Promise<ReturnType<ApiMethods[M]>>;
@@ -147,13 +147,13 @@ export function createWebBridge(baseUrl = ''): CertCheckerApi {
       return answer;
     },
     listTrustedRoots: () => call('listTrustedRoots'),
-    async addTrustedRootsFromDialog(): Promise<TrustedRoot[]> {
+    async addTrustedRootsFromDialog(): Promise<AddTrustedRootsResult> {
       const files = await pickFiles('.cer,.crt,.pem,.p7b', true);
-      if (files.length === 0) return call('listTrustedRoots');
+      if (files.length === 0) return { added: true, roots: await call('listTrustedRoots') };
       const payload = await Promise.all(files.map(async (file) => ({ name: file.name, contentBase64: await fileToBase64(file) })));
       return call('addTrustedRoots', payload);
     },
-    addTrustedRoots: (files) => call('addTrustedRoots', files),
+    addTrustedRoots: (files, options) => (options ? call('addTrustedRoots', files, options) : call('addTrustedRoots', files)),
     removeTrustedRoot: (thumbprint) => call('removeTrustedRoot', thumbprint),
     getMyCertificate: () => call('getMyCertificate'),
     setMyCertificate: (request) => call('setMyCertificate', request),

@@ -207,17 +207,5 @@ export function countCategories(rows: TableRow[]): Record<RowCategory, number> {
   return counts;
 }
 
-/** Seconds left, from the pace so far; null until there is a pace to go by. */
-export function estimateSecondsLeft(done: number, total: number, elapsedMs: number): number | null {
-  if (done <= 0 || total <= done || elapsedMs <= 0) return null;
-  return Math.round(((elapsedMs / done) * (total - done)) / 1000);
-}
-
-/** "about 40 s left", "about 3 min left", "about 1 h 20 min left". */
-export function formatTimeLeft(seconds: number): string {
-  if (seconds < 5) return 'a few seconds left';
-  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5 || 5} s left`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} min left`;
-  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
-}
+// The time-left estimate is the engine's, shared with the CLI's progress line.
+export { estimateSecondsLeft, formatTimeLeft } from '../shared/formats/progress-text.ts';

@@ -1,7 +1,7 @@
 // The one contract between the renderer and whatever runs the engine for it:
 // the Electron preload (over ipcRenderer.invoke) and the browser bridge (over local HTTP).
 // Both implement CertCheckerApi from this table, so channel names and payloads cannot drift.
-import type { CheckRequest, EndpointResult } from './types.ts';
+import type { CheckRequest, EndpointResult, RunProgress } from './types.ts';
 
 export interface TrustedRoot {
   subject: string;
@@ -32,6 +32,29 @@ export interface MyCertificateRequest {
   cert: { name: string; contentBase64: string };
   key?: { name: string; contentBase64: string } | null;
   password?: string | null;
+}
+
+/**
+ * The answer to adding trusted roots. A certificate that is not a CA (no basicConstraints cA=TRUE) is not
+ * added until the admin confirms: the answer then says why and shows what would be added, and nothing is
+ * stored; call addTrustedRoots again with { confirm: true } (the certificates are in wouldAdd[].derBase64).
+ */
+export type AddTrustedRootsResult =
+  | { added: true; roots: TrustedRoot[] }
+  | {
+      added: false;
+      needsConfirmation: true;
+      /** The certificates that are not CAs, each with the sentence saying why that matters. */
+      notCa: { root: TrustedRoot; reason: string }[];
+      /** Everything the selection would add (CAs and the rest). */
+      wouldAdd: TrustedRoot[];
+      /** The list as it is (unchanged). */
+      roots: TrustedRoot[];
+    };
+
+export interface AddTrustedRootsOptions {
+  /** Add certificates that are not CAs too (the admin saw needsConfirmation and agreed). */
+  confirm?: boolean;
 }
 
 export interface ImportError {
@@ -69,7 +92,7 @@ export interface AppInfo {
 /** Events pushed from the engine side while a check runs. */
 export type CheckEvent =
   | { kind: 'result'; runId: string; result: EndpointResult }
-  | { kind: 'progress'; runId: string; done: number; total: number; current: string | null }
+  | ({ kind: 'progress'; runId: string } & RunProgress)
   | { kind: 'done'; runId: string; cancelled: boolean; error: string | null };
 
 /** Every request the renderer may make: method name -> (argument) => response. */
@@ -84,10 +107,10 @@ export interface ApiMethods {
   /** Open a link the engine produced (root certificate pages). Refused for anything else. */
   openExternal(url: string): { opened: boolean };
   listTrustedRoots(): TrustedRoot[];
-  /** Show an open dialog for .cer/.crt/.pem/.p7b files and add their certificates. */
-  addTrustedRootsFromDialog(): TrustedRoot[];
+  /** Show an open dialog for .cer/.crt/.pem/.p7b files and add their certificates (a non-CA needs confirmation). */
+  addTrustedRootsFromDialog(): AddTrustedRootsResult;
   /** Add certificates from file content the renderer already has (drop, browser upload). Base64 of the file bytes. */
-  addTrustedRoots(files: { name: string; contentBase64: string }[]): TrustedRoot[];
+  addTrustedRoots(files: { name: string; contentBase64: string }[], options?: AddTrustedRootsOptions): AddTrustedRootsResult;
   removeTrustedRoot(thumbprint: string): TrustedRoot[];
   /** The admin's own certificate, presented when a far end asks for one; null when none is set. */
   getMyCertificate(): MyCertificate | null;

@@ -394,6 +394,46 @@ export interface EndpointResult {
   deadlineExceeded?: DeadlineExceeded;
   /** The check profile this result was judged under (its rules ran), when one was active. */
   profile?: CheckProfile | null;
+  /**
+   * Where this result belongs in the input (set by runChecks): the position of its target in the request
+   * (the list, the import, the comma-separated entry, in that order), and its place among that target's
+   * endpoints (0 = the first address; SRV records in RFC 2782 order, pool members after their host).
+   * Results arrive as endpoints finish; sort by (inputIndex, memberIndex), or feed them to
+   * createInOrderEmitter (shared/engine/in-order.ts), to show them in the order typed.
+   */
+  inputIndex?: number;
+  memberIndex?: number;
+  /** How many results the target has (so a consumer knows when a target is complete). */
+  memberCount?: number;
+}
+
+/** What an endpoint in flight is waiting for: DNS (of its target), the TLS handshake, fetching issuers (AIA), revocation. */
+export type EndpointStep = 'dns' | 'handshake' | 'aia' | 'revocation';
+
+export interface InFlightEndpoint {
+  /** Target.input it belongs to. */
+  target: string;
+  /** The host (the SRV target, or the domain while its DNS runs) and port; port null while an SRV lookup runs. */
+  host: string;
+  ip: string | null;
+  port: number | null;
+  step: EndpointStep;
+  /** When this endpoint (or its DNS) started, ms since the epoch: the oldest is the slowest. */
+  startedAt: number;
+}
+
+/**
+ * A run's progress (the engine's onProgress, the 'progress' check event). done/total count targets;
+ * endpoints count every endpoint, pool members included, and endpoints.total grows as DNS expands targets
+ * (a target not resolved yet counts as one). inFlight lists what is being checked now, oldest first.
+ */
+export interface RunProgress {
+  done: number;
+  total: number;
+  /** The target most recently started, or null. */
+  current: string | null;
+  endpoints: { done: number; total: number };
+  inFlight: InFlightEndpoint[];
 }
 
 /** A network step of one endpoint that the endpoint deadline can cut short. */

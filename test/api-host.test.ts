@@ -153,10 +153,10 @@ test('a valid request is normalised: unknown fields dropped, missing options def
 test('a run sends progress, results and done for its runId; engine failures end it with the message', async (t) => {
   const { handlers, h } = harness(tempDir(t), async (request, hooks) => {
     if (request.targets[0].input === 'boom') throw new Error('resolver exploded');
-    hooks.onProgress?.({ done: 0, total: 1, current: 'sip.contoso.com:5061' });
+    hooks.onProgress?.({ done: 0, total: 1, current: 'sip.contoso.com:5061', endpoints: { done: 0, total: 1 }, inFlight: [] });
     const result = fakeResult();
     hooks.onResult?.(result);
-    hooks.onProgress?.({ done: 1, total: 1, current: null });
+    hooks.onProgress?.({ done: 1, total: 1, current: null, endpoints: { done: 1, total: 1 }, inFlight: [] });
     return [result];
   });
 
@@ -224,13 +224,16 @@ test('trusted roots persist on disk across handler instances and are added to ev
   const first = harness(dataDir);
 
   assert.deepEqual(await first.handlers.listTrustedRoots(), []);
-  const added = await first.handlers.addTrustedRoots([{ name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') }]);
+  const answer = await first.handlers.addTrustedRoots([{ name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') }]);
+  assert.ok(answer.added);
+  const added = answer.roots;
   assert.equal(added.length, 1);
   assert.equal(added[0].thumbprint, root.thumbprint);
   assert.match(added[0].subject, /Contoso Test Root/);
   assert.equal(Buffer.from(added[0].derBase64, 'base64').equals(root.der), true);
   // The same certificate again (as DER this time) is not a second entry.
-  assert.equal((await first.handlers.addTrustedRoots([{ name: 'root.cer', contentBase64: root.der.toString('base64') }])).length, 1);
+  const again = await first.handlers.addTrustedRoots([{ name: 'root.cer', contentBase64: root.der.toString('base64') }]);
+  assert.equal(again.added && again.roots.length, 1);
 
   const second = harness(dataDir);
   assert.deepEqual(await second.handlers.listTrustedRoots(), added, 'a new instance (restart) sees the stored root');
@@ -309,4 +312,60 @@ test('dialog methods need the host\'s dialogs; with them, files are read and wri
   assert.deepEqual([...readFileSync(savePath)], [1, 2, 3]);
   assert.equal(offeredName.includes('/') || offeredName.includes(':'), false, `offered ${offeredName}`);
   await assert.rejects(async () => withDialogs.saveFile({ defaultName: 'a', content: 'x', encoding: 'latin1' as 'utf8', filters: [] }), ApiInputError);
+});
+
+test('per-field validation for the app: host, port and DNS server, each naming its field', async () => {
+  const { checkHostField, checkPortField, checkDnsServerField } = await import('../shared/host/validation.ts');
+  const host = checkHostField('https://sip.contoso.com/', 'DIR');
+  assert.ok(host.ok && host.value.host === 'sip.contoso.com' && host.value.port === 443);
+  assert.deepEqual(checkPortField(''), { ok: true, value: null });
+  const port = checkPortField('99999');
+  assert.ok(!port.ok && port.field === 'port');
+  const portInHost = checkHostField('sip.contoso.com:99999', 'DIR');
+  assert.ok(!portInHost.ok && portInHost.field === 'port', 'a bad port typed in the host field is still a port error');
+  assert.deepEqual(checkDnsServerField(' '), { ok: true, value: null });
+  const dns = checkDnsServerField('999.1.1.1');
+  assert.ok(!dns.ok && dns.field === 'dns-server');
+});
+
+test('a bad DNS server or target is refused before the run starts, naming the field', () => {
+  const refused = (request: unknown) => {
+    try {
+      validateCheckRequest(request);
+    } catch (err) {
+      assert.ok(err instanceof ApiInputError);
+      return err;
+    }
+    assert.fail('expected ApiInputError');
+  };
+  const dns = refused({ targets: [{ input: 'sip.contoso.com', type: 'DIR' }], options: { dnsServer: '999.1.1.1', testPool: true, timeoutMs: 2000 } });
+  assert.equal(dns.field, 'dns-server');
+  assert.match(dns.message, /Invalid DNS server "999\.1\.1\.1"/);
+  const port = refused({ targets: [{ input: 'a.contoso.com', type: 'DIR' }, { input: 'b.contoso.com', type: 'DIR', port: 99999 }], options: {} });
+  assert.deepEqual([port.field, port.targetIndex], ['port', 1]);
+  const host = refused({ targets: [{ input: 'bad host', type: 'DIR' }], options: {} });
+  assert.equal(host.field, 'host');
+});
+
+test('a certificate that is not a CA is added as a trusted root only once the admin confirms', async (t) => {
+  const pki = new TestPki();
+  const root = pki.issue({ cn: 'Contoso Confirm Root', ca: true });
+  const server = pki.issue({ cn: 'sip.contoso.com', sans: ['DNS:sip.contoso.com'], issuer: root });
+  const { handlers } = harness(tempDir(t));
+  const files = [
+    { name: 'root.pem', contentBase64: Buffer.from(root.certPem).toString('base64') },
+    { name: 'server.cer', contentBase64: server.der.toString('base64') },
+  ];
+  const first = await handlers.addTrustedRoots(files);
+  assert.equal(first.added, false);
+  assert.ok(!first.added && first.needsConfirmation);
+  assert.deepEqual(first.notCa.map((entry) => entry.root.thumbprint), [server.thumbprint]);
+  assert.match(first.notCa[0].reason, /"CN=sip\.contoso\.com" is not a CA certificate .*cA=TRUE.*Add the root CA certificate/);
+  assert.deepEqual(first.wouldAdd.map((r) => r.thumbprint).sort(), [root.thumbprint, server.thumbprint].sort());
+  assert.deepEqual(first.roots, [], 'nothing was stored');
+  assert.deepEqual(await handlers.listTrustedRoots(), []);
+  const confirmed = await handlers.addTrustedRoots(files, { confirm: true });
+  assert.ok(confirmed.added);
+  assert.equal(confirmed.roots.length, 2);
+  await assert.rejects(async () => handlers.addTrustedRoots(files, { confirm: 'yes' } as never), /options\.confirm must be true or false/);
 });

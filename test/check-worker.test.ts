@@ -79,9 +79,9 @@ test('a run in the worker reports progress, the served chain in order, then fini
   assert.equal(ofJob.length, seen.messages.length, 'every message carries the job number');
   assert.deepEqual(ofJob.at(-1), { type: 'finished', job: 7, cancelled: false, error: null });
   const progress = ofJob.filter((m) => m.type === 'progress');
-  assert.deepEqual(progress[0], { type: 'progress', job: 7, done: 0, total: 1, current: null });
-  assert.ok(progress.some((m) => m.current === `127.0.0.1:${tlsServer.port}`), 'progress names the target being checked');
-  assert.deepEqual(progress.at(-1), { type: 'progress', job: 7, done: 1, total: 1, current: null });
+  assert.deepEqual(progress[0], { type: 'progress', job: 7, progress: { done: 0, total: 1, current: null, endpoints: { done: 0, total: 1 }, inFlight: [] } });
+  assert.ok(progress.some((m) => m.progress.current === `127.0.0.1:${tlsServer.port}`), 'progress names the target being checked');
+  assert.deepEqual(progress.at(-1), { type: 'progress', job: 7, progress: { done: 1, total: 1, current: null, endpoints: { done: 1, total: 1 }, inFlight: [] } });
   const results = ofJob.flatMap((m) => (m.type === 'result' ? [m.result] : []));
   assert.equal(results.length, 1);
   assert.equal(results[0].error, null);
@@ -95,7 +95,7 @@ test('cancel stops a run that is waiting on a silent server, without a result', 
   const worker = startWorker();
   const seen = recorder(worker);
   worker.postMessage({ type: 'start', job: 1, request: request(silentServer, 60_000) });
-  await seen.waitFor((m) => m.type === 'progress' && m.current !== null, 'progress naming the target');
+  await seen.waitFor((m) => m.type === 'progress' && m.progress.current !== null, 'progress naming the target');
   const cancelledAt = Date.now();
   worker.postMessage({ type: 'cancel', job: 1 });
   const finished = await seen.waitFor((m) => m.type === 'finished', 'finished message');
@@ -158,7 +158,7 @@ test('the runner drops what the worker sent after the run was cancelled, as the 
   controller.abort();
   assert.deepEqual(posted.map((m) => m.type), ['start', 'cancel']);
   const job = posted[0].job;
-  deliver({ type: 'progress', job, done: 1, total: 1, current: null });
+  deliver({ type: 'progress', job, progress: { done: 1, total: 1, current: null, endpoints: { done: 1, total: 1 }, inFlight: [] } });
   deliver({ type: 'result', job, result: {} as never });
   deliver({ type: 'finished', job, cancelled: true, error: null });
   assert.deepEqual(await run, []);

@@ -192,7 +192,7 @@ test('npm run cli works as a command, with exit status 0 and 1', async () => {
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
       );
     });
-  const ok = await run(['check', at(world.servers.good), '--json']);
+  const ok = await run(['check', at(world.servers.good), '--json', '--trust', rootFile]);
   assert.equal(ok.code, 0);
   assert.equal(JSON.parse(ok.stdout).results[0].served[0].thumbprint, world.certs.good.thumbprint);
   const bad = await run(['check', `127.0.0.23:${world.closedPort}`, '--json']);
@@ -216,7 +216,7 @@ test('a certificate that will not parse is reported, not a crash', async () => {
   const broken = await startRawServer(flightWithBrokenCertificate(), '127.0.0.30');
   try {
     const { code, results: [r] } = await json(at(broken));
-    assert.equal(code, 0, 'the certificate arrived: the endpoint was reached');
+    assert.equal(code, 1, 'the endpoint was reached, and an unreadable certificate is an error (--fail-on error)');
     assert.equal(r.served.length, 1);
     assert.match(r.served[0].parseError ?? '', /could not be decoded/);
     assert.match(r.served[0].thumbprint, /^[0-9A-F]{40}$/);

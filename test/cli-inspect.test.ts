@@ -95,3 +95,15 @@ test('a file that holds no certificate is a usage error', async () => {
   assert.equal((await inspect()).code, 2);
   assert.equal((await inspect(join(pki.dir, 'missing.pem'))).code, 2);
 });
+
+test('a CA certificate is judged as a CA: no server-certificate rules, ca-certificate says why', async () => {
+  const rootResult = await json(files.root, '--trust', files.root);
+  const ids = rootResult.comments.map((c) => c.id);
+  assert.ok(ids.includes('ca-certificate'), ids.join());
+  for (const serverRule of ['self-signed', 'san-missing', 'crl-missing', 'eku-absent', 'ip-target']) assert.ok(!ids.includes(serverRule), `${serverRule} in ${ids.join()}`);
+  assert.match(rootResult.comments.find((c) => c.id === 'ca-certificate')!.text, /root CA certificate \(self-signed\), so it was judged as a CA/);
+  const intermediate = await json(files.caPem, '--trust', files.root);
+  assert.match(intermediate.comments.find((c) => c.id === 'ca-certificate')?.text ?? '', /an intermediate CA certificate/);
+  const server = await json(files.bundle, '--trust', files.root);
+  assert.ok(!server.comments.some((c) => c.id === 'ca-certificate'), 'a server certificate is judged as one');
+});

@@ -72,7 +72,7 @@ describe('checks run in the worker process, behind the same IPC API', () => {
     assert.equal(results.length, 1);
     assert.deepEqual(results[0].served.map((c) => c.thumbprint), [leaf.thumbprint, ca.thumbprint]);
     const progress = events.filter((e) => e.kind === 'progress');
-    assert.deepEqual(progress.at(-1), { kind: 'progress', runId, done: 1, total: 1, current: null });
+    assert.deepEqual(progress.at(-1), { kind: 'progress', runId, done: 1, total: 1, current: null, endpoints: { done: 1, total: 1 }, inFlight: [] });
 
     const workers = main.fake.state.utilityProcesses;
     assert.equal(workers.length, 1, 'one worker process');

@@ -24,6 +24,15 @@ test('an invalid target is a usage error before anything is sent', async () => {
   await assert.rejects(runChecks({ targets: [{ input: 'ok.contoso.com', type: 'DIR' }, { input: 'bad host', type: 'DIR' }], options: DEFAULT_OPTIONS }), UsageError);
 });
 
+test('an invalid DNS server is one usage error naming its field, before anything runs', async () => {
+  let results = 0;
+  await assert.rejects(
+    runChecks({ targets: [{ input: '127.0.0.1:9', type: 'DIR' }, { input: '127.0.0.2:9', type: 'DIR' }], options: { ...DEFAULT_OPTIONS, dnsServer: '999.1.1.1' } }, { onResult: () => results++ }),
+    (err: unknown) => err instanceof UsageError && err.field === 'dns-server' && /Invalid DNS server "999\.1\.1\.1"/.test(err.message),
+  );
+  assert.equal(results, 0, 'no endpoint ran, so no card says "Internal error"');
+});
+
 test('a cancelled run stops and keeps what finished', async () => {
   const controller = new AbortController();
   controller.abort();

@@ -33,3 +33,21 @@ test('the README layout lists every source folder, and only folders that exist',
   const missing = [...folders].filter((folder) => !listed.includes(folder)).sort();
   assert.deepEqual(missing, [], 'folders missing from the README layout');
 });
+
+test('the README names the Node version Electron installs cleanly with, and how to stop npm start', () => {
+  // The engines field of the Electron actually installed: the README must not promise less.
+  const electron = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'node_modules', 'electron', 'package.json'), 'utf8')) as { engines?: { node?: string } };
+  const wanted = /(\d+\.\d+)/.exec(electron.engines?.node ?? '')?.[1];
+  assert.ok(wanted, 'electron declares a Node version');
+  const start = readme.slice(readme.indexOf('## Start here'), readme.indexOf('## What it does'));
+  assert.match(start, new RegExp(`Node\\.js ${wanted.replace('.', '\\.')} or later: \`npm ci\` then installs without warnings`));
+  assert.match(start, /Node\.js 20 .*works for the command line.*EBADENGINE/s);
+  assert.doesNotMatch(start, /Node\.js 20 or later\. Install/, 'Node 20 is not the clean-install version');
+  assert.match(start, /press Ctrl\+C in the terminal where `npm start` runs/);
+});
+
+test('the command-line section documents --fail-on, because it sets the exit status', () => {
+  const cli = readme.slice(readme.indexOf('## The command line'), readme.indexOf('## The browser harness'));
+  assert.match(cli, /`--fail-on error\\\|warning\\\|never`/);
+  assert.match(cli, /\| 1 \| an endpoint was not reached.*default `--fail-on error`, any error comment/);
+});

@@ -151,6 +151,21 @@ describe('checkRevocation', () => {
     assert.equal(report.perCert[1]!.reason, 'cACompromise');
   });
 
+  it('an intermediate naming no CRL or OCSP makes the chain unknown, labelled by that part (not by the leaf\'s OCSP)', async () => {
+    const bare = pki.issue({ cn: 'Revocation Bare Issuing CA', subjectPrefix: '/O=Contoso Test', ca: true, issuer: root, days: 1825 });
+    const bareDb = new RevocationCa(bare);
+    server.serve('/bare.crl', () => bareDb.crl().der, 'application/pkix-crl');
+    const leaf = pki.issue({ cn: 'bare-leaf.contoso.test', sans: ['DNS:bare-leaf.contoso.test'], issuer: bare, crlUrl: url('/bare.crl') });
+    bareDb.register(leaf);
+    const report = await run(chainOf(leaf, bare, root));
+    assert.equal(report.perCert[0]!.status, 'good');
+    assert.equal(report.perCert[0]!.method, 'crl');
+    assert.equal(report.perCert[1]!.status, 'unknown');
+    assert.equal(report.overall.status, 'unknown');
+    assert.equal(report.overall.method, 'none', 'the leaf\'s method must not label the unknown intermediate');
+    assert.match(report.overall.details, /unknown for the intermediate .*Revocation Bare Issuing CA.*names neither a CRL distribution point nor an OCSP responder/);
+  });
+
   it('marks an unreachable CRL (closed loopback port) and leaves the status unknown', async () => {
     const port = await closedPort();
     const leaf = leafUnderCa('nocrl.contoso.test', { crl: `http://127.0.0.1:${port}/ca.crl`, ocsp: null });

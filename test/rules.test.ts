@@ -932,3 +932,65 @@ test('a real chain: a leaf without AKI whose CN is not in the SAN is trusted, wi
   assert.match(only(comments, 'strict-cn-not-in-san').text, /"sbc.contoso.com" is not one of the Subject Alternative Names/);
   absent(comments, 'chain-not-trusted');
 });
+
+test('ca-certificate: a CA inspected on its own is judged as a CA, without the server-certificate rules', () => {
+  const asRoot = run({ served: [root], path: [root], host: '' }, { caCertificate: true, ipTarget: true });
+  assert.match(only(asRoot, 'ca-certificate').text, /root CA certificate \(self-signed\)/);
+  absent(asRoot, 'self-signed', 'san-missing', 'crl-missing', 'eku-absent', 'ip-target', 'name-mismatch');
+  const asIntermediate = run({ served: [ca], path: [ca, root], host: '' }, { caCertificate: true, ipTarget: true });
+  assert.match(only(asIntermediate, 'ca-certificate').text, /intermediate CA certificate/);
+  absent(run(goodSpec()), 'ca-certificate');
+});
+
+test('weak-signature: the SHA-1 sentence matches its severity (a warning) and says what breaks, for a leaf and for a CA', () => {
+  const leafText = only(run(goodSpec(sha1, { host: 'sha1.contoso.com' })), 'weak-signature').text;
+  assert.match(leafText, /This is a warning, not an error, because clients that still accept SHA-1 connect today; current clients refuse SHA-1 signatures/);
+  assert.doesNotMatch(leafText, /presence and meeting/, 'a SHA-1 server certificate is not a SHA-1 CA');
+  const caText = only(run({ served: [underSha1Ca, sha1Ca], path: [underSha1Ca, sha1Ca, root], host: 'sip.contoso.com' }), 'weak-signature').text;
+  assert.match(caText, /a SHA-1 issuing CA already causes presence and meeting failures/);
+  assert.match(caText, /CNGHashAlgorithm/);
+});
+
+test('not-checked: each error code has its own sentence of what to try, never a generic one, never the error repeated', () => {
+  const cases: [import('../shared/types.ts').ErrorCode, string, RegExp][] = [
+    ['CONNECT_REFUSED', 'Connection refused by 127.0.0.1:5061: nothing is listening on that port, or a firewall rejects it.', /service is running and listening on this port.*firewall/],
+    ['HANDSHAKE_TIMEOUT', '127.0.0.1:5061 accepted the connection but sent no TLS handshake within 5000 ms.', /load balancer with no healthy server.*STARTTLS.*wrong port/],
+    ['DNS_NXDOMAIN', 'DNS Lookup Error: Non-existent domain: A sip.contoso.com (system resolver).', /spelling of sip\.contoso\.com/],
+    ['NOT_TLS', '127.0.0.1:80 answered with a plain HTTP answer ("HTTP/1.1 400 Bad Request"), not TLS.', /serves plain HTTP: test the HTTPS port/],
+    ['CONNECT_TIMEOUT', 'No answer from 127.0.0.1:5061 while connecting: the host is down or a firewall drops the traffic.', /firewalls between this machine and the server/],
+  ];
+  const texts = new Set<string>();
+  for (const [code, message, advice] of cases) {
+    const comment = only(run(failedResult({ code, message }, { host: 'sip.contoso.com' })), 'not-checked');
+    assert.match(comment.text, advice, code);
+    assert.doesNotMatch(comment.text, /Fix the problem reported/);
+    assert.ok(!comment.text.includes(message.replace(/\.$/, '')), `${code}: the comment does not repeat the error`);
+    texts.add(comment.text);
+  }
+  assert.equal(texts.size, cases.length, 'no two codes share a sentence');
+  const srvFailure = { ...failedResult({ code: 'DNS_NXDOMAIN', message: 'x' }, { host: 'contoso.com' }), srv: '_sipfederationtls._tcp.contoso.com' };
+  const srv = only(run(srvFailure), 'not-checked');
+  assert.match(srv.text, /spelling of _sipfederationtls\._tcp\.contoso\.com/, 'an SRV lookup names the record');
+});
+
+test('revocation-unknown: which certificate, why, and whether it matters; not for what other rules report', () => {
+  const revocation = (certificates: import('../shared/types.ts').CertRevocation[]) => ({ status: 'unknown' as const, method: 'none' as const, checkedAt: new Date().toISOString(), details: '', certificates });
+  const cert = (index: number, subject: string, status: 'good' | 'unknown', details: string, extra = {}) => ({
+    index, subject, status, method: status === 'good' ? ('crl' as const) : ('none' as const), reason: null, revokedAt: null, details, crlUnreachable: false, ocspUnreachable: false, ...extra,
+  });
+  const bare = cert(1, 'CN=Rules Issuing CA', 'unknown', 'The certificate names no CRL distribution point or OCSP responder.');
+  const comments = run(goodSpec(good, { revocation: revocation([cert(0, 'CN=sip.contoso.com', 'good', 'Not revoked, per CRL.'), bare]) }));
+  const comment = only(comments, 'revocation-unknown');
+  assert.equal(comment.severity, 'info');
+  assert.match(comment.text, /^Revocation of the intermediate CN=Rules Issuing CA is unknown: The certificate names no CRL distribution point or OCSP responder\. No client can check it either\..*Skype for Business servers check the revocation of the chain/);
+  assert.doesNotMatch(comment.text, /OCSP\)/);
+  const unreachable = cert(1, 'CN=Rules Issuing CA', 'unknown', 'CRL unreachable', { crlUnreachable: true });
+  absent(run(goodSpec(good, { revocation: revocation([cert(0, 'CN=sip.contoso.com', 'good', 'ok'), unreachable]) })), 'revocation-unknown');
+});
+
+test('no-tls12 stays silent for a server that was not reached as TLS at all (its error and not-checked say why)', () => {
+  const silent = failedResult({ code: 'HANDSHAKE_TIMEOUT', message: '127.0.0.1:5061 accepted the connection but sent no TLS handshake within 5000 ms.' });
+  silent.tls.versions = { 'TLSv1': false, 'TLSv1.1': false, 'TLSv1.2': false, 'TLSv1.3': false };
+  const comments = run(silent);
+  assert.deepEqual(comments.map((c) => c.id), ['not-checked']);
+});

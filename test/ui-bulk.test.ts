@@ -145,9 +145,9 @@ describe('bulk logic', () => {
     assert.equal(store.getState().addRows([...targets, ...targets]), 12, 'duplicates are dropped');
     await store.getState().startTest();
     assert.equal(effectiveView(store.getState()), 'table', 'more than 10 targets open as a table');
-    emit({ kind: 'progress', runId: 'r1', done: 0, total: 12, current: null });
+    emit({ kind: 'progress', runId: 'r1', done: 0, total: 12, current: null, endpoints: { done: 0, total: 12 }, inFlight: [] });
     for (const i of [0, 1, 2, 5]) emit({ kind: 'result', runId: 'r1', result: fakeResult({ target: `h${i}.contoso.com`, port: 5061 }) });
-    emit({ kind: 'progress', runId: 'r1', done: 4, total: 12, current: null });
+    emit({ kind: 'progress', runId: 'r1', done: 4, total: 12, current: null, endpoints: { done: 4, total: 12 }, inFlight: [] });
     await store.getState().cancelTest();
     emit({ kind: 'done', runId: 'r1', cancelled: true, error: null });
     assert.equal(store.getState().run.status, 'cancelled');
@@ -160,10 +160,10 @@ describe('bulk logic', () => {
     await store.getState().resumeTest();
     assert.deepEqual(requests[1].targets.map((t) => t.input), [3, 4, 6, 7, 8, 9, 10, 11].map((i) => `h${i}.contoso.com`));
     assert.equal(store.getState().results.length, 4, 'Resume keeps the results');
-    emit({ kind: 'progress', runId: 'r2', done: 0, total: 8, current: null });
+    emit({ kind: 'progress', runId: 'r2', done: 0, total: 8, current: null, endpoints: { done: 0, total: 8 }, inFlight: [] });
     assert.deepEqual([store.getState().run.done, store.getState().run.total], [4, 12], 'progress counts the whole test');
     for (const i of [3, 4, 6, 7, 8, 9, 10, 11]) emit({ kind: 'result', runId: 'r2', result: fakeResult({ target: `h${i}.contoso.com`, port: 5061 }) });
-    emit({ kind: 'progress', runId: 'r2', done: 8, total: 8, current: null });
+    emit({ kind: 'progress', runId: 'r2', done: 8, total: 8, current: null, endpoints: { done: 8, total: 8 }, inFlight: [] });
     emit({ kind: 'done', runId: 'r2', cancelled: false, error: null });
     const state = store.getState();
     assert.equal(state.run.status, 'done');
@@ -285,10 +285,10 @@ function installBulkFake(options: { template: EndpointResult; count: number; day
       return [];
     },
     async addTrustedRootsFromDialog() {
-      return [];
+      return { added: true, roots: [] };
     },
     async addTrustedRoots() {
-      return [];
+      return { added: true, roots: [] };
     },
     async removeTrustedRoot() {
       return [];

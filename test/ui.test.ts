@@ -177,7 +177,7 @@ describe('renderer logic', () => {
     assert.deepEqual(requests, [
       { targets: [{ input: 'sip.contoso.com', type: 'DIR', port: 5061 }], options: { dnsServer: '127.0.0.1:5353', testPool: true, timeoutMs: 5000 } },
     ]);
-    emit({ kind: 'progress', runId: 'r1', done: 1, total: 2, current: 'sip.contoso.com:5061' });
+    emit({ kind: 'progress', runId: 'r1', done: 1, total: 2, current: 'sip.contoso.com:5061', endpoints: { done: 1, total: 2 }, inFlight: [] });
     emit({ kind: 'result', runId: 'r1', result: REFUSED_RESULT });
     emit({ kind: 'done', runId: 'r1', cancelled: false, error: null });
     const state = store.getState();
@@ -285,10 +285,10 @@ function installFakeApi(options: FakeOptions): void {
     async addTrustedRootsFromDialog() {
       record('addTrustedRootsFromDialog', []);
       roots = [...roots, { subject: 'CN=Fabrikam Root, O=Fabrikam', thumbprint: '1111111111111111111111111111111111111111', notAfter: '2030-06-01T00:00:00.000Z', derBase64: 'AA==' }];
-      return roots;
+      return { added: true, roots };
     },
     async addTrustedRoots() {
-      return roots;
+      return { added: true, roots };
     },
     async removeTrustedRoot(thumbprint: string) {
       record('removeTrustedRoot', [thumbprint]);

@@ -86,11 +86,12 @@ test('API round trip: appInfo, listTrustedRoots, addTrustedRoots with a generate
   const root = new TestPki().issue({ cn: 'Web Test Root', ca: true });
   const added = await call('addTrustedRoots', [[{ name: 'root.cer', contentBase64: root.der.toString('base64') }]]);
   assert.equal(added.status, 200, added.json.error);
-  assert.equal(added.json.value.length, 1);
-  assert.equal(added.json.value[0].thumbprint, root.thumbprint);
+  assert.equal(added.json.value.added, true);
+  assert.equal(added.json.value.roots.length, 1);
+  assert.equal(added.json.value.roots[0].thumbprint, root.thumbprint);
 
   const listed = await call('listTrustedRoots', []);
-  assert.deepEqual(listed.json.value, added.json.value);
+  assert.deepEqual(listed.json.value, added.json.value.roots);
   assert.deepEqual((await call('removeTrustedRoot', [root.thumbprint])).json, { ok: true, value: [] });
 });
 
@@ -198,4 +199,13 @@ test('the event stream delivers a check run as JSON CheckEvents', async (t) => {
   assert.equal(results[0].error, null);
   assert.equal(results[0].served[0]?.thumbprint, leaf.thumbprint);
   assert.ok(ofRun.some((e) => e.kind === 'progress'), 'progress events are sent');
+});
+
+test('a bad field gets 400 naming the field, so the page can put the message beside it', async () => {
+  const dns = await call('startCheck', [{ targets: [{ input: 'sip.contoso.com', type: 'DIR' }], options: { dnsServer: '999.1.1.1' } }]);
+  assert.equal(dns.status, 400);
+  assert.match(dns.json.error ?? '', /Invalid DNS server "999\.1\.1\.1"/);
+  assert.equal((dns.json as { field?: string }).field, 'dns-server');
+  const port = await call('startCheck', [{ targets: [{ input: 'sip.contoso.com:99999', type: 'DIR' }], options: {} }]);
+  assert.deepEqual([port.status, (port.json as { field?: string }).field, (port.json as { targetIndex?: number }).targetIndex], [400, 'port', 0]);
 });

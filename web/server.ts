@@ -170,7 +170,9 @@ async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: 
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const status = err instanceof ApiInputError ? 400 : err instanceof NotAvailableError ? 501 : 500;
-    sendJson(res, status, { ok: false, error: message });
+    // The field at fault lets the page put the message beside it.
+    const field = err instanceof ApiInputError && err.field ? { field: err.field, targetIndex: err.targetIndex } : {};
+    sendJson(res, status, { ok: false, error: message, ...field });
   }
 }
 

@@ -1,5 +1,5 @@
 // The Trusted roots dialog: the user's own roots, kept by the host (shared/host/trusted-roots.ts).
-import type { TrustedRoot } from '../../shared/ipc.ts';
+import type { AddTrustedRootsResult, TrustedRoot } from '../../shared/ipc.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 
 export interface TrustedRootsSlice {
@@ -54,8 +54,8 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
       set({ trustedRootsOpen: false });
     },
 
-    addTrustedRootsFromDialog: () => update(() => api.addTrustedRootsFromDialog()),
-    addTrustedRootFiles: (files) => update(() => api.addTrustedRoots(files)),
+    addTrustedRootsFromDialog: () => update(async () => rootsAdded(await api.addTrustedRootsFromDialog())),
+    addTrustedRootFiles: (files) => update(async () => rootsAdded(await api.addTrustedRoots(files))),
     removeTrustedRoot: (thumbprint) => update(() => api.removeTrustedRoot(thumbprint)),
 
     myRootThumbprints: loadMyRoots(),
@@ -70,3 +70,12 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
     },
   };
 };
+
+/**
+ * The list after adding; a selection with a certificate that is not a CA was not added, and the dialog says why.
+ * (Until the dialog offers to confirm, the admin adds the root CA certificate instead.)
+ */
+function rootsAdded(result: AddTrustedRootsResult): TrustedRoot[] {
+  if (result.added) return result.roots;
+  throw new Error(`Not added: ${result.notCa.map((entry) => entry.reason).join(' ')}`);
+}

@@ -43,14 +43,23 @@ export interface DnsResolution {
 }
 
 /** Validate the DNS Server field: an IPv4 or IPv6 address with an optional port. Returns the form Node's resolver takes. */
+/** The DNS server's port: a bad one is the DNS server field's fault, not the target's port field. */
+function dnsServerPort(value: string, port: string): number {
+  try {
+    return parsePort(port);
+  } catch {
+    throw new UsageError(`Invalid DNS server "${value}": its port ${port} is not a whole number from 1 to 65535.`, 'dns-server');
+  }
+}
+
 export function parseDnsServer(value: string): string {
   const text = value.trim();
   if (net.isIP(text)) return net.isIPv6(text) ? `[${text}]:53` : `${text}:53`;
   const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(text);
-  if (bracketed && net.isIPv6(bracketed[1])) return `[${bracketed[1]}]:${parsePort(bracketed[2])}`;
+  if (bracketed && net.isIPv6(bracketed[1])) return `[${bracketed[1]}]:${dnsServerPort(value, bracketed[2])}`;
   const v4 = /^([\d.]+):(\d+)$/.exec(text);
-  if (v4 && net.isIPv4(v4[1])) return `${v4[1]}:${parsePort(v4[2])}`;
-  throw new UsageError(`Invalid DNS server "${value}": give an IP address, optionally with a port (8.8.8.8, 127.0.0.1:5353, [::1]:53).`);
+  if (v4 && net.isIPv4(v4[1])) return `${v4[1]}:${dnsServerPort(value, v4[2])}`;
+  throw new UsageError(`Invalid DNS server "${value}": give an IP address, optionally with a port (8.8.8.8, 127.0.0.1:5353, [::1]:53).`, 'dns-server');
 }
 
 /** RFC 2782 order: lower priority first; within a priority, heavier weight first (deterministic, so runs compare). */

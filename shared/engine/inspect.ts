@@ -22,6 +22,7 @@ export async function inspectCertificates(certificates: Uint8Array[], options: I
   const result = emptyResult({ target: target.input, type: 'DIR', host: target.host, ip: null, port: null, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
   const anchors = anchorsFor(options);
   await decodeAndBuildChain(result, certificates, anchors, { offline: options.offline ?? true, timeoutMs: options.timeoutMs ?? 5000, internalFetches: options.internalFetches });
-  judge([result], target, anchors, options);
+  // A CA certificate on its own (a root or intermediate to check before trusting it) is judged as a CA.
+  judge([result], target, anchors, { ...options, caCertificate: result.served[0]?.isCA === true });
   return result;
 }

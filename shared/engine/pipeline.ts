@@ -11,12 +11,14 @@ import type {
   CheckRequest,
   EndpointResult,
   Endpoint,
+  EndpointStep,
+  RunProgress,
   ServedChainFacts,
   Target,
   TrustVerdict,
 } from '../types.ts';
 import { parseTarget } from './target.ts';
-import { resolveTarget, type DnsFailure } from './dns.ts';
+import { parseDnsServer, resolveTarget, type DnsFailure } from './dns.ts';
 import { captureEndpoint } from './capture/index.ts';
 import { decodeCertificateCached } from './decode/index.ts';
 import { buildChain, type ChainOutcome, type TrustAnchor } from './chain/index.ts';
@@ -34,14 +36,18 @@ import { startDeadline, type EndpointDeadline } from './deadline.ts';
 import { endpointSipOptions, runClientCredential } from './sip/endpoint.ts';
 import { probeSuites } from './capture/suite-probe.ts';
 import { DR_REQUIRED_SUITES, profileFor, rootSubjects, shippedSupportedCas } from './profiles/index.ts';
+import { createProgressTracker, type TargetProgress } from './progress.ts';
 
 export { createLimiter } from './limiter.ts';
 
 export interface RunHooks {
   signal?: AbortSignal;
-  /** Called once per endpoint, target by target, in test order within a target. */
+  /**
+   * Called once per endpoint, target by target as targets finish (not in input order: each result carries
+   * inputIndex and memberIndex; createInOrderEmitter in in-order.ts restores the order), in test order within a target.
+   */
   onResult?(result: EndpointResult): void;
-  onProgress?(progress: { done: number; total: number; current: string | null }): void;
+  onProgress?(progress: RunProgress): void;
 }
 
 /** Trust anchors for a run: the stores plus the roots the admin added. */
@@ -120,22 +126,38 @@ function wrapUpMs(timeoutMs: number): number {
  * One deadline covers every network step of the endpoint, from the capture on; each step keeps its own
  * --timeout bound inside it. Steps the deadline cuts are recorded as a fact, never waited for.
  */
-export async function checkEndpoint(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal?: AbortSignal): Promise<EndpointResult> {
+export async function checkEndpoint(
+  endpoint: Endpoint,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  signal?: AbortSignal,
+  /** Told each network step as it starts, for the progress report. */
+  onStep?: (step: EndpointStep) => void,
+): Promise<EndpointResult> {
   const budgetMs = endpointBudgetMs(options.timeoutMs);
   const deadline = startDeadline(budgetMs - wrapUpMs(options.timeoutMs), signal);
   try {
-    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs);
+    return await checkWithin(endpoint, anchors, options, signal, deadline, budgetMs, onStep);
   } finally {
     deadline.dispose();
   }
 }
 
-async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: CheckOptions, signal: AbortSignal | undefined, deadline: EndpointDeadline, budgetMs: number): Promise<EndpointResult> {
+async function checkWithin(
+  endpoint: Endpoint,
+  anchors: TrustAnchor[],
+  options: CheckOptions,
+  signal: AbortSignal | undefined,
+  deadline: EndpointDeadline,
+  budgetMs: number,
+  onStep?: (step: EndpointStep) => void,
+): Promise<EndpointResult> {
   const result = emptyResult(endpoint);
   // AIA and revocation listen once per download in flight.
   setMaxListeners(0, deadline.signal);
   const cut: DeadlineStep[] = [];
   const step = async <T>(name: DeadlineStep, run: () => Promise<T>): Promise<T> => {
+    onStep?.(name);
     const value = await run();
     if (deadline.expired) cut.push(name);
     return value;
@@ -143,6 +165,7 @@ async function checkWithin(endpoint: Endpoint, anchors: TrustAnchor[], options: 
 
   // The capture already ends within the same budget by itself (see capture/index.ts), so it keeps the run's signal:
   // a deadline racing its own bound could only cancel a fallback handshake about to finish.
+  onStep?.('handshake');
   // SIP OPTIONS runs alongside the capture, so the endpoint's time bound is unchanged.
   // Direct Routing names four required suites: each is asked for alone, alongside the capture too.
   const sip = endpointSipOptions(endpoint, options, signal);
@@ -219,7 +242,12 @@ function userRootSubjects(anchors: TrustAnchor[]): string[] {
 }
 
 /** Comments and root links for a target's results, judged together so pool members can be compared. */
-export function judge(results: EndpointResult[], target: Target, anchors: TrustAnchor[], options: Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> = {}): void {
+export function judge(
+  results: EndpointResult[],
+  target: Target,
+  anchors: TrustAnchor[],
+  options: Pick<CheckOptions, 'profile' | 'drSupportedCas' | 'myRootsPem'> & { caCertificate?: boolean } = {},
+): void {
   const userRoots = userRootSubjects(anchors);
   const profile = profileFor(target, options);
   const profileFacts = profile ? { profile, drSupportedCas: options.drSupportedCas ?? shippedSupportedCas(), myRoots: rootSubjects(options.myRootsPem ?? []) } : {};
@@ -227,7 +255,7 @@ export function judge(results: EndpointResult[], target: Target, anchors: TrustA
     const pool = results.filter((other) => other.host === result.host && other.port === result.port);
     result.rootLinks = result.served.length ? rootLinks(result) : [];
     if (profile) result.profile = profile;
-    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots, ...profileFacts });
+    result.comments = evaluateRules({ result, pool, ipTarget: target.isIp, now: new Date(result.checkedAt), userRoots, caCertificate: options.caCertificate, ...profileFacts });
   }
 }
 
@@ -238,6 +266,7 @@ export async function checkTarget(
   options: CheckOptions,
   limit: Limiter,
   signal?: AbortSignal,
+  progress?: TargetProgress,
 ): Promise<EndpointResult[]> {
   const resolution = await resolveTarget(target, {
     dnsServer: options.dnsServer,
@@ -247,12 +276,18 @@ export async function checkTarget(
     limit,
     maxEndpoints: options.maxEndpointsPerTarget,
   });
+  progress?.resolved(resolution.checks.length);
   const results = await Promise.all(
-    resolution.checks.map((planned) =>
-      planned.kind === 'failure'
-        ? Promise.resolve(failureResult(target, planned.failure))
-        : limit(() => checkEndpoint(planned.endpoint, anchors, options, signal)),
-    ),
+    resolution.checks.map(async (planned) => {
+      if (planned.kind === 'failure') {
+        progress?.endpointDone(null);
+        return failureResult(target, planned.failure);
+      }
+      const { endpoint } = planned;
+      const result = await limit(() => checkEndpoint(endpoint, anchors, options, signal, (step) => progress?.step(endpoint, step)));
+      progress?.endpointDone(endpoint);
+      return result;
+    }),
   );
   // The cap is a fact of the target's DNS, recorded once (on its first result) so it is said once.
   if (resolution.endpointCap && results[0]) results[0].endpointCap = resolution.endpointCap;
@@ -268,6 +303,8 @@ export async function checkTarget(
 export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Promise<EndpointResult[]> {
   const options = request.options;
   const targets = request.targets.map((input) => parseTarget(input));
+  // A bad DNS server is the DNS server field's fault, said once before anything runs (not on every endpoint).
+  if (options.dnsServer) parseDnsServer(options.dnsServer);
   // Every endpoint in flight listens on the run's signal: hundreds at once in a bulk run, by design.
   if (hooks.signal) setMaxListeners(0, hooks.signal);
   const anchors = anchorsFor(options);
@@ -276,18 +313,18 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, 256));
   const limit = createLimiter(concurrency);
   const perTarget: EndpointResult[][] = new Array(targets.length);
-  let done = 0;
+  const progress = createProgressTracker(targets, hooks.onProgress);
   let next = 0;
-  hooks.onProgress?.({ done, total: targets.length, current: null });
+  hooks.onProgress?.(progress.snapshot());
 
   const worker = async () => {
     while (next < targets.length && !hooks.signal?.aborted) {
       const index = next++;
       const target = targets[index];
-      hooks.onProgress?.({ done, total: targets.length, current: target.input });
+      const targetProgress = progress.targetStarted(index, target);
       let results: EndpointResult[];
       try {
-        results = await checkTarget(target, anchors, options, limit, hooks.signal);
+        results = await checkTarget(target, anchors, options, limit, hooks.signal, targetProgress);
       } catch (err) {
         // A bug in one stage must not stop the other targets: report it on this target.
         const broken = emptyResult({ target: target.input, type: target.type, host: target.host, ip: null, port: target.port, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] });
@@ -295,10 +332,10 @@ export async function runChecks(request: CheckRequest, hooks: RunHooks = {}): Pr
         results = [broken];
       }
       if (hooks.signal?.aborted) return;
+      results.forEach((result, memberIndex) => Object.assign(result, { inputIndex: index, memberIndex, memberCount: results.length }));
       perTarget[index] = results;
-      done++;
       for (const result of results) hooks.onResult?.(result);
-      hooks.onProgress?.({ done, total: targets.length, current: null });
+      progress.targetDone(index, results.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));

@@ -9,3 +9,14 @@ export function decodeTextFile(bytes: Uint8Array): string {
   // TextDecoder drops a UTF-8 BOM itself.
   return new TextDecoder('utf-8').decode(bytes);
 }
+
+/**
+ * The decoded text is not text: NUL characters, or many undecodable bytes and control characters
+ * (a spreadsheet saved as .xlsx, an executable, a certificate in DER). Quoting it back would only show noise.
+ */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 4096);
+  if (sample.includes('\u0000')) return true;
+  const noise = sample.match(/[\ufffd\u0001-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+  return sample.length > 0 && noise / sample.length > 0.1;
+}

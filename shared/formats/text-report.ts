@@ -78,7 +78,8 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
   if (result.ip) lines.push(`Checking IP Address: ${hostPort(result.ip, result.port)}${result.poolMember ? ' (other pool member)' : ''}`);
   if (result.error) {
     lines.push(`ERROR: ${result.error.message} [${result.error.code}]`);
-    return [...lines, ...sipLines(result)];
+    // The comments say what to try (not-checked), so the admin reading the text is not left with the error alone.
+    return [...lines, ...sipLines(result), ...commentLines(result)];
   }
   const leaf = result.served[0];
   if (leaf) {
@@ -113,7 +114,12 @@ function endpointLines(result: EndpointResult, options: TextReportOptions): stri
     }
     if (result.rootLinks.length) lines.push('Root Certificates:', ...result.rootLinks.map((link) => `- ${link.label}: ${link.url}`));
   }
-  // The profile's verdicts in a section of their own, ahead of the other comments (the card shows them first).
+  return [...lines, ...commentLines(result)];
+}
+
+/** The profile's verdicts in a section of their own, ahead of the other comments (the card shows them first). */
+function commentLines(result: EndpointResult): string[] {
+  const lines: string[] = [];
   const commentLine = (c: Comment) => `- [${c.severity.toUpperCase()}] ${c.text} (${c.id})`;
   const verdicts = result.profile ? profileVerdicts(result.comments) : [];
   if (result.profile && verdicts.length) lines.push(`${PROFILE_TITLE[result.profile]}:`, ...verdicts.map(commentLine));

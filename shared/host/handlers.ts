@@ -18,6 +18,7 @@ import {
   httpUrl,
   LIMITS,
   requireString,
+  validateAddRootsOptions,
   validateCertificateFiles,
   validateCheckRequest,
   validateMyCertificateRequest,
@@ -113,8 +114,8 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
           allowLinksOf(result);
           emit({ kind: 'result', runId, result });
         },
-        onProgress({ done, total, current }) {
-          if (!finished) emit({ kind: 'progress', runId, done, total, current });
+        onProgress(progress) {
+          if (!finished) emit({ kind: 'progress', runId, ...progress });
         },
       });
     } catch (err) {
@@ -211,12 +212,12 @@ export function createApiHandlers(host: HostServices, deps: ApiHostDependencies 
     async addTrustedRootsFromDialog() {
       if (!host.showOpenDialog) throw new NotAvailableError('addTrustedRootsFromDialog needs a native file dialog: the browser page picks the files itself and calls addTrustedRoots.');
       const paths = await host.showOpenDialog({ title: 'Add trusted root certificates', filters: CERT_FILE_FILTERS, multiple: true });
-      if (!paths || paths.length === 0) return roots.list();
+      if (!paths || paths.length === 0) return { added: true, roots: await roots.list() };
       return roots.addFiles(await readPickedFiles(paths));
     },
 
-    addTrustedRoots(rawFiles: unknown) {
-      return roots.addFiles(validateCertificateFiles(rawFiles));
+    addTrustedRoots(rawFiles: unknown, rawOptions?: unknown) {
+      return roots.addFiles(validateCertificateFiles(rawFiles), validateAddRootsOptions(rawOptions));
     },
 
     removeTrustedRoot(rawThumbprint: unknown) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toPem } from '../bytes.ts';
 import { decodeCertificate } from '../engine/decode/index.ts';
 import { readCertificates } from '../formats/certfile.ts';
-import type { TrustedRoot } from '../ipc.ts';
+import type { AddTrustedRootsResult, TrustedRoot } from '../ipc.ts';
 import { ApiInputError } from './validation.ts';
 
 const ROOT_FILE_PATTERN = /^[0-9A-F]{40}\.pem$/;
@@ -20,8 +20,11 @@ export interface TrustedRootStore {
   /** Every readable root with its PEM, sorted by subject. */
   stored(): Promise<StoredRoot[]>;
   list(): Promise<TrustedRoot[]>;
-  /** Adds every certificate of the files (all or nothing); the list afterwards. */
-  addFiles(files: { name: string; bytes: Uint8Array }[]): Promise<TrustedRoot[]>;
+  /**
+   * Adds every certificate of the files (all or nothing) and answers with the list afterwards; when one is
+   * not a CA and confirm is not set, adds nothing and answers that it needs confirmation.
+   */
+  addFiles(files: { name: string; bytes: Uint8Array }[], options?: { confirm?: boolean }): Promise<AddTrustedRootsResult>;
   /** Removes one by its (validated, upper-case) thumbprint; the list afterwards. */
   remove(thumbprint: string): Promise<TrustedRoot[]>;
 }
@@ -52,7 +55,7 @@ export function createTrustedRootStore(dataDir: string): TrustedRootStore {
     return (await stored()).map((r) => r.root);
   }
 
-  async function addFiles(files: { name: string; bytes: Uint8Array }[]): Promise<TrustedRoot[]> {
+  async function addFiles(files: { name: string; bytes: Uint8Array }[], options: { confirm?: boolean } = {}): Promise<AddTrustedRootsResult> {
     const found: Uint8Array[] = [];
     const problems: string[] = [];
     for (const file of files) {
@@ -65,6 +68,14 @@ export function createTrustedRootStore(dataDir: string): TrustedRootStore {
     }
     // All or nothing: a half-imported selection would be confusing to undo.
     if (problems.length > 0) throw new ApiInputError(`Could not add trusted roots. ${problems.join('; ')}`);
+    const notCa = found.flatMap((der) => {
+      const reason = notACertificateAuthority(der);
+      const root = describeRoot(der);
+      return reason && root ? [{ root, reason }] : [];
+    });
+    if (notCa.length > 0 && !options.confirm) {
+      return { added: false, needsConfirmation: true, notCa, wouldAdd: found.flatMap((der) => describeRoot(der) ?? []), roots: await list() };
+    }
     await mkdir(rootsDir, { recursive: true });
     for (const der of found) {
       const target = join(rootsDir, `${sha1Hex(der)}.pem`);
@@ -72,7 +83,7 @@ export function createTrustedRootStore(dataDir: string): TrustedRootStore {
       await writeFile(temporary, toPem(der));
       await rename(temporary, target);
     }
-    return list();
+    return { added: true, roots: await list() };
   }
 
   async function remove(thumbprint: string): Promise<TrustedRoot[]> {
@@ -98,4 +109,17 @@ export function describeRoot(der: Uint8Array): TrustedRoot | null {
 
 function sha1Hex(der: Uint8Array): string {
   return createHash('sha1').update(der).digest('hex').toUpperCase();
+}
+
+/**
+ * Why this certificate cannot act as a root (it is not a CA: no basicConstraints cA=TRUE), or null when it can.
+ * Trusting a server certificate as a root is a common slip (the wrong file of an export) and trusts that one server only.
+ */
+export function notACertificateAuthority(der: Uint8Array): string | null {
+  const info = decodeCertificate(der);
+  if (info.parseError || info.isCA) return null;
+  return (
+    `"${info.subject}" is not a CA certificate (its basic constraints do not say cA=TRUE): it looks like a server certificate. ` +
+    'Trusting it trusts only that one certificate, and a chain cannot be built from it. Add the root CA certificate of the chain instead.'
+  );
 }

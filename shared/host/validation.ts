@@ -3,6 +3,11 @@
 import { CHECK_PROFILES, TARGET_TYPES, type CheckOptions, type CheckProfile, type CheckRequest, type InternalFetchMode, type TargetInput, type TargetType } from '../types.ts';
 import type { SaveFileRequest } from '../ipc.ts';
 import { isInternalAddress } from '../engine/net/fetch-policy.ts';
+import { parsePort, parseTarget, UsageError, type InputField } from '../engine/target.ts';
+import { parseDnsServer } from '../engine/dns.ts';
+import type { Target } from '../types.ts';
+
+export type { InputField } from '../engine/target.ts';
 
 const INTERNAL_FETCH_MODES: readonly InternalFetchMode[] = ['auto', 'allow', 'refuse'];
 const RUN_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -35,6 +40,51 @@ export const LIMITS = {
 /** Malformed arguments from the renderer: the web server answers these with 400. */
 export class ApiInputError extends Error {
   override name = 'ApiInputError';
+  constructor(
+    message: string,
+    /** The input field at fault (host, port, dns-server, type), when one is: the app shows the message there. */
+    readonly field: InputField | null = null,
+    /** Which target of the request, for a host or port fault. */
+    readonly targetIndex: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** One field's verdict, for the app to show beside the field before anything runs. */
+export type FieldCheck<T> = { ok: true; value: T } | { ok: false; field: InputField; message: string };
+
+function checkField<T>(field: InputField, parse: () => T): FieldCheck<T> {
+  try {
+    return { ok: true, value: parse() };
+  } catch (err) {
+    if (err instanceof UsageError) return { ok: false, field: err.field ?? field, message: err.message };
+    throw err;
+  }
+}
+
+/**
+ * The host field (with the port field's value for DIR targets): accepts what an admin pastes,
+ * https://host:port/path and sip:/sips: URIs included. A fault of the port is reported on the port field.
+ */
+export function checkHostField(input: string, type: TargetType, port: number | null = null): FieldCheck<Target> {
+  return checkField('host', () => parseTarget({ input, type, port }));
+}
+
+/** The port field: empty means "the default". */
+export function checkPortField(value: string | number): FieldCheck<number | null> {
+  return checkField('port', () => (String(value).trim() === '' ? null : parsePort(value)));
+}
+
+/** The DNS server field: empty means the system resolver; otherwise IP or IP:port, checked as the CLI checks --dns-server. */
+export function checkDnsServerField(value: string): FieldCheck<string | null> {
+  return checkField('dns-server', () => (value.trim() === '' ? null : (parseDnsServer(value), value.trim())));
+}
+
+/** The ApiInputError for a field's fault. */
+function fieldFault<T>(check: FieldCheck<T>, targetIndex: number | null = null): T {
+  if (!check.ok) throw new ApiInputError(check.message, check.field, targetIndex);
+  return check.value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -74,8 +124,17 @@ function validateTarget(value: unknown, index: number): TargetInput {
   if (typeof value.type !== 'string' || !TARGET_TYPES.includes(value.type as TargetType)) {
     throw new ApiInputError(`${where}.type must be one of ${TARGET_TYPES.join(', ')}.`);
   }
-  const port = value.port === undefined || value.port === null ? null : requireInteger(value.port, `${where}.port`, 1, 65535);
+  const port = value.port === undefined || value.port === null ? null : requirePortNumber(value.port, `${where}.port`, index);
+  // Checked here as the engine will check it, so a bad target never starts a run.
+  fieldFault(checkHostField(input, value.type as TargetType, port), index);
   return { input, type: value.type as TargetType, port };
+}
+
+function requirePortNumber(value: unknown, name: string, targetIndex: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ApiInputError(`${name} must be a whole number from 1 to 65535.`, 'port', targetIndex);
+  }
+  return value;
 }
 
 /** A fresh, well-formed CheckRequest (unknown fields dropped, missing options defaulted), or ApiInputError. */
@@ -87,7 +146,10 @@ export function validateCheckRequest(value: unknown): CheckRequest {
   if (!isPlainObject(raw)) throw new ApiInputError('options must be an object.');
 
   const options: CheckOptions = {
-    dnsServer: raw.dnsServer === undefined || raw.dnsServer === null || raw.dnsServer === '' ? null : requireString(raw.dnsServer, 'options.dnsServer', LIMITS.dnsServerLength).trim() || null,
+    dnsServer:
+      raw.dnsServer === undefined || raw.dnsServer === null || raw.dnsServer === ''
+        ? null
+        : fieldFault(checkDnsServerField(requireString(raw.dnsServer, 'options.dnsServer', LIMITS.dnsServerLength))),
     testPool: optionalBoolean(raw.testPool, 'options.testPool') ?? true,
     timeoutMs: raw.timeoutMs === undefined ? 5000 : requireInteger(raw.timeoutMs, 'options.timeoutMs', LIMITS.timeoutMs.min, LIMITS.timeoutMs.max),
   };
@@ -182,6 +244,13 @@ export function validateSaveFileRequest(value: unknown): SaveFileRequest {
     return { name: requireString(filter.name, `filters[${i}].name`, 100), extensions };
   });
   return { defaultName, content, encoding: value.encoding, filters };
+}
+
+/** addTrustedRoots' options: absent, or { confirm: boolean }. */
+export function validateAddRootsOptions(value: unknown): { confirm: boolean } {
+  if (value === undefined || value === null) return { confirm: false };
+  if (!isPlainObject(value)) throw new ApiInputError('options must be an object like { confirm: true }.');
+  return { confirm: optionalBoolean(value.confirm, 'options.confirm') ?? false };
 }
 
 export function validateCertificateFiles(value: unknown): { name: string; bytes: Uint8Array }[] {

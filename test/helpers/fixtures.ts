@@ -1,5 +1,7 @@
 // A small world of loopback servers for end-to-end tests: one PKI, TLS servers for the classic
 // certificate faults on their own 127.0.0.x addresses, and a DNS server that names them.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestPki, bundle, opensslDate, daysFromNow, type IssuedCert } from './pki.ts';
 import {
   startTlsServer,
@@ -101,4 +103,11 @@ export async function startWorld(): Promise<World> {
 /** host:port of a world server, for the command line. */
 export function at(server: RunningServer): string {
   return `${server.host}:${server.port}`;
+}
+
+/** The world's root as a PEM file, for --trust. */
+export function trustedRootFile(world: World): string {
+  const file = join(world.pki.dir, 'trusted-root.pem');
+  writeFileSync(file, world.root.certPem);
+  return file;
 }

@@ -109,7 +109,8 @@ function summarise(perCert: CertRevocation[], checkedAt: string): RevocationStat
   const unknown = perCert.find((c) => c.status === 'unknown');
   if (unknown) {
     const what = unknown.index === 0 ? 'the certificate' : `the intermediate ${unknown.subject}`;
-    return { status: 'unknown', method: leafMethod, checkedAt, details: `Revocation status unknown for ${what}: ${unknown.details}` };
+    // The method labels the unknown part: the leaf's "OCSP" must not read as the source of an intermediate's "unknown".
+    return { status: 'unknown', method: unknown.method, checkedAt, details: `Revocation status unknown for ${what}: ${unknown.details}` };
   }
   const intermediates = perCert.length - 1;
   const scope = intermediates > 0 ? ` and ${intermediates} intermediate${intermediates > 1 ? 's' : ''}` : '';

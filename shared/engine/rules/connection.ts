@@ -4,19 +4,21 @@ import type { Rule } from './types.ts';
 import type { DeadlineStep } from '../../types.ts';
 import { describe, hasCertificates, pathCertificates } from './facts.ts';
 import { MAX_FETCH_URLS_PER_CHAIN } from '../revocation/verdict.ts';
+import { adviceFor } from './unreachable.ts';
 
 export const notCheckedRule: Rule = {
   id: 'not-checked',
   severity: 'info',
-  description: 'No certificate was received, so no certificate checks ran.',
+  description: 'No certificate was received, so no certificate checks ran; says what to try for the error.',
   check({ result }) {
     if (hasCertificates(result)) return [];
+    const advice = adviceFor(result);
     return [
       {
         id: 'not-checked',
         severity: 'info',
-        text: result.error
-          ? 'No certificate was received, so none of the certificate checks ran. Fix the problem reported for this endpoint and test again.'
+        text: advice
+          ? `No certificate was received, so the certificate checks did not run. ${advice}`
           : 'The server completed no handshake that carried a certificate, so none of the certificate checks ran.',
       },
     ];
@@ -139,6 +141,32 @@ export const crlUnreachableRule: Rule = {
           'Skype for Business servers require a reachable CRL: Edge servers need outbound HTTP (port 80) to the CRL URL, and an offline root CA must publish a fresh CRL before the old one expires.',
       },
     ];
+  },
+};
+
+export const revocationUnknownRule: Rule = {
+  id: 'revocation-unknown',
+  severity: 'info',
+  description: 'The revocation of a certificate of the chain could not be decided, for a reason no other rule reports.',
+  check({ result }) {
+    if (!hasCertificates(result)) return [];
+    // Unreachable CRLs and OCSP responders, skipped downloads and a leaf without a CRL have their own comments.
+    const unknown = (result.revocation?.certificates ?? []).filter(
+      (c) => c.status === 'unknown' && !c.crlUnreachable && !c.ocspUnreachable && !c.skippedDownloads?.length && !(c.index === 0 && result.served[0]?.crlUrls.length === 0),
+    );
+    return unknown.map((c) => {
+      const role = c.index === 0 ? 'the server certificate' : 'the intermediate';
+      const namesNothing = /names (neither|no) (a )?CRL/.test(c.details);
+      return {
+        id: 'revocation-unknown',
+        severity: 'info' as const,
+        text:
+          `Revocation of ${role} ${c.subject} is unknown: ${c.details.replace(/\.$/, '')}. ` +
+          (namesNothing
+            ? 'No client can check it either. It matters where revocation is enforced: Skype for Business servers check the revocation of the chain and require a reachable CRL, so ask the CA to publish a CRL distribution point in the certificates it issues.'
+            : 'Skype for Business servers check the revocation of the chain: test again, and if this stays, check that the CRL and OCSP addresses of the certificate answer.'),
+      };
+    });
   },
 };
 
@@ -275,6 +303,7 @@ export const CONNECTION_RULES: readonly Rule[] = [
   revokedRule,
   crlUnreachableRule,
   ocspUnreachableRule,
+  revocationUnknownRule,
   crlSkippedRule,
   crlInvalidRule,
   revocationFetchLimitRule,

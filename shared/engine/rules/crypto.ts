@@ -59,9 +59,16 @@ export const weakSignatureRule: Rule = {
     const hasSha1 = weak.some((entry) => entry.weakness === 'sha1');
     const list = weak.map((entry) => describe(entry.pc, entry.pc.cert.signatureAlgorithm || entry.pc.cert.signatureAlgorithmOid)).join('; ');
     const caSigned = weak.some((entry) => entry.pc.role !== 'server certificate');
+    const sha1Ca = weak.some((entry) => entry.weakness === 'sha1' && entry.pc.role !== 'server certificate');
     const why = [
       hasMd ? 'MD5 and MD2 signatures are broken and refused: an MD5-signed internal CA even stops Skype for Business Front End services from starting.' : '',
-      hasSha1 ? 'SHA-1 signatures are refused by current clients and phones and cause presence and meeting failures.' : '',
+      hasSha1 && !hasMd
+        ? `This is a warning, not an error, because clients that still accept SHA-1 connect today; current clients refuse SHA-1 signatures, so the connection fails for each client as it is updated${
+            sha1Ca ? ', and a SHA-1 issuing CA already causes presence and meeting failures in Skype for Business' : ''
+          }.`
+        : hasSha1
+          ? 'The SHA-1 signatures are refused by current clients as well.'
+          : '',
     ]
       .filter(Boolean)
       .join(' ');

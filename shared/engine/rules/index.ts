@@ -16,12 +16,14 @@ import { SIP_RULES } from './sip.ts';
 import { DIRECT_ROUTING_RULES, drReadyRule } from './direct-routing.ts';
 import { FEDERATION_RULES } from './federation.ts';
 import { STRICT_RULES } from './strict.ts';
+import { caCertificateRule, SERVER_CERTIFICATE_RULE_IDS } from './ca.ts';
 import { formatDate, parseDate, plural, usableLeaf, wholeDays, displayName } from './facts.ts';
 
 export type { Rule, RuleContext, SummaryContext, SummaryRule } from './types.ts';
 
 /** Every rule that judges one aspect on its own. */
 const FINDING_RULES: readonly Rule[] = [
+  caCertificateRule,
   ...CONNECTION_RULES,
   ...PROTOCOL_RULES,
   ...VALIDITY_RULES,
@@ -144,7 +146,7 @@ export function sortComments(comments: readonly Comment[]): Comment[] {
  * their findings. Never throws: a failing rule becomes an 'internal' info comment.
  */
 export function evaluateRules(ctx: RuleContext): Comment[] {
-  const findings = runRules(FINDING_RULES, ctx);
+  const findings = runRules(ctx.caCertificate ? FINDING_RULES.filter((rule) => !SERVER_CERTIFICATE_RULE_IDS.has(rule.id)) : FINDING_RULES, ctx);
   return sortComments([...findings, ...runRules(SUMMARY_RULES, { ...ctx, findings })]);
 }
 

@@ -18,6 +18,8 @@ export const noTls12Rule: Rule = {
     const versions = result.tls.versions;
     if (!versions || versions['TLSv1.2'] || versions['TLSv1.3']) return [];
     const speaks = accepted(versions);
+    // A server that completed no handshake in any version was not reached as TLS at all: its error says why.
+    if (speaks.length === 0 && !hasCertificates(result)) return [];
     return [
       {
         id: 'no-tls12',

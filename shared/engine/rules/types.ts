@@ -18,6 +18,11 @@ export interface RuleContext {
   drSupportedCas?: SupportedCa[];
   /** Subjects of the roots the admin marked as "my Edge's root" (--my-root). */
   myRoots?: string[];
+  /**
+   * The certificate judged is a CA certificate given as a file (inspect): the rules for server certificates
+   * (names, EKUs, self-signed, CRL distribution point) do not apply, and ca-certificate says so.
+   */
+  caCertificate?: boolean;
 }
 
 export interface Rule {

@@ -339,7 +339,7 @@ export class HandshakeSession {
     }
     this.fail(
       fault.code === 'NOT_TLS'
-        ? checkError('NOT_TLS', `${this.where} answered with ${fault.detail}, not TLS: this port serves another protocol, or TLS is not enabled on it.`)
+        ? checkError('NOT_TLS', `${this.where} answered with ${fault.detail}, not TLS.`)
         : this.protocolError(fault.detail),
     );
   }
