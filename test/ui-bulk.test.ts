@@ -642,7 +642,8 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       await page.waitForFunction(() => Number((document.querySelector('progress') as HTMLProgressElement | null)?.value ?? 0) >= 25);
       assert.equal(await page.locator('progress').evaluate((el) => (el as HTMLProgressElement).max), 60);
       await page.locator('.status-count').filter({ hasText: /^\d+ \/ 60 \(\d+%\)$/ }).waitFor();
-      await page.locator('.status-eta').filter({ hasText: /left$/ }).waitFor();
+      // The engine counts endpoints: the status line names the host and port in flight, what the slowest waits for, and the time left.
+      await page.locator('#status').filter({ hasText: /^Checking \d+\/60 endpoints · checking 127\.0\.0\.\d+:\d+ and \d+ more · slowest: 127\.0\.0\.\d+:\d+, waiting \d+ s for the TLS handshake · .*left$/ }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Table', exact: true }).getAttribute('aria-pressed'), 'true');
 
       const cancelledAt = Date.now();

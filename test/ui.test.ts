@@ -130,7 +130,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/formats/progress-text.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);
@@ -210,6 +210,10 @@ interface FakeOptions {
   stepMs: number;
   /** Leave the run open after the results (until cancelled). */
   hang?: boolean;
+  /** Emit the results in this order of their indexes (finishing out of input order). */
+  emitOrder?: number[];
+  /** Progress events as a current host sends them: endpoint counts and what is in flight. */
+  endpointProgress?: boolean;
 }
 
 /**
@@ -238,11 +242,18 @@ function installFakeApi(options: FakeOptions): void {
       const list: ReturnType<typeof setTimeout>[] = [];
       const where = (index: number) => (index < total ? `${options.results[index].host}:${options.results[index].port}` : null);
       list.push(setTimeout(() => emit({ kind: 'progress', runId, done: 0, total, current: where(0) }), 0));
-      options.results.forEach((result, index) => {
+      const order = options.emitOrder ?? options.results.map((_, index) => index);
+      const inFlight = (index: number) => {
+        const next = options.results[order[index]];
+        return next ? [{ target: next.target, host: next.host, ip: next.ip, port: next.port, step: 'revocation', startedAt: Date.now() - 7000 }] : [];
+      };
+      const counts = (index: number) => (options.endpointProgress ? { endpoints: { done: index, total }, inFlight: inFlight(index) } : {});
+      if (options.endpointProgress) list.push(setTimeout(() => emit({ kind: 'progress', runId, done: 0, total, current: where(0), ...counts(0) }), 1));
+      order.forEach((resultIndex, index) => {
         list.push(
           setTimeout(() => {
-            emit({ kind: 'result', runId, result });
-            emit({ kind: 'progress', runId, done: index + 1, total, current: where(index + 1) });
+            emit({ kind: 'result', runId, result: options.results[resultIndex] });
+            emit({ kind: 'progress', runId, done: index + 1, total, current: where(index + 1), ...counts(index + 1) });
           }, options.stepMs * (index + 1)),
         );
       });
@@ -577,6 +588,43 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
         await page.getByLabel('Host', { exact: true }).blur();
         await page.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-chain.png') });
       }
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('results keep the input order in the cards and the table, filling in as they finish; progress counts endpoints and names the slowest step', async () => {
+    const pool = fakePoolResults().map((result, memberIndex) => ({ ...result, inputIndex: 1, memberIndex, memberCount: 3 }));
+    const first = fakeResult({ target: 'first.contoso.com', host: 'first.contoso.com', inputIndex: 0, memberIndex: 0, memberCount: 1 });
+    const last = { ...REFUSED_RESULT, target: 'last.contoso.com', host: 'last.contoso.com', inputIndex: 2, memberIndex: 0, memberCount: 1 };
+    const results = [first, ...pool, last];
+    // Finishing order: the last target first, pool members out of order, the first target in the middle.
+    const { context, page } = await openFakeApp({ results, stepMs: 400, emitOrder: [4, 2, 0, 3, 1], endpointProgress: true });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('first.contoso.com, contoso.com, last.contoso.com');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      // While it runs: endpoints counted, the host and port being checked, what the slowest waits for.
+      const status = page.locator('#status');
+      await status.filter({ hasText: /^Checking 2\/5 endpoints · checking first\.contoso\.com:5061 · waiting \d+ s for the revocation check \(CRL, OCSP\)/ }).waitFor();
+      await page.locator('.status-count').filter({ hasText: /^[2-5] \/ 5/ }).waitFor();
+      // Filling in: whatever has arrived is already in input order.
+      const expected = ['first.contoso.com|127.0.0.5', 'sipfed.contoso.com|127.0.0.2', 'sipfed.contoso.com|127.0.0.3', 'sipfed.contoso.com|127.0.0.4', `last.contoso.com|${REFUSED_RESULT.ip ?? ''}`];
+      const hosts = () => page.locator('article.card').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-host')}|${el.getAttribute('data-ip')}`));
+      await page.locator('article.card').nth(1).waitFor();
+      for (let snapshot = 0; snapshot < 4; snapshot++) {
+        const shown = await hosts();
+        assert.deepEqual(shown, expected.filter((host) => shown.includes(host)), `snapshot ${snapshot}: ${shown.join(', ')}`);
+        assert.ok(shown.includes(`last.contoso.com|${REFUSED_RESULT.ip ?? ''}`), 'the last target finished first and is shown');
+        await page.waitForTimeout(150);
+      }
+      await page.getByRole('status').filter({ hasText: 'Done: 5 endpoints checked.' }).waitFor();
+      assert.deepEqual(await hosts(), expected);
+      assert.deepEqual(await page.locator('.card-index').allTextContents(), ['1.', '2.', '3.', '4.', '5.']);
+      // The table keeps the same order until the admin sorts.
+      await page.getByRole('button', { name: 'Table', exact: true }).click();
+      const cells = await page.locator('[role="row"][data-row-key]').evaluateAll((rows) => rows.map((row) => `${row.querySelector('.col-host')?.textContent}|${row.querySelector('.col-ip')?.textContent}`));
+      assert.deepEqual(cells, expected);
       assert.deepEqual(pageProblems(page), []);
     } finally {
       await context.close();

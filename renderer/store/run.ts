@@ -3,8 +3,8 @@
 // appended in one update (RESULT_FLUSH_MS), so a fast bulk run does not re-render per result.
 import { resultsToCsv } from '../../shared/formats/csv-export.ts';
 import type { CheckEvent } from '../../shared/ipc.ts';
-import type { CheckRequest, EndpointResult, TargetInput } from '../../shared/types.ts';
-import { expandTargets, remainingTargets } from '../targets.ts';
+import type { CheckRequest, EndpointResult, InFlightEndpoint, TargetInput } from '../../shared/types.ts';
+import { expandTargets, remainingTargets, targetKey } from '../targets.ts';
 import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
@@ -12,7 +12,15 @@ import type { AppState } from './index.ts';
 export interface ResultEntry {
   key: number;
   result: EndpointResult;
+  /**
+   * Where the result belongs: its target's place in the whole test, then its place among the target's
+   * endpoints (the engine's inputIndex and memberIndex). Results fill in at their place as they finish.
+   */
+  order: number;
 }
+
+/** Room for each target's endpoints in ResultEntry.order. */
+const MEMBERS_PER_TARGET = 100_000;
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
 
@@ -22,6 +30,12 @@ export interface RunState {
   done: number;
   total: number;
   current: string | null;
+  /** This run's endpoints done and known so far (pool members included; grows as DNS expands targets), when the host counts them. */
+  endpoints: { done: number; total: number } | null;
+  /** Endpoints checked by the earlier runs of a resumed test. */
+  endpointsBefore: number;
+  /** What is being checked now, oldest (the slowest) first. */
+  inFlight: InFlightEndpoint[];
   error: string | null;
   /** Whether this run tested whole DNSLB pools (the cards word the pool note by it). */
   testPool: boolean;
@@ -58,7 +72,7 @@ const SHOW_MORE_STEP = 100;
 const RESULT_FLUSH_MS = 50;
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
+const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, endpoints: null, endpointsBefore: 0, inFlight: [], error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
 
 export function isRunActive(status: RunStatus): boolean {
   return status === 'starting' || status === 'running' || status === 'cancelling';
@@ -77,6 +91,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Events that arrived before startCheck told us the run id (the host may push them first). */
   let earlyEvents: CheckEvent[] = [];
+  /** For this run's request index, the target's place in the whole test (a resumed run checks a subset). */
+  let testPositions: number[] = [];
 
   const flushResults = () => {
     if (flushTimer) clearTimeout(flushTimer);
@@ -84,19 +100,35 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     if (pendingResults.length === 0) return;
     const batch = pendingResults;
     pendingResults = [];
-    set((state) => ({ results: state.results.concat(batch) }));
+    set((state) => ({ results: mergeInOrder(state.results, batch) }));
+  };
+
+  const orderOf = (result: EndpointResult, key: number): number => {
+    // A host without the indexes: arrival order, after everything placed.
+    if (result.inputIndex === undefined) return 2 ** 50 + key;
+    const position = testPositions[result.inputIndex] ?? result.inputIndex;
+    return position * MEMBERS_PER_TARGET + Math.min(result.memberIndex ?? 0, MEMBERS_PER_TARGET - 1);
   };
 
   const applyEvent = (event: CheckEvent) => {
     switch (event.kind) {
-      case 'result':
-        pendingResults.push({ key: nextResultKey++, result: event.result });
+      case 'result': {
+        const key = nextResultKey++;
+        pendingResults.push({ key, result: event.result, order: orderOf(event.result, key) });
         if (!flushTimer) flushTimer = setTimeout(flushResults, RESULT_FLUSH_MS);
         break;
+      }
       case 'progress':
         // A resumed run counts its own targets; show the whole test.
         set((state) => ({
-          run: { ...state.run, done: state.run.doneBefore + event.done, total: state.run.doneBefore + event.total, current: event.current },
+          run: {
+            ...state.run,
+            done: state.run.doneBefore + event.done,
+            total: state.run.doneBefore + event.total,
+            current: event.current,
+            endpoints: event.endpoints ? { done: event.endpoints.done, total: event.endpoints.total } : null,
+            inFlight: event.inFlight ?? [],
+          },
         }));
         break;
       case 'done':
@@ -106,6 +138,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             ...state.run,
             status: event.error ? 'failed' : event.cancelled ? 'cancelled' : 'done',
             current: null,
+            inFlight: [],
             error: event.error,
           },
         }));
@@ -133,6 +166,9 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     flushTimer = null;
     pendingResults = [];
     earlyEvents = [];
+    const places = new Map<string, number[]>();
+    allTargets.forEach((target, index) => places.set(targetKey(target), [...(places.get(targetKey(target)) ?? []), index]));
+    testPositions = targets.map((target, index) => places.get(targetKey(target))?.shift() ?? index);
     set({
       fieldError: null,
       run: {
@@ -143,6 +179,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
         testPool: state.form.testPool,
         targets: allTargets,
         doneBefore,
+        endpointsBefore: doneBefore > 0 ? state.results.length + pendingResults.length : 0,
         startedAt: Date.now(),
         sweepDomain,
       },
@@ -262,3 +299,16 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     },
   };
 };
+
+/** The results with a batch put in at their places (the batch in any order; equal places keep arrival order). */
+function mergeInOrder(results: ResultEntry[], batch: ResultEntry[]): ResultEntry[] {
+  const sorted = [...batch].sort((a, b) => a.order - b.order || a.key - b.key);
+  const merged: ResultEntry[] = [];
+  let i = 0;
+  for (const entry of sorted) {
+    while (i < results.length && results[i].order <= entry.order) merged.push(results[i++]);
+    merged.push(entry);
+  }
+  while (i < results.length) merged.push(results[i++]);
+  return merged;
+}
