@@ -843,6 +843,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
   let silentPort = 0;
   let dnsAddress = '';
   let rootCertPath = '';
+  let leafCertPath = '';
 
   before(async () => {
     await suite.build('sfb-ui-e2e-');
@@ -855,6 +856,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
     const { root, ca } = pki.hierarchy('UI Test');
     const direct = pki.issue({ cn: 'sip.contoso.test', sans: ['DNS:sip.contoso.test', 'IP:127.0.0.1'], issuer: ca, crlUrl: 'http://127.0.0.1:9/ca.crl' });
     leafThumbprint = direct.thumbprint;
+    leafCertPath = direct.certPath;
     leafSubjectCn = 'sip.contoso.test';
     const directServer = await startTlsServer({ host: '127.0.0.1', certPem: bundle(direct, ca), keyPem: direct.keyPem });
     directPort = directServer.port;
@@ -1037,6 +1039,39 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       assert.match(await card.innerText(), /Trusted:\s*True, by the Trusted Roots added in this app/);
       assert.equal(await card.getByRole('button', { name: /^Save \.pem/ }).count() >= 2, true);
       if (SCREENSHOT_DIR) await card.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-card-trusted.png') });
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Trusted Roots refuses a certificate that is not a CA unless the admin confirms, saying why and what it would add', async () => {
+    const { context, page } = await openApp();
+    try {
+      await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+      const pick = async () => {
+        const chooser = page.waitForEvent('filechooser');
+        await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
+        await (await chooser).setFiles(leafCertPath);
+      };
+      const leafRow = dialog.locator('.roots-table tbody tr', { hasText: 'sip.contoso.test' });
+      await pick();
+      const confirm = dialog.getByRole('alertdialog', { name: 'Not a CA certificate: add it anyway?' });
+      await confirm.waitFor();
+      assert.match(await confirm.innerText(), /sip\.contoso\.test[\s\S]*CA/, 'says which certificate and why');
+      assert.match(await confirm.locator('.would-add').innerText(), new RegExp(leafThumbprint), 'shows what it would add');
+      assert.equal(await leafRow.count(), 0, 'nothing added yet');
+      await confirm.getByRole('button', { name: "Don't add" }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      assert.equal(await leafRow.count(), 0);
+
+      await pick();
+      await confirm.getByRole('button', { name: 'Add anyway' }).click();
+      await leafRow.waitFor();
+      await confirm.waitFor({ state: 'hidden' });
+      await leafRow.getByRole('button', { name: /^Remove / }).click();
+      await leafRow.waitFor({ state: 'detached' });
       assert.deepEqual(pageProblems(page), []);
     } finally {
       await context.close();
