@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent } from '../shared/ipc.ts';
 import type { EndpointResult } from '../shared/types.ts';
 import { cardSections, cardText, formatDate, hostPort } from '../renderer/format.ts';
-import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
+import { dnsServerError, expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store/index.ts';
 import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR, trustRootInDialog } from './helpers/browser.ts';
 import { fakeResult } from './helpers/fake-results.ts';
@@ -72,10 +72,25 @@ describe('renderer logic', () => {
       { input: 'fabrikam.com', type: 'FED', port: null },
     ]);
     assert.deepEqual(expandTargets('sip.contoso.com:5061', 'junk', null).rows, [{ input: 'sip.contoso.com:5061', type: 'DIR', port: null }]);
-    assert.match(expandTargets('', '443', null).error ?? '', /Enter a host/);
+    assert.match(expandTargets('', '443', null).error?.message ?? '', /Enter a host/);
     assert.match(parsePorts('443, 70000').error ?? '', /70000/);
     assert.equal(portColumn({ input: '[::1]:5061', type: 'DIR', port: null }), '5061');
     assert.equal(portColumn({ input: 'contoso.com', type: 'SIP', port: null }), 'SRV');
+  });
+
+  test('pasted web addresses and SIP URIs go to the host whole (their own port); the DNS server is checked in the page', () => {
+    assert.deepEqual(expandTargets('https://sip.contoso.com:8443/path, sip:alice@sbc.contoso.com;transport=tls, b.contoso.com', '443', null), {
+      rows: [
+        { input: 'https://sip.contoso.com:8443/path', type: 'DIR', port: null },
+        { input: 'sip:alice@sbc.contoso.com;transport=tls', type: 'DIR', port: null },
+        { input: 'b.contoso.com', type: 'DIR', port: 443 },
+      ],
+      error: null,
+    });
+    assert.deepEqual(expandTargets('a.contoso.com', '70000', null).error?.field, 'port');
+    assert.deepEqual(expandTargets(' ', '443', null).error?.field, 'host');
+    for (const good of ['', '8.8.8.8', '192.0.2.53:5353', '2001:db8::53', '[2001:db8::53]:53', '[::1]']) assert.equal(dnsServerError(good), null, good);
+    for (const bad of ['8.8.8', 'dns.contoso.com', '1.2.3.4:70000', '[::g]:53', '300.1.1.1']) assert.match(dnsServerError(bad) ?? '', /is not a DNS server address/, bad);
   });
 
   test('card text follows the old tool: SRV line, pool note, FQDN and IP lines, fields, comments', () => {
@@ -631,6 +646,34 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
     }
   });
 
+  test('every field is checked before a run: the message on the field at fault and the focus there', async () => {
+    const { context, page } = await openFakeApp({ results: [fakeResult()], stepMs: 10 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.com');
+      await page.getByLabel('DNS Server').fill('8.8.8');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      const dnsError = page.locator('#dns-server-error');
+      await dnsError.waitFor();
+      assert.match(await dnsError.innerText(), /"8\.8\.8" is not a DNS server address/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'dns-server', 'the focus is on the DNS Server field');
+      assert.equal(await page.getByLabel('DNS Server').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel('DNS Server').getAttribute('aria-describedby'), 'dns-server-error');
+      assert.deepEqual(await calls(page, 'startCheck'), [], 'nothing ran');
+      // Typing in the field clears the message; a bad port is told on the port.
+      await page.getByLabel('DNS Server').fill('');
+      assert.equal(await dnsError.count(), 0);
+      await page.getByLabel('Port', { exact: true }).fill('70000');
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.locator('#port-error').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'port');
+      assert.equal(await page.getByLabel('Port', { exact: true }).getAttribute('aria-invalid'), 'true');
+      assert.deepEqual(await calls(page, 'startCheck'), []);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('notices share one area: the newest shows, older ones fold away, one button closes them all', async () => {
     const { context, page } = await openFakeApp({ results: [fakeResult()], stepMs: 10 });
     try {
@@ -1040,6 +1083,26 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       assert.equal(await card.getByRole('button', { name: /^Save \.pem/ }).count() >= 2, true);
       if (SCREENSHOT_DIR) await card.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-card-trusted.png') });
       assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the host\'s verdict on a target lands on the Host field; a pasted URL is checked at its own port', async () => {
+    const { context, page } = await openApp();
+    try {
+      await runTest(page, 'bad_host!.contoso.test', '443');
+      const hostError = page.locator('#host-error');
+      await hostError.waitFor();
+      assert.match(await hostError.innerText(), /is not a valid host name or IP address/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'host');
+      assert.equal(await page.locator('#status').innerText(), 'Ready. Enter a host and press Test.', 'not a failed run');
+
+      await runTest(page, `https://127.0.0.1:${directPort}/some/page?x=1`, '443');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      assert.equal(await page.locator('article.card .card-title').innerText().then((t) => t.replace(/^\d+\.\s*/, '')), `127.0.0.1:${directPort}`);
+      // Chromium logs the refused request itself; the app logged nothing.
+      assert.deepEqual(pageProblems(page).filter((problem) => !/status of 400 \(Bad Request\)/.test(problem)), []);
     } finally {
       await context.close();
     }

@@ -1,7 +1,7 @@
 // The form (Host, Port, SRV type, options) and the queued list of targets it and imports fill.
 import type { ImportError } from '../../shared/ipc.ts';
 import type { CheckProfile, TargetInput } from '../../shared/types.ts';
-import { DEFAULT_PORT_TEXT, expandTargets, type QueueRow, type SrvType } from '../targets.ts';
+import { DEFAULT_PORT_TEXT, expandTargets, type FieldError, type QueueRow, type SrvType } from '../targets.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 
 export interface FormState {
@@ -25,7 +25,8 @@ export interface FormState {
 export interface FormSlice {
   form: FormState;
   /** Why the Host / Port fields cannot be used as they are; shown beside them. */
-  fieldError: string | null;
+  /** The message of the form field at fault (host, port, DNS server); the form focuses that field. */
+  fieldError: FieldError | null;
   queue: QueueRow[];
   selectedIds: number[];
   setForm(patch: Partial<FormState>): void;
@@ -65,7 +66,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
     selectedIds: [],
 
     setForm(patch) {
-      set((state) => ({ form: { ...state.form, ...patch }, fieldError: 'host' in patch || 'port' in patch ? null : state.fieldError }));
+      set((state) => ({ form: { ...state.form, ...patch }, fieldError: 'host' in patch || 'port' in patch || 'dnsServer' in patch ? null : state.fieldError }));
     },
 
     setSrvType(type, checked) {

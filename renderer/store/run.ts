@@ -4,7 +4,7 @@
 import { resultsToCsv } from '../../shared/formats/csv-export.ts';
 import type { CheckEvent } from '../../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, InFlightEndpoint, TargetInput } from '../../shared/types.ts';
-import { expandTargets, remainingTargets, targetKey } from '../targets.ts';
+import { dnsServerError, expandTargets, remainingTargets, targetKey, type FormField } from '../targets.ts';
 import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
@@ -152,6 +152,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
    */
   async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number, sweepDomain: string | null = get().run.sweepDomain ?? null): Promise<void> {
     const state = get();
+    const badDnsServer = dnsServerError(state.form.dnsServer);
+    if (badDnsServer) {
+      set({ fieldError: { field: 'dns-server', message: badDnsServer } });
+      return;
+    }
     const dnsServer = state.form.dnsServer.trim();
     const request: CheckRequest = {
       targets,
@@ -194,6 +199,12 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
       if (get().run.status === 'cancelling') await api.cancelCheck(runId).catch(() => undefined);
     } catch (err) {
       earlyEvents = [];
+      // The host names the field at fault (a target it could not read, a bad DNS server): the message goes there.
+      const field = (err as { field?: unknown }).field;
+      if (field === 'host' || field === 'port' || field === 'dns-server') {
+        set((s) => ({ fieldError: { field: field as FormField, message: errorMessage(err) }, run: { ...s.run, status: 'idle', current: null } }));
+        return;
+      }
       set((s) => ({ run: { ...s.run, status: 'failed', error: errorMessage(err), current: null } }));
     }
   }
@@ -226,7 +237,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
       if (isRunActive(state.run.status)) return;
       const domain = normalizeDomain(state.form.host.split(',')[0] ?? '');
       if (!domain) {
-        set({ fieldError: 'Enter a SIP domain (e.g. contoso.com) in Host to sweep it.' });
+        set({ fieldError: { field: 'host', message: 'Enter a SIP domain (e.g. contoso.com) in Host to sweep it.' } });
         return;
       }
       const targets = sweepTargets(domain);
