@@ -33,6 +33,35 @@ const UNREACHABLE: Partial<EndpointResult> = {
 
 // ---------------------------------------------------------------- 1. pure functions and the store
 
+/** A store over a fake API that records check requests and saved files; `emit` plays the host's events. */
+function fakeStore(extra: Partial<CertCheckerApi> = {}) {
+  const listeners = new Set<(event: CheckEvent) => void>();
+  const emit = (event: CheckEvent) => listeners.forEach((listener) => listener(event));
+  const requests: CheckRequest[] = [];
+  const saved: SaveFileRequest[] = [];
+  const api = {
+    async startCheck(request: CheckRequest) {
+      requests.push(request);
+      return { runId: `r${requests.length}` };
+    },
+    async cancelCheck() {
+      return { cancelled: true };
+    },
+    async saveFile(request: SaveFileRequest) {
+      saved.push(request);
+      return { saved: true, path: request.defaultName };
+    },
+    onCheckEvent(listener: (event: CheckEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ...extra,
+  } as Partial<CertCheckerApi> as CertCheckerApi;
+  const store = createAppStore(api);
+  api.onCheckEvent((event) => store.getState().handleEvent(event));
+  return { store, emit, requests, saved };
+}
+
 describe('bulk logic', () => {
   test('remainingTargets matches results to targets by trimmed input, type and port', () => {
     const targets: TargetInput[] = [
@@ -117,30 +146,44 @@ describe('bulk logic', () => {
     assert.equal(formatTimeLeft(4000), 'about 1 h 7 min left');
   });
 
+  test('store: results take their place in the whole test, after Resume too; Export JSON is the CLI\'s document, importErrors included', async () => {
+    const importErrors = [{ line: 4, message: 'Cannot have both Port and Domain type specified' }];
+    const targets = ['a', 'b', 'c', 'd'].map((name) => ({ input: `${name}.contoso.com`, type: 'DIR' as const, port: 5061 }));
+    const { store, emit, requests, saved } = fakeStore({
+      async parseList(fileName: string) {
+        return { fileName, rows: targets, importErrors };
+      },
+    });
+    await store.getState().importDroppedList('list.csv', '');
+    await store.getState().startTest();
+    const result = (name: string, inputIndex: number) => fakeResult({ target: `${name}.contoso.com`, host: `${name}.contoso.com`, port: 5061, inputIndex, memberIndex: 0, memberCount: 1 });
+    // d and b finish; cancelled before a and c.
+    emit({ kind: 'result', runId: 'r1', result: result('d', 3) });
+    emit({ kind: 'result', runId: 'r1', result: result('b', 1) });
+    await store.getState().cancelTest();
+    emit({ kind: 'done', runId: 'r1', cancelled: true, error: null });
+    const order = () => store.getState().results.map((entry) => entry.result.host[0]).join('');
+    assert.equal(order(), 'bd');
+    // Resume checks c and a... as its own request, indexes 0 and 1: they still go to their places in the test.
+    await store.getState().resumeTest();
+    assert.deepEqual(requests[1].targets.map((t) => t.input), ['a.contoso.com', 'c.contoso.com']);
+    emit({ kind: 'result', runId: 'r2', result: result('c', 1) });
+    emit({ kind: 'result', runId: 'r2', result: result('a', 0) });
+    emit({ kind: 'done', runId: 'r2', cancelled: false, error: null });
+    assert.equal(order(), 'abcd');
+
+    await store.getState().exportResults('json');
+    const { jsonDocumentWriter } = await import('../cli/json-output.ts');
+    let cli = '';
+    const writer = jsonDocumentWriter((text) => void (cli += text), importErrors);
+    for (const entry of store.getState().results) writer.write(entry.result);
+    writer.end();
+    assert.equal(saved[0].content, cli, 'the same document as check --import LIST --json');
+    assert.deepEqual(JSON.parse(saved[0].content).importErrors, importErrors);
+  });
+
   test('store: a cancelled test resumes with the targets that have no result; results and progress add up; exports hold everything', async () => {
-    const listeners = new Set<(event: CheckEvent) => void>();
-    const emit = (event: CheckEvent) => listeners.forEach((listener) => listener(event));
-    const requests: CheckRequest[] = [];
-    const saved: SaveFileRequest[] = [];
-    const api = {
-      async startCheck(request: CheckRequest) {
-        requests.push(request);
-        return { runId: `r${requests.length}` };
-      },
-      async cancelCheck() {
-        return { cancelled: true };
-      },
-      async saveFile(request: SaveFileRequest) {
-        saved.push(request);
-        return { saved: true, path: request.defaultName };
-      },
-      onCheckEvent(listener: (event: CheckEvent) => void) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    } as Partial<CertCheckerApi> as CertCheckerApi;
-    const store = createAppStore(api);
-    api.onCheckEvent((event) => store.getState().handleEvent(event));
+    const { store, emit, requests, saved } = fakeStore();
     const targets = Array.from({ length: 12 }, (_, i) => ({ input: `h${i}.contoso.com`, type: 'DIR' as const, port: 5061 }));
     assert.equal(store.getState().addRows([...targets, ...targets]), 12, 'duplicates are dropped');
     await store.getState().startTest();
@@ -667,8 +710,12 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       assert.equal(startRequests[1].targets.length, 60 - kept);
 
       // Every target has exactly one result, and the second run only had the ones the first did not finish.
-      const exported = JSON.parse(await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())) as { results: EndpointResult[] };
-      assert.deepEqual(Object.keys(exported), ['results']);
+      const exported = JSON.parse(await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())) as { results: EndpointResult[]; importErrors: unknown[] };
+      // The list was imported: like check --import --json, the document says which rows were rejected (none).
+      assert.deepEqual(Object.keys(exported), ['results', 'importErrors']);
+      assert.deepEqual(exported.importErrors, []);
+      // In the list's order, whatever order they finished in.
+      assert.deepEqual(exported.results.map((r) => `${r.target}|${r.port}`), targets.map((t) => `${t.ip}|${t.port}`));
       const resultKeys = exported.results.map((r) => `${r.target}|${r.port}`);
       assert.deepEqual([...resultKeys].sort(), targets.map((t) => `${t.ip}|${t.port}`).sort());
       const firstRun = new Set(resultKeys.slice(0, kept));

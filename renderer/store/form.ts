@@ -36,6 +36,8 @@ export interface FormSlice {
   toggleSelected(id: number, selected: boolean): void;
   deleteSelected(): void;
   clearQueue(): void;
+  /** The rows the imports into the list rejected (null when nothing was imported): Export JSON carries them, as --import does. */
+  importErrors: ImportError[] | null;
   importList(): Promise<void>;
   importDroppedList(fileName: string, content: string): Promise<void>;
 }
@@ -50,6 +52,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
 
   function reportImport(fileName: string, rows: TargetInput[], errors: ImportError[]) {
     const added = get().addRows(rows);
+    set((state) => ({ importErrors: [...(state.importErrors ?? []), ...errors] }));
     const skipped = rows.length - added;
     const summary = `Imported ${added} target${added === 1 ? '' : 's'} from ${fileName}${skipped ? ` (${skipped} already in the list)` : ''}.`;
     if (errors.length) {
@@ -63,6 +66,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
     form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, profile: null, allowInternalFetches: false, showAdvanced: false, showRootChain: false, sipOptions: false, sipDomain: '' },
     fieldError: null,
     queue: [],
+    importErrors: null,
     selectedIds: [],
 
     setForm(patch) {
@@ -113,7 +117,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
     },
 
     clearQueue() {
-      set({ queue: [], selectedIds: [] });
+      set({ queue: [], selectedIds: [], importErrors: null });
     },
 
     async importList() {

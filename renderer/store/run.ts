@@ -2,7 +2,7 @@
 // thousands, which the view pages through instead of rendering at once; results arriving together are
 // appended in one update (RESULT_FLUSH_MS), so a fast bulk run does not re-render per result.
 import { resultsToCsv } from '../../shared/formats/csv-export.ts';
-import type { CheckEvent } from '../../shared/ipc.ts';
+import type { CheckEvent, ImportError } from '../../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, InFlightEndpoint, TargetInput } from '../../shared/types.ts';
 import { dnsServerError, expandTargets, remainingTargets, targetKey, type FormField } from '../targets.ts';
 import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
@@ -45,6 +45,8 @@ export interface RunState {
   doneBefore: number;
   /** Date.now() when this run started, for the time-left estimate. */
   startedAt: number | null;
+  /** The rejected rows of the imported list this test ran, or null when it ran no import. */
+  importErrors: ImportError[] | null;
   /** Set when the run is a sweep of this SIP domain: the results panel sums it up per name. */
   sweepDomain?: string | null;
 }
@@ -72,7 +74,7 @@ const SHOW_MORE_STEP = 100;
 const RESULT_FLUSH_MS = 50;
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, endpoints: null, endpointsBefore: 0, inFlight: [], error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
+const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, endpoints: null, endpointsBefore: 0, inFlight: [], error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null, importErrors: null };
 
 export function isRunActive(status: RunStatus): boolean {
   return status === 'starting' || status === 'running' || status === 'cancelling';
@@ -185,6 +187,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
         targets: allTargets,
         doneBefore,
         endpointsBefore: doneBefore > 0 ? state.results.length + pendingResults.length : 0,
+        importErrors: doneBefore > 0 ? state.run.importErrors : !sweepDomain && state.queue.length > 0 ? state.importErrors : null,
         startedAt: Date.now(),
         sweepDomain,
       },
@@ -285,7 +288,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     },
 
     async exportResults(format) {
-      const results = get().results.concat(pendingResults).map((entry) => entry.result);
+      const results = mergeInOrder(get().results, pendingResults).map((entry) => entry.result);
+      const importErrors = get().run.importErrors;
       if (results.length === 0) {
         get().notify('info', 'Nothing to export yet: run a test first.');
         return;
@@ -297,8 +301,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             ? { defaultName: `cert-check-${stamp}.csv`, content: resultsToCsv(results), encoding: 'utf8', filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] }
             : {
                 defaultName: `cert-check-${stamp}.json`,
-                // The command line's --json document, so scripts read either.
-                content: `${JSON.stringify({ results }, null, 2)}\n`,
+                // The command line's --json document (importErrors too after an import), so scripts read either.
+                content: `${JSON.stringify(importErrors ? { results, importErrors } : { results }, null, 2)}\n`,
                 encoding: 'utf8',
                 filters: [{ name: 'JSON', extensions: ['json'] }],
               },
