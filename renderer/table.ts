@@ -5,6 +5,7 @@ import type { EndpointResult, Severity } from '../shared/types.ts';
 import { daysLeft, verdictSentence, worstComments, worstSeverity } from '../shared/formats/summary.ts';
 import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
 import { rowInRange, type ExpiryRange } from './timeline.ts';
+import { isPastedAddress, typedPort } from './targets.ts';
 
 export type RowCategory = Severity | 'unreachable' | 'none';
 
@@ -73,6 +74,16 @@ function categoryOf(result: EndpointResult, worst: Severity | null): RowCategory
 
 const emptyToNull = (text: string) => (text === '' ? null : text);
 
+/**
+ * The target as typed, with the port it was checked on when the port came from the Port field: the rows of
+ * one address checked on several ports ("127.0.0.6" twice) tell themselves apart.
+ */
+function targetText(row: TableRow): string {
+  const { target, type, port } = row.result;
+  if (type !== 'DIR' || port === null || typedPort(target) !== null || isPastedAddress(target)) return target;
+  return hostPort(target, port);
+}
+
 export const COLUMNS: readonly Column[] = [
   {
     id: 'severity',
@@ -82,7 +93,7 @@ export const COLUMNS: readonly Column[] = [
     text: (row) => CATEGORY_LABEL[row.category],
     sortValue: (row) => CATEGORY_RANK[row.category],
   },
-  { id: 'target', title: 'Target', width: 9.5, mono: true, sticky: true, text: (row) => row.result.target, sortValue: (row) => emptyToNull(row.result.target) },
+  { id: 'target', title: 'Target', width: 9.5, mono: true, sticky: true, text: targetText, sortValue: (row) => emptyToNull(row.result.target) },
   { id: 'type', title: 'Type', width: 3.8, text: (row) => row.result.type, sortValue: (row) => row.result.type },
   { id: 'host', title: 'Host', width: 9.5, mono: true, text: (row) => row.result.host, sortValue: (row) => emptyToNull(row.result.host) },
   { id: 'ip', title: 'IP', width: 6.8, mono: true, text: (row) => row.result.ip ?? '', sortValue: (row) => row.result.ip },

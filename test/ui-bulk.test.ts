@@ -747,6 +747,10 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       await page.getByLabel('Filter results').fill('127.0.0.9');
       await page.getByText('5 of 60 rows').waitFor();
       assert.deepEqual([...new Set(await visibleColumn(page, 'ip'))], ['127.0.0.9']);
+      // IP targets show the port they were checked on, so the five rows of one address tell themselves apart.
+      const targetCells = await visibleColumn(page, 'target');
+      assert.ok(targetCells.every((text) => /^127\.0\.0\.9:\d+$/.test(text)), targetCells.join(', '));
+      assert.equal(new Set(targetCells).size, 5);
       const portHeader = grid(page).getByRole('columnheader', { name: 'Port', exact: true });
       await portHeader.getByRole('button').click();
       const ports = (await visibleColumn(page, 'port')).map(Number);
