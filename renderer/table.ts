@@ -123,6 +123,25 @@ COLUMNS.reduce((left, column) => {
 }, 0);
 /** How wide the sticky columns are together: sideways scrolling snaps the next column to this edge. */
 export const STICKY_WIDTH = `${COLUMNS.filter((column) => column.sticky).reduce((sum, column) => sum + column.width, 0)}rem`;
+/**
+ * The grid tracks for a viewport `viewportRem` wide. When the table scrolls sideways, the last column is
+ * widened so that scrolled to the end, the first column in view starts at the sticky columns' edge: no
+ * sliver of a column shows there at either end (column edges are snap points in between).
+ */
+export function gridTemplateFor(viewportRem: number): { template: string; minWidth: string } {
+  const sticky = COLUMNS.filter((column) => column.sticky).reduce((sum, column) => sum + column.width, 0);
+  const scrolling = COLUMNS.filter((column) => !column.sticky);
+  const last = scrolling[scrolling.length - 1];
+  const total = sticky + scrolling.reduce((sum, column) => sum + column.width, 0);
+  if (viewportRem <= 0 || total <= viewportRem) return { template: GRID_TEMPLATE, minWidth: GRID_MIN_WIDTH };
+  // The fewest trailing columns (the last at its least) that fill the room beside the sticky ones.
+  let tail = last.width;
+  for (let i = scrolling.length - 2; i >= 0 && sticky + tail + scrolling[i].width <= viewportRem; i--) tail += scrolling[i].width;
+  const lastWidth = last.width + Math.max(0, viewportRem - sticky - tail);
+  const template = COLUMNS.map((column) => `${column === last ? lastWidth : column.width}rem`).join(' ');
+  return { template, minWidth: `${total - last.width + lastWidth}rem` };
+}
+
 /** The table's narrowest width; below it the table scrolls sideways. */
 export const GRID_MIN_WIDTH = `${COLUMNS.reduce((sum, column) => sum + column.width, 0)}rem`;
 

@@ -1,7 +1,7 @@
 // The results of a bulk test as a table: one row per endpoint, sortable, filterable, virtualized
 // (only the rows in view are in the DOM, so 10,000 results scroll smoothly). A click or Enter opens
 // the endpoint's full card. Rows are a roving-tabindex grid: arrow keys, Page Up/Down, Home/End.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp, useAppStore } from '../context.ts';
 import { ExpiryTimeline } from './ExpiryTimeline.tsx';
@@ -12,8 +12,7 @@ import {
   countCategories,
   filterRows,
   FILTER_CATEGORIES,
-  GRID_MIN_WIDTH,
-  GRID_TEMPLATE,
+  gridTemplateFor,
   nextSort,
   sortRows,
   STICKY_LEFT,
@@ -62,6 +61,21 @@ function TableToolbar({ rows, shown }: { rows: TableRow[]; shown: number }) {
   );
 }
 
+/** The grid tracks for the table's viewport, recomputed when it is resized (the window, the side panel). */
+function useGridTemplate(scrollRef: RefObject<HTMLDivElement | null>): { template: string; minWidth: string } {
+  const [viewportRem, setViewportRem] = useState(0);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const measure = () => setViewportRem(element.clientWidth / parseFloat(getComputedStyle(document.documentElement).fontSize || '16'));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [scrollRef]);
+  return useMemo(() => gridTemplateFor(viewportRem), [viewportRem]);
+}
+
 function SeverityBadge({ row }: { row: TableRow }) {
   return (
     <span className={`sev-badge sev-${row.category}`} title={row.result.error ? row.result.error.message : undefined}>
@@ -97,6 +111,7 @@ export function ResultsTable() {
     getItemKey: (index) => rows[index]?.key ?? index,
   });
   const items = virtualizer.getVirtualItems();
+  const grid = useGridTemplate(scrollRef);
 
   const focusRow = useCallback(
     (index: number) => {
@@ -162,9 +177,9 @@ export function ResultsTable() {
           if (event.target === scrollRef.current && rows.length) focusRow(activeIndex);
         }}
       >
-        <div className="grid-inner" style={{ minWidth: GRID_MIN_WIDTH }}>
+        <div className="grid-inner" style={{ minWidth: grid.minWidth }}>
           <div role="rowgroup" className="grid-head">
-            <div role="row" aria-rowindex={1} className="grid-row head-row" style={{ gridTemplateColumns: GRID_TEMPLATE, height: HEADER_HEIGHT }}>
+            <div role="row" aria-rowindex={1} className="grid-row head-row" style={{ gridTemplateColumns: grid.template, height: HEADER_HEIGHT }}>
               {COLUMNS.map((column) => {
                 const sorted = table.sort?.column === column.id ? table.sort.direction : undefined;
                 return (
@@ -212,7 +227,7 @@ export function ResultsTable() {
                   data-row-key={row.key}
                   tabIndex={active ? 0 : -1}
                   className={`grid-row body-row cat-${row.category}${item.index % 2 ? ' odd' : ''}`}
-                  style={{ gridTemplateColumns: GRID_TEMPLATE, height: ROW_HEIGHT, transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
+                  style={{ gridTemplateColumns: grid.template, height: ROW_HEIGHT, transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
                   onClick={() => {
                     setActiveKey(row.key);
                     store.getState().openResult(row.key);

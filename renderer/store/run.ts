@@ -141,6 +141,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             status: event.error ? 'failed' : event.cancelled ? 'cancelled' : 'done',
             current: null,
             inFlight: [],
+            // A finished run did every target, whether or not a last progress event said so.
+            ...(event.error || event.cancelled ? {} : { done: state.run.total, endpoints: state.run.endpoints && { done: state.run.endpoints.total, total: state.run.endpoints.total } }),
             error: event.error,
           },
         }));
