@@ -93,6 +93,20 @@ describe('renderer logic', () => {
     for (const bad of ['8.8.8', 'dns.contoso.com', '1.2.3.4:70000', '[::g]:53', '300.1.1.1']) assert.match(dnsServerError(bad) ?? '', /is not a DNS server address/, bad);
   });
 
+  test('store: a refusal that names a field (Electron carries it in the message) goes on that field, not the status line', async () => {
+    const api = {
+      async startCheck() {
+        throw new Error('[field=dns-server] "dns.contoso.com" is not an IP address.');
+      },
+      onCheckEvent: () => () => undefined,
+    } as Partial<CertCheckerApi> as CertCheckerApi;
+    const store = createAppStore(api);
+    store.getState().setForm({ host: 'sip.contoso.com', dnsServer: '' });
+    await store.getState().startTest();
+    assert.deepEqual(store.getState().fieldError, { field: 'dns-server', message: '"dns.contoso.com" is not an IP address.' });
+    assert.equal(store.getState().run.status, 'idle');
+  });
+
   test('card text follows the old tool: SRV line, pool note, FQDN and IP lines, fields, comments', () => {
     const [first, second] = fakePoolResults();
     const view = { showAdvanced: false, showRootChain: false, testPool: true };

@@ -2,7 +2,7 @@
 // thousands, which the view pages through instead of rendering at once; results arriving together are
 // appended in one update (RESULT_FLUSH_MS), so a fast bulk run does not re-render per result.
 import { resultsToCsv } from '../../shared/formats/csv-export.ts';
-import type { CheckEvent, ImportError } from '../../shared/ipc.ts';
+import { fieldOfMessage, type CheckEvent, type ImportError } from '../../shared/ipc.ts';
 import type { CheckRequest, EndpointResult, InFlightEndpoint, TargetInput } from '../../shared/types.ts';
 import { dnsServerError, expandTargets, remainingTargets, targetKey, type FormField } from '../targets.ts';
 import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
@@ -205,9 +205,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     } catch (err) {
       earlyEvents = [];
       // The host names the field at fault (a target it could not read, a bad DNS server): the message goes there.
-      const field = (err as { field?: unknown }).field;
+      // (The browser bridge sets err.field; Electron's IPC carries it in front of the message.)
+      const tagged = fieldOfMessage(errorMessage(err));
+      const field = (err as { field?: unknown }).field ?? tagged?.field;
       if (field === 'host' || field === 'port' || field === 'dns-server') {
-        set((s) => ({ fieldError: { field: field as FormField, message: errorMessage(err) }, run: { ...s.run, status: 'idle', current: null } }));
+        set((s) => ({ fieldError: { field: field as FormField, message: tagged?.message ?? errorMessage(err) }, run: { ...s.run, status: 'idle', current: null } }));
         return;
       }
       set((s) => ({ run: { ...s.run, status: 'failed', error: errorMessage(err), current: null } }));
