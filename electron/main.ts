@@ -9,7 +9,8 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiHandlers, type HostServices } from '../shared/host/handlers.ts';
 import { CONTENT_SECURITY_POLICY, contentTypeOf } from '../shared/host/static-files.ts';
-import { API_CHANNELS, CHECK_EVENT_CHANNEL, MENU_EVENT_CHANNEL } from '../shared/ipc.ts';
+import { API_CHANNELS, CHECK_EVENT_CHANNEL, MENU_EVENT_CHANNEL, withFieldTag } from '../shared/ipc.ts';
+import { ApiInputError } from '../shared/host/validation.ts';
 import type { ApiMethodName, CheckEvent, MenuAction, MenuEvent } from '../shared/ipc.ts';
 import { createWorkerRunner } from './check-runner.ts';
 import type { WorkerChannel } from './check-worker-protocol.ts';
@@ -145,9 +146,15 @@ function isOwnPage(event: IpcMainInvokeEvent): boolean {
 function registerApi(): void {
   for (const [method, channel] of Object.entries(API_CHANNELS) as [ApiMethodName, string][]) {
     const handler = handlers[method] as (...args: unknown[]) => unknown;
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+    ipcMain.handle(channel, async (event, ...args: unknown[]) => {
       if (!isOwnPage(event)) throw new Error('Refused: this request did not come from the checker window.');
-      return handler(...args);
+      try {
+        return await handler(...args);
+      } catch (err) {
+        // Only the message crosses IPC: the field at fault goes with it, so the page can show it there.
+        if (err instanceof ApiInputError && err.field) throw new Error(withFieldTag(err.message, err.field));
+        throw err;
+      }
     });
   }
 }

@@ -26,10 +26,13 @@ function makeCall(baseUrl: string): Call {
     } catch (err) {
       throw new Error(`Cannot reach the checker server (${err instanceof Error ? err.message : String(err)}). Is "npm run web" still running?`);
     }
-    type Answer = { ok?: boolean; value?: unknown; error?: string };
+    type Answer = { ok?: boolean; value?: unknown; error?: string; field?: string; targetIndex?: number | null };
     const body = (await response.json().catch(() => null)) as Answer | null;
     if (!body || typeof body !== 'object') throw new Error(`The checker server answered ${response.status} ${response.statusText} to ${method}.`);
-    if (!body.ok) throw new Error(body.error || `${method} failed (${response.status}).`);
+    if (!body.ok) {
+      // The field at fault travels with the message, so the page can put it there.
+      throw Object.assign(new Error(body.error || `${method} failed (${response.status}).`), body.field ? { field: body.field, targetIndex: body.targetIndex ?? null } : {});
+    }
     return body.value as never;
   };
 }

@@ -2,6 +2,7 @@
 // "Copy" text are made from, so the two never disagree. Pure: no DOM, no engine.
 // The renderer only presents; what is wrong with a certificate comes from the engine's comments.
 import type { CertInfo, ChainItem, Comment, EndpointResult, ProtocolVersion, Severity, TrustStoreName } from '../shared/types.ts';
+import { SEVERITY_ORDER } from '../shared/types.ts';
 import { handshakeClientCertificateText, sipOptionsFields } from '../shared/formats/sip-labels.ts';
 import { PROFILE_TITLE, profileVerdicts } from '../shared/formats/profile-labels.ts';
 import { certificateSourceLabel, keyExchangeText, RUNTIME_CLIENT_LABEL, runtimeClientText, shownVersions } from '../shared/formats/tls-labels.ts';
@@ -336,6 +337,28 @@ function lineText(line: CardLine): string | null {
     case 'certActions':
       return null;
   }
+}
+
+/**
+ * The admin's layout: the comments (what is wrong and what to do) first, then where it connected (SRV, FQDN,
+ * IP lines), then the certificate. The sections are the old tool's; only their order changes, so the
+ * "Old tool's layout" preference and the copied text keep the old order.
+ */
+export function verdictFirstSections(sections: CardSection[]): CardSection[] {
+  const rank = (key: string) => (key === 'profile' ? 0 : key === 'comments' ? 1 : key === 'opening' ? 2 : 3);
+  const ordered = sections.map((section, index) => ({ section, index })).sort((a, b) => rank(a.section.key) - rank(b.section.key) || a.index - b.index);
+  return ordered.map(({ section }) => (section.key === 'comments' ? { ...section, lines: worstFirst(section.lines) } : section));
+}
+
+/** Comment lines, errors first (the engine's order within a severity): the top of the list is what to fix. */
+function worstFirst(lines: CardLine[]): CardLine[] {
+  const rank = (line: CardLine) => (line.kind === 'comment' ? SEVERITY_ORDER.indexOf(line.severity) : SEVERITY_ORDER.length);
+  return lines.map((line, index) => ({ line, index })).sort((a, b) => rank(a.line) - rank(b.line) || a.index - b.index).map(({ line }) => line);
+}
+
+/** Whether a card belongs to a DNS load-balanced pool that was tested member by member (the first member too). */
+export function isTestedPool(result: EndpointResult, testPool: boolean): boolean {
+  return result.poolMember || (testPool && (result.poolAddresses?.length ?? 0) > 1);
 }
 
 /** The card as plain text, for the clipboard. */

@@ -1,9 +1,11 @@
 // The results table's model: one row per endpoint, its columns, sorting and filtering. Pure.
-// What is wrong comes from the engine's comments only (worstSeverity, commentSummary); the table
+// What is wrong comes from the engine's comments only (worstSeverity, verdictSentence); the table
 // just groups rows by it. An endpoint that could not be checked (result.error) is "unreachable".
 import type { EndpointResult, Severity } from '../shared/types.ts';
-import { commentSummary, daysLeft, worstSeverity } from '../shared/formats/summary.ts';
+import { daysLeft, verdictSentence, worstComments, worstSeverity } from '../shared/formats/summary.ts';
 import { hostPort, SEVERITY_ICON, SEVERITY_LABEL } from './format.ts';
+import { rowInRange, type ExpiryRange } from './timeline.ts';
+import { isPastedAddress, typedPort } from './targets.ts';
 
 export type RowCategory = Severity | 'unreachable' | 'none';
 
@@ -24,7 +26,10 @@ export interface TableRow {
   category: RowCategory;
   worst: Severity | null;
   daysLeft: number | null;
+  /** The verdict sentence, from the same worst severity as the badge. */
   summary: string;
+  /** The rule ids (or the error code) behind the summary, for its tooltip; the CSV lists ids. */
+  summaryIds: string;
   subject: string;
   issuer: string;
   /** Lower-case text of every column and comment, for the free-text filter. */
@@ -40,6 +45,8 @@ export interface Column {
   width: number;
   /** What the cell shows (also its tooltip when cut short). */
   text(row: TableRow): string;
+  /** A tooltip other than the text. */
+  tooltip?(row: TableRow): string;
   /** Sort key; null sorts last in both directions. */
   sortValue(row: TableRow): string | number | null;
   numeric?: boolean;
@@ -67,6 +74,16 @@ function categoryOf(result: EndpointResult, worst: Severity | null): RowCategory
 
 const emptyToNull = (text: string) => (text === '' ? null : text);
 
+/**
+ * The target as typed, with the port it was checked on when the port came from the Port field: the rows of
+ * one address checked on several ports ("127.0.0.6" twice) tell themselves apart.
+ */
+function targetText(row: TableRow): string {
+  const { target, type, port } = row.result;
+  if (type !== 'DIR' || port === null || typedPort(target) !== null || isPastedAddress(target)) return target;
+  return hostPort(target, port);
+}
+
 export const COLUMNS: readonly Column[] = [
   {
     id: 'severity',
@@ -76,7 +93,7 @@ export const COLUMNS: readonly Column[] = [
     text: (row) => CATEGORY_LABEL[row.category],
     sortValue: (row) => CATEGORY_RANK[row.category],
   },
-  { id: 'target', title: 'Target', width: 9.5, mono: true, sticky: true, text: (row) => row.result.target, sortValue: (row) => emptyToNull(row.result.target) },
+  { id: 'target', title: 'Target', width: 9.5, mono: true, sticky: true, text: targetText, sortValue: (row) => emptyToNull(row.result.target) },
   { id: 'type', title: 'Type', width: 3.8, text: (row) => row.result.type, sortValue: (row) => row.result.type },
   { id: 'host', title: 'Host', width: 9.5, mono: true, text: (row) => row.result.host, sortValue: (row) => emptyToNull(row.result.host) },
   { id: 'ip', title: 'IP', width: 6.8, mono: true, text: (row) => row.result.ip ?? '', sortValue: (row) => row.result.ip },
@@ -86,7 +103,14 @@ export const COLUMNS: readonly Column[] = [
   { id: 'notAfter', title: 'Not After', width: 6.4, mono: true, text: (row) => notAfterOf(row).slice(0, 10), sortValue: (row) => emptyToNull(notAfterOf(row)) },
   { id: 'daysLeft', title: 'Days Left', width: 5.6, mono: true, numeric: true, text: (row) => (row.daysLeft === null ? '' : String(row.daysLeft)), sortValue: (row) => row.daysLeft },
   { id: 'protocol', title: 'Protocol', width: 5.6, mono: true, text: (row) => row.result.tls.protocol ?? '', sortValue: (row) => row.result.tls.protocol },
-  { id: 'summary', title: 'Comment summary', width: 13, text: (row) => row.summary, sortValue: (row) => emptyToNull(row.summary) },
+  {
+    id: 'summary',
+    title: 'Comment summary',
+    width: 13,
+    text: (row) => row.summary,
+    tooltip: (row) => (row.summaryIds ? `${row.summary}\n${row.summaryIds}` : row.summary),
+    sortValue: (row) => emptyToNull(row.summary),
+  },
 ];
 
 /** The grid tracks of all columns, for header and rows alike. */
@@ -97,6 +121,27 @@ COLUMNS.reduce((left, column) => {
   if (column.sticky) STICKY_LEFT[column.id] = `${left}rem`;
   return left + column.width;
 }, 0);
+/** How wide the sticky columns are together: sideways scrolling snaps the next column to this edge. */
+export const STICKY_WIDTH = `${COLUMNS.filter((column) => column.sticky).reduce((sum, column) => sum + column.width, 0)}rem`;
+/**
+ * The grid tracks for a viewport `viewportRem` wide. When the table scrolls sideways, the last column is
+ * widened so that scrolled to the end, the first column in view starts at the sticky columns' edge: no
+ * sliver of a column shows there at either end (column edges are snap points in between).
+ */
+export function gridTemplateFor(viewportRem: number): { template: string; minWidth: string } {
+  const sticky = COLUMNS.filter((column) => column.sticky).reduce((sum, column) => sum + column.width, 0);
+  const scrolling = COLUMNS.filter((column) => !column.sticky);
+  const last = scrolling[scrolling.length - 1];
+  const total = sticky + scrolling.reduce((sum, column) => sum + column.width, 0);
+  if (viewportRem <= 0 || total <= viewportRem) return { template: GRID_TEMPLATE, minWidth: GRID_MIN_WIDTH };
+  // The fewest trailing columns (the last at its least) that fill the room beside the sticky ones.
+  let tail = last.width;
+  for (let i = scrolling.length - 2; i >= 0 && sticky + tail + scrolling[i].width <= viewportRem; i--) tail += scrolling[i].width;
+  const lastWidth = last.width + Math.max(0, viewportRem - sticky - tail);
+  const template = COLUMNS.map((column) => `${column === last ? lastWidth : column.width}rem`).join(' ');
+  return { template, minWidth: `${total - last.width + lastWidth}rem` };
+}
+
 /** The table's narrowest width; below it the table scrolls sideways. */
 export const GRID_MIN_WIDTH = `${COLUMNS.reduce((sum, column) => sum + column.width, 0)}rem`;
 
@@ -111,7 +156,8 @@ export function tableRow(key: number, index: number, result: EndpointResult, now
     const category = categoryOf(result, worst);
     const leaf = result.served[0];
     const usable = leaf && !leaf.parseError ? leaf : null;
-    const summary = result.error ? `${result.error.code}: ${result.error.message}` : commentSummary(result.comments);
+    const summary = verdictSentence(result);
+    const summaryIds = result.error ? result.error.code : worstComments(result).map((comment) => comment.id).join(', ');
     const subject = usable ? shortName(usable.subject, usable.commonName) : '';
     const issuer = usable ? shortName(usable.issuer) : '';
     const days = daysLeft(result, now);
@@ -127,11 +173,12 @@ export function tableRow(key: number, index: number, result: EndpointResult, now
       result.tls.protocol ?? '',
       CATEGORY_LABEL[category],
       summary,
+      summaryIds,
       ...result.comments.map((comment) => `${comment.id} ${comment.text}`),
     ]
       .join('\n')
       .toLowerCase();
-    facts = { result, worst, category, daysLeft: days, summary, subject, issuer, search };
+    facts = { result, worst, category, daysLeft: days, summary, summaryIds, subject, issuer, search };
     factsCache.set(result, facts);
   }
   return { ...facts, key, index };
@@ -141,13 +188,18 @@ export interface TableFilter {
   /** Categories to show; empty shows every row. */
   categories: RowCategory[];
   text: string;
+  /** The expiry timeline's bar picked: only certificates reaching Not After in it. */
+  expiry?: ExpiryRange | null;
 }
 
 export function filterRows(rows: TableRow[], filter: TableFilter): TableRow[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
   const categories = new Set(filter.categories);
-  if (words.length === 0 && categories.size === 0) return rows;
-  return rows.filter((row) => (categories.size === 0 || categories.has(row.category)) && words.every((word) => row.search.includes(word)));
+  const expiry = filter.expiry ?? null;
+  if (words.length === 0 && categories.size === 0 && !expiry) return rows;
+  return rows.filter(
+    (row) => (categories.size === 0 || categories.has(row.category)) && rowInRange(row, expiry) && words.every((word) => row.search.includes(word)),
+  );
 }
 
 export type SortDirection = 'ascending' | 'descending';

@@ -9,17 +9,32 @@ export interface QueueRow extends TargetInput {
   id: number;
 }
 
+/** A form field a message belongs to (the host's ApiInputError names the same ones). */
+export type FormField = 'host' | 'port' | 'dns-server';
+
+export interface FieldError {
+  field: FormField;
+  message: string;
+}
+
 export interface ExpandResult {
   rows: TargetInput[];
-  /** Why nothing could be added; null when rows were made. */
-  error: string | null;
+  /** Why nothing could be added, on the field at fault; null when rows were made. */
+  error: FieldError | null;
+}
+
+/** A web address or SIP URI as pasted: the host reduces it to host and port (the scheme's port unless it names one). */
+export function isPastedAddress(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^sips?:/i.test(text);
 }
 
 export const DEFAULT_PORT_TEXT = '443';
 
 function splitList(text: string): string[] {
+  // A SIP URI keeps its ;parameters (sip:sbc.contoso.com;transport=tls): only other entries split at ";".
   return text
-    .split(/[,;]/)
+    .split(',')
+    .flatMap((part) => (isPastedAddress(part.trim()) ? [part] : part.split(';')))
     .map((part) => part.trim())
     .filter((part) => part !== '');
 }
@@ -53,16 +68,17 @@ export function typedPort(host: string): number | null {
 export function expandTargets(hostsText: string, portsText: string, srvType: SrvType | null): ExpandResult {
   const hosts = splitList(hostsText);
   if (hosts.length === 0) {
-    return { rows: [], error: srvType ? 'Enter a SIP domain, e.g. contoso.com.' : 'Enter a host name or IP address, e.g. sip.contoso.com.' };
+    return { rows: [], error: { field: 'host', message: srvType ? 'Enter a SIP domain, e.g. contoso.com.' : 'Enter a host name or IP address, e.g. sip.contoso.com.' } };
   }
   if (srvType) return { rows: hosts.map((input) => ({ input, type: srvType, port: null })), error: null };
 
   const rows: TargetInput[] = [];
-  const needsPortField = hosts.some((host) => typedPort(host) === null);
+  const ownPort = (host: string) => typedPort(host) !== null || isPastedAddress(host);
+  const needsPortField = hosts.some((host) => !ownPort(host));
   const { ports, error } = needsPortField ? parsePorts(portsText) : { ports: [], error: null };
-  if (error) return { rows: [], error };
+  if (error) return { rows: [], error: { field: 'port', message: error } };
   for (const host of hosts) {
-    if (typedPort(host) !== null) rows.push({ input: host, type: 'DIR', port: null });
+    if (ownPort(host)) rows.push({ input: host, type: 'DIR', port: null });
     else for (const port of ports) rows.push({ input: host, type: 'DIR', port });
   }
   return { rows, error: null };
@@ -105,4 +121,30 @@ export function remainingTargets(targets: TargetInput[], results: Pick<EndpointR
     const key = targetKey(target);
     return !finished.has(key) && !finished.has(key.replace(/\|[^|]*$/, '|*'));
   });
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Whether the browser's URL parser takes text as an IPv6 address (the page has no node:net). */
+function isIpv6(text: string): boolean {
+  if (!text.includes(':')) return false;
+  try {
+    return new URL(`http://[${text}]/`).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The DNS Server field, checked before a run: empty (the system resolver), an IP address, IPv4:port or
+ * [IPv6]:port. The host checks it again (parseDnsServer); this only puts the message on the field first.
+ */
+export function dnsServerError(text: string): string | null {
+  const value = text.trim();
+  if (value === '') return null;
+  const withPort = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value) ?? /^([^:]+):(\d{1,5})$/.exec(value);
+  const address = withPort ? withPort[1] : value.replace(/^\[(.*)\]$/, '$1');
+  const port = withPort ? Number(withPort[2]) : 53;
+  const ok = (IPV4.test(address) || isIpv6(address)) && port >= 1 && port <= 65535;
+  return ok ? null : `"${value}" is not a DNS server address: type its IP address, e.g. 8.8.8.8, or address:port (192.0.2.53:5353, [2001:db8::53]:53).`;
 }

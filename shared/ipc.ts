@@ -212,3 +212,17 @@ declare global {
     certChecker?: CertCheckerApi;
   }
 }
+
+/**
+ * Electron's IPC keeps only an error's message, so the input field a refusal names (ApiInputError.field)
+ * rides in front of it: "[field=host] ..."; the page reads it back and shows the rest on that field.
+ */
+export function withFieldTag(message: string, field: string): string {
+  return `[field=${field}] ${message}`;
+}
+
+/** The field and the message of a tagged error message; null when it names no field. */
+export function fieldOfMessage(message: string): { field: string; message: string } | null {
+  const match = /^\[field=([a-z-]+)\] ([\s\S]*)$/.exec(message);
+  return match ? { field: match[1], message: match[2] } : null;
+}

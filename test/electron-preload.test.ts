@@ -18,6 +18,7 @@ const ipcRenderer = Object.assign(new EventEmitter(), {
     // How Electron rejects when the main-process handler threw (the error's toString after the prefix).
     if (channel === API_CHANNELS.startCheck) throw new Error(`Error invoking remote method '${channel}': ApiInputError: targets must be an array.`);
     if (channel === API_CHANNELS.saveFile) throw new Error(`Error invoking remote method '${channel}': Error: EACCES: permission denied, open '/x.csv'`);
+    if (channel === API_CHANNELS.listTrustedRoots) throw new Error(`Error invoking remote method '${channel}': Error: [field=host] "bad_host!" is not a valid host name.`);
     return { channel };
   },
 });
@@ -42,6 +43,8 @@ test('calls go to their channel; answers come back as they are', async () => {
 test("errors lose Electron's \"Error invoking remote method\" wrapping: the user sees the handler's message", async () => {
   await assert.rejects(api.startCheck({ targets: [], options: { dnsServer: null, testPool: true, timeoutMs: 5000 } }), (err: Error) => err.message === 'targets must be an array.');
   await assert.rejects(api.saveFile({ defaultName: 'x.csv', content: '', encoding: 'utf8', filters: [] }), (err: Error) => err.message === "EACCES: permission denied, open '/x.csv'");
+  // The field at fault (main.ts tags an ApiInputError's message with it) reaches the page, for the store to read.
+  await assert.rejects(api.listTrustedRoots(), (err: Error) => err.message === '[field=host] "bad_host!" is not a valid host name.');
 });
 
 test('check events reach a subscriber without the IPC event object, until it unsubscribes', () => {

@@ -33,6 +33,35 @@ const UNREACHABLE: Partial<EndpointResult> = {
 
 // ---------------------------------------------------------------- 1. pure functions and the store
 
+/** A store over a fake API that records check requests and saved files; `emit` plays the host's events. */
+function fakeStore(extra: Partial<CertCheckerApi> = {}) {
+  const listeners = new Set<(event: CheckEvent) => void>();
+  const emit = (event: CheckEvent) => listeners.forEach((listener) => listener(event));
+  const requests: CheckRequest[] = [];
+  const saved: SaveFileRequest[] = [];
+  const api = {
+    async startCheck(request: CheckRequest) {
+      requests.push(request);
+      return { runId: `r${requests.length}` };
+    },
+    async cancelCheck() {
+      return { cancelled: true };
+    },
+    async saveFile(request: SaveFileRequest) {
+      saved.push(request);
+      return { saved: true, path: request.defaultName };
+    },
+    onCheckEvent(listener: (event: CheckEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    ...extra,
+  } as Partial<CertCheckerApi> as CertCheckerApi;
+  const store = createAppStore(api);
+  api.onCheckEvent((event) => store.getState().handleEvent(event));
+  return { store, emit, requests, saved };
+}
+
 describe('bulk logic', () => {
   test('remainingTargets matches results to targets by trimmed input, type and port', () => {
     const targets: TargetInput[] = [
@@ -73,12 +102,17 @@ describe('bulk logic', () => {
     assert.deepEqual(
       rows.map((row) => [row.category, row.summary]),
       [
-        ['warning', 'client-eku-2026'],
-        ['unreachable', 'CONNECT_REFUSED: Connection refused.'],
-        ['ok', 'OK'],
-        ['error', 'expired'],
+        ['warning', 'Client Authentication EKU goes away.'],
+        ['unreachable', 'Connection refused.'],
+        ['ok', 'FQDN is in SAN list.'],
+        ['error', 'The certificate expired.'],
       ],
     );
+    // The ids behind the sentence go in the tooltip (the CSV keeps the ids).
+    assert.deepEqual(rows.map((row) => row.summaryIds), ['client-eku-2026', 'CONNECT_REFUSED', 'san-match', 'expired']);
+    // The badge and the summary come from the same worst severity: info beside ok says the info, not "OK".
+    const infoRow = tableRow(9, 9, fakeResult({ comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }, { id: 'root-sent', severity: 'info', text: 'The server sends its root. It need not.' }] }), now);
+    assert.deepEqual([infoRow.category, infoRow.summary], ['info', 'The server sends its root.']);
     assert.equal(rows[2].daysLeft, 10);
     assert.equal(rows[0].subject, 'sip.contoso.com');
     assert.equal(shortName('CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US'), 'Contoso Issuing CA 01');
@@ -112,30 +146,44 @@ describe('bulk logic', () => {
     assert.equal(formatTimeLeft(4000), 'about 1 h 7 min left');
   });
 
+  test('store: results take their place in the whole test, after Resume too; Export JSON is the CLI\'s document, importErrors included', async () => {
+    const importErrors = [{ line: 4, message: 'Cannot have both Port and Domain type specified' }];
+    const targets = ['a', 'b', 'c', 'd'].map((name) => ({ input: `${name}.contoso.com`, type: 'DIR' as const, port: 5061 }));
+    const { store, emit, requests, saved } = fakeStore({
+      async parseList(fileName: string) {
+        return { fileName, rows: targets, importErrors };
+      },
+    });
+    await store.getState().importDroppedList('list.csv', '');
+    await store.getState().startTest();
+    const result = (name: string, inputIndex: number) => fakeResult({ target: `${name}.contoso.com`, host: `${name}.contoso.com`, port: 5061, inputIndex, memberIndex: 0, memberCount: 1 });
+    // d and b finish; cancelled before a and c.
+    emit({ kind: 'result', runId: 'r1', result: result('d', 3) });
+    emit({ kind: 'result', runId: 'r1', result: result('b', 1) });
+    await store.getState().cancelTest();
+    emit({ kind: 'done', runId: 'r1', cancelled: true, error: null });
+    const order = () => store.getState().results.map((entry) => entry.result.host[0]).join('');
+    assert.equal(order(), 'bd');
+    // Resume checks c and a... as its own request, indexes 0 and 1: they still go to their places in the test.
+    await store.getState().resumeTest();
+    assert.deepEqual(requests[1].targets.map((t) => t.input), ['a.contoso.com', 'c.contoso.com']);
+    emit({ kind: 'result', runId: 'r2', result: result('c', 1) });
+    emit({ kind: 'result', runId: 'r2', result: result('a', 0) });
+    emit({ kind: 'done', runId: 'r2', cancelled: false, error: null });
+    assert.equal(order(), 'abcd');
+
+    await store.getState().exportResults('json');
+    const { jsonDocumentWriter } = await import('../cli/json-output.ts');
+    let cli = '';
+    const writer = jsonDocumentWriter((text) => void (cli += text), importErrors);
+    for (const entry of store.getState().results) writer.write(entry.result);
+    writer.end();
+    assert.equal(saved[0].content, cli, 'the same document as check --import LIST --json');
+    assert.deepEqual(JSON.parse(saved[0].content).importErrors, importErrors);
+  });
+
   test('store: a cancelled test resumes with the targets that have no result; results and progress add up; exports hold everything', async () => {
-    const listeners = new Set<(event: CheckEvent) => void>();
-    const emit = (event: CheckEvent) => listeners.forEach((listener) => listener(event));
-    const requests: CheckRequest[] = [];
-    const saved: SaveFileRequest[] = [];
-    const api = {
-      async startCheck(request: CheckRequest) {
-        requests.push(request);
-        return { runId: `r${requests.length}` };
-      },
-      async cancelCheck() {
-        return { cancelled: true };
-      },
-      async saveFile(request: SaveFileRequest) {
-        saved.push(request);
-        return { saved: true, path: request.defaultName };
-      },
-      onCheckEvent(listener: (event: CheckEvent) => void) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    } as Partial<CertCheckerApi> as CertCheckerApi;
-    const store = createAppStore(api);
-    api.onCheckEvent((event) => store.getState().handleEvent(event));
+    const { store, emit, requests, saved } = fakeStore();
     const targets = Array.from({ length: 12 }, (_, i) => ({ input: `h${i}.contoso.com`, type: 'DIR' as const, port: 5061 }));
     assert.equal(store.getState().addRows([...targets, ...targets]), 12, 'duplicates are dropped');
     await store.getState().startTest();
@@ -217,7 +265,7 @@ async function visibleColumn(page: Page, column: string): Promise<string[]> {
  * (every fifth error, warning, info, OK, unreachable; Not After one day earlier per row).
  * saveFile records sizes, not the megabytes of content.
  */
-function installBulkFake(options: { template: EndpointResult; count: number }): void {
+function installBulkFake(options: { template: EndpointResult; count: number; daysFromNow?: number[] }): void {
   type Listener = (event: unknown) => void;
   const listeners = new Set<Listener>();
   const calls: { method: string; info: unknown }[] = [];
@@ -230,7 +278,8 @@ function installBulkFake(options: { template: EndpointResult; count: number }): 
     r.host = `h${i}.contoso.com`;
     r.ip = `127.${(i >> 8) & 255}.${i & 255}.1`;
     r.port = 5061 + (i % 3);
-    r.served[0].notAfter = new Date(Date.UTC(2045, 0, 1) - i * 86_400_000).toISOString();
+    const days = options.daysFromNow;
+    r.served[0].notAfter = new Date(days ? Date.now() + days[i % days.length] * 86_400_000 : Date.UTC(2045, 0, 1) - i * 86_400_000).toISOString();
     const kind = i % 5;
     if (kind === 4) {
       r.error = { code: 'CONNECT_REFUSED', message: `Connection refused by ${r.ip}.` };
@@ -364,7 +413,8 @@ describe('results table with 10,000 results (fake bridge)', { skip: browserSkip 
       await page.getByText('No row matches the filter.').waitFor();
       await page.getByLabel('Filter results').fill('');
       await page.getByText('2000 of 10000 rows').waitFor();
-      assert.match(await cellText(rowAt(page, 2), 'summary'), /^CONNECT_REFUSED: Connection refused/);
+      assert.match(await cellText(rowAt(page, 2), 'summary'), /^Connection refused/);
+      assert.match((await rowAt(page, 2).locator('.col-summary').getAttribute('title')) ?? '', /CONNECT_REFUSED/, 'the error code is in the tooltip');
 
       // Exports take every result, whatever the filter shows.
       assert.match((await page.getByRole('button', { name: 'Export CSV' }).getAttribute('title')) ?? '', /all 10000 results, whatever the table's filter shows/);
@@ -425,6 +475,80 @@ describe('results table with 10,000 results (fake bridge)', { skip: browserSkip 
 });
 
 // ---------------------------------------------------------------- 3. end to end against loopback servers
+
+describe('expiry timeline and table headers (fake bridge)', { skip: browserSkip }, () => {
+  before(() => suite.start('sfb-ui-timeline-'));
+  after(() => suite.close());
+
+  for (const deviceScaleFactor of [1, 2]) {
+    test(`30 targets: a bar per month until Not After, coloured by worst severity, a click filters the table; headers fit (device scale ${deviceScaleFactor})`, async () => {
+      const { context, page, problems } = await suite.newPage({ deviceScaleFactor });
+      try {
+        const template = fakeResult({ target: 'x', served: [fakeCert()], chain: [] });
+        // Rows cycle error, warning, info, ok, unreachable; certificates cycle these days until Not After.
+        const daysFromNow = [-3, 20, 45, 200, 400, 75];
+        await page.addInitScript({ content: `{ const __name = (f) => f; (${installBulkFake.toString()})(${JSON.stringify({ template, count: 30, daysFromNow })}); }` });
+        await page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
+        await page.getByLabel('Host', { exact: true }).fill('bulk.contoso.com');
+        await page.getByRole('button', { name: 'Test', exact: true }).click();
+        await page.getByRole('status').filter({ hasText: 'Done: 30 endpoints checked.' }).waitFor();
+        const timeline = page.getByRole('group', { name: 'Expiry timeline' });
+        const bars = timeline.getByRole('button');
+        // 24 answered (every fifth is unreachable); 30/6 = 5 rows per day value, one of them unreachable at i % 5 === 4.
+        const expected = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 5 !== 4);
+        const expiredCount = expected.filter((i) => daysFromNow[i % 6] < 0).length;
+        const expired = timeline.locator('[data-bucket="expired"]');
+        assert.match((await expired.getAttribute('aria-label')) ?? '', new RegExp(`^${expiredCount} certificates already expired`));
+        assert.ok((await bars.count()) >= 14, 'one bar per month until the last Not After (about 13 months)');
+        const total = await bars.evaluateAll((els) => els.reduce((sum, el) => sum + Number(/^(\d+)/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0));
+        assert.equal(total, expected.length, 'every certificate is on the timeline once');
+        const fill = await expired.locator('.seg.cat-error').evaluate((el) => getComputedStyle(el).fill);
+        assert.match(fill, /rgb\((1[5-9]\d|2\d\d), \d{1,2}, \d{1,2}\)/, `error segments are red (${fill})`);
+
+        // A click filters the table to that bar's certificates; again (or Show all) shows every row.
+        await expired.click();
+        await page.getByText(`${expiredCount} of 30 rows`).waitFor();
+        assert.ok((await visibleColumn(page, 'daysLeft')).every((days) => Number(days) < 0), 'only expired certificates');
+        if (SCREENSHOT_DIR && deviceScaleFactor === 1) {
+          mkdirSync(SCREENSHOT_DIR, { recursive: true });
+          await page.mouse.move(0, 0);
+          await page.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-timeline.png') });
+        }
+        await timeline.page().getByRole('button', { name: 'Show all' }).click();
+        await page.getByText('30 rows', { exact: true }).waitFor();
+        await expired.press('Enter');
+        await page.getByText(`${expiredCount} of 30 rows`).waitFor();
+        await expired.click();
+        await page.getByText('30 rows', { exact: true }).waitFor();
+
+        // Headers fit or wrap, sorted (with the sort mark) or not: no "Days Lef…".
+        await grid(page).getByRole('columnheader', { name: 'Days Left', exact: true }).getByRole('button').click();
+        const cut = await grid(page).locator('.sort-button').evaluateAll((buttons) =>
+          buttons.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1).map((b) => b.textContent),
+        );
+        assert.deepEqual(cut, [], 'no header is cut short');
+
+        // Scrolled sideways by an odd amount, no column shows as a clipped sliver beside the sticky ones.
+        for (const by of [37, 260, 100_000]) {
+          await grid(page).evaluate((el, left) => el.scrollTo({ left: Math.min(left, el.scrollWidth) }), by);
+          await page.waitForTimeout(400);
+          const slivers = await grid(page).evaluate((el) => {
+            const sticky = [...el.querySelectorAll('.head-cell.sticky')].map((c) => c.getBoundingClientRect().right);
+            const edge = Math.max(...sticky);
+            return [...el.querySelectorAll('.head-cell:not(.sticky)')]
+              .map((c) => ({ text: c.textContent, rect: c.getBoundingClientRect() }))
+              .filter(({ rect }) => rect.left < edge - 1 && rect.right > edge + 1)
+              .map(({ text, rect }) => `${text} (${Math.round(rect.right - edge)} px showing)`);
+          });
+          assert.deepEqual(slivers, [], `after scrolling ${by} px sideways`);
+        }
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
 
 describe('bulk test end to end through the web server', { skip: browserSkip }, () => {
   type World = Awaited<ReturnType<typeof import('./helpers/fixtures.ts').startWorld>>;
@@ -554,14 +678,15 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
 
       await importCsv(page, 'bulk.csv', `Domain,Type,Port\r\n${targets.map((t) => `${t.ip},DIR,${t.port}`).join('\r\n')}\r\n`);
       await page.getByRole('heading', { name: 'Target list (60)' }).waitFor();
-      await page.getByRole('button', { name: 'Dismiss message' }).click();
+      await page.getByRole('button', { name: /^Dismiss (message|all messages)$/ }).click();
 
       await page.getByRole('button', { name: 'Test', exact: true }).click();
       // The first 25 answer; then the silent servers hold every worker.
       await page.waitForFunction(() => Number((document.querySelector('progress') as HTMLProgressElement | null)?.value ?? 0) >= 25);
       assert.equal(await page.locator('progress').evaluate((el) => (el as HTMLProgressElement).max), 60);
       await page.locator('.status-count').filter({ hasText: /^\d+ \/ 60 \(\d+%\)$/ }).waitFor();
-      await page.locator('.status-eta').filter({ hasText: /left$/ }).waitFor();
+      // The engine counts endpoints: the status line names the host and port in flight, what the slowest waits for, and the time left.
+      await page.locator('#status').filter({ hasText: /^Checking \d+\/60 endpoints · checking 127\.0\.0\.\d+:\d+ and \d+ more · slowest: 127\.0\.0\.\d+:\d+, waiting \d+ s for the TLS handshake · .*left$/ }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Table', exact: true }).getAttribute('aria-pressed'), 'true');
 
       const cancelledAt = Date.now();
@@ -585,8 +710,12 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       assert.equal(startRequests[1].targets.length, 60 - kept);
 
       // Every target has exactly one result, and the second run only had the ones the first did not finish.
-      const exported = JSON.parse(await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())) as { results: EndpointResult[] };
-      assert.deepEqual(Object.keys(exported), ['results']);
+      const exported = JSON.parse(await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click())) as { results: EndpointResult[]; importErrors: unknown[] };
+      // The list was imported: like check --import --json, the document says which rows were rejected (none).
+      assert.deepEqual(Object.keys(exported), ['results', 'importErrors']);
+      assert.deepEqual(exported.importErrors, []);
+      // In the list's order, whatever order they finished in.
+      assert.deepEqual(exported.results.map((r) => `${r.target}|${r.port}`), targets.map((t) => `${t.ip}|${t.port}`));
       const resultKeys = exported.results.map((r) => `${r.target}|${r.port}`);
       assert.deepEqual([...resultKeys].sort(), targets.map((t) => `${t.ip}|${t.port}`).sort());
       const firstRun = new Set(resultKeys.slice(0, kept));
@@ -618,11 +747,16 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       await page.getByLabel('Filter results').fill('127.0.0.9');
       await page.getByText('5 of 60 rows').waitFor();
       assert.deepEqual([...new Set(await visibleColumn(page, 'ip'))], ['127.0.0.9']);
+      // IP targets show the port they were checked on, so the five rows of one address tell themselves apart.
+      const targetCells = await visibleColumn(page, 'target');
+      assert.ok(targetCells.every((text) => /^127\.0\.0\.9:\d+$/.test(text)), targetCells.join(', '));
+      assert.equal(new Set(targetCells).size, 5);
       const portHeader = grid(page).getByRole('columnheader', { name: 'Port', exact: true });
       await portHeader.getByRole('button').click();
       const ports = (await visibleColumn(page, 'port')).map(Number);
       assert.deepEqual(ports, [...ports].sort((a, b) => a - b));
-      assert.deepEqual([...new Set((await visibleColumn(page, 'summary')).map((summary) => summary.includes('weak-signature')))], [true], 'the engine\'s comment ids');
+      const summaryTips = await grid(page).locator('.body-row .col-summary').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('title') ?? ''));
+      assert.deepEqual([...new Set(summaryTips.map((tip) => tip.includes('weak-signature')))], [true], 'the engine\'s comment ids, in the tooltip');
 
       // A row click opens its card; the card saves the whole chain as one PEM file.
       await rowAt(page, 2).click();
@@ -645,7 +779,7 @@ describe('bulk test end to end through the web server', { skip: browserSkip }, (
       if (SCREENSHOT_DIR) {
         mkdirSync(SCREENSHOT_DIR, { recursive: true });
         await page.getByLabel('Filter results').fill('');
-        const dismiss = page.getByRole('button', { name: 'Dismiss message' });
+        const dismiss = page.getByRole('button', { name: /^Dismiss (message|all messages)$/ });
         while ((await dismiss.count()) > 0) await dismiss.first().click();
         // Back to the results' order: the answering servers first, then the ones that hung.
         await portHeader.getByRole('button').click();

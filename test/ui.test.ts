@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { CertCheckerApi, CheckEvent } from '../shared/ipc.ts';
 import type { EndpointResult } from '../shared/types.ts';
 import { cardSections, cardText, formatDate, hostPort } from '../renderer/format.ts';
-import { expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
+import { dnsServerError, expandTargets, parsePorts, portColumn } from '../renderer/targets.ts';
 import { createAppStore } from '../renderer/store/index.ts';
 import { BrowserSuite, browserSkip, CHROMIUM, chromiumCheckSkip, haveChromium, pageProblems, SCREENSHOT_DIR, trustRootInDialog } from './helpers/browser.ts';
 import { fakeResult } from './helpers/fake-results.ts';
@@ -72,10 +72,39 @@ describe('renderer logic', () => {
       { input: 'fabrikam.com', type: 'FED', port: null },
     ]);
     assert.deepEqual(expandTargets('sip.contoso.com:5061', 'junk', null).rows, [{ input: 'sip.contoso.com:5061', type: 'DIR', port: null }]);
-    assert.match(expandTargets('', '443', null).error ?? '', /Enter a host/);
+    assert.match(expandTargets('', '443', null).error?.message ?? '', /Enter a host/);
     assert.match(parsePorts('443, 70000').error ?? '', /70000/);
     assert.equal(portColumn({ input: '[::1]:5061', type: 'DIR', port: null }), '5061');
     assert.equal(portColumn({ input: 'contoso.com', type: 'SIP', port: null }), 'SRV');
+  });
+
+  test('pasted web addresses and SIP URIs go to the host whole (their own port); the DNS server is checked in the page', () => {
+    assert.deepEqual(expandTargets('https://sip.contoso.com:8443/path, sip:alice@sbc.contoso.com;transport=tls, b.contoso.com', '443', null), {
+      rows: [
+        { input: 'https://sip.contoso.com:8443/path', type: 'DIR', port: null },
+        { input: 'sip:alice@sbc.contoso.com;transport=tls', type: 'DIR', port: null },
+        { input: 'b.contoso.com', type: 'DIR', port: 443 },
+      ],
+      error: null,
+    });
+    assert.deepEqual(expandTargets('a.contoso.com', '70000', null).error?.field, 'port');
+    assert.deepEqual(expandTargets(' ', '443', null).error?.field, 'host');
+    for (const good of ['', '8.8.8.8', '192.0.2.53:5353', '2001:db8::53', '[2001:db8::53]:53', '[::1]']) assert.equal(dnsServerError(good), null, good);
+    for (const bad of ['8.8.8', 'dns.contoso.com', '1.2.3.4:70000', '[::g]:53', '300.1.1.1']) assert.match(dnsServerError(bad) ?? '', /is not a DNS server address/, bad);
+  });
+
+  test('store: a refusal that names a field (Electron carries it in the message) goes on that field, not the status line', async () => {
+    const api = {
+      async startCheck() {
+        throw new Error('[field=dns-server] "dns.contoso.com" is not an IP address.');
+      },
+      onCheckEvent: () => () => undefined,
+    } as Partial<CertCheckerApi> as CertCheckerApi;
+    const store = createAppStore(api);
+    store.getState().setForm({ host: 'sip.contoso.com', dnsServer: '' });
+    await store.getState().startTest();
+    assert.deepEqual(store.getState().fieldError, { field: 'dns-server', message: '"dns.contoso.com" is not an IP address.' });
+    assert.equal(store.getState().run.status, 'idle');
   });
 
   test('card text follows the old tool: SRV line, pool note, FQDN and IP lines, fields, comments', () => {
@@ -130,7 +159,7 @@ describe('renderer logic', () => {
   test('the renderer imports nothing of Node, Electron or the engine', () => {
     const allowed = new Set(['react', 'react-dom/client', 'zustand', 'zustand/vanilla', '@tanstack/react-virtual', '../shared/types.ts', '../shared/ipc.ts', '../../shared/types.ts', '../../shared/ipc.ts']);
     // Pure, browser-safe formatting the lead marked for renderer use (export and summary).
-    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/history-csv.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
+    for (const path of ['shared/formats/csv-export.ts', 'shared/formats/summary.ts', 'shared/formats/safe-text.ts', 'shared/formats/text-file.ts', 'shared/formats/tls-labels.ts', 'shared/formats/sip-labels.ts', 'shared/formats/history-csv.ts', 'shared/formats/progress-text.ts', 'shared/formats/sweep.ts', 'shared/formats/profile-labels.ts', 'shared/bytes.ts']) allowed.add(`../${path}`).add(`../../${path}`);
     const rendererRoot = join(import.meta.dirname, '..', 'renderer');
     const files = readdirSync(rendererRoot, { recursive: true, encoding: 'utf8' }).filter((name) => /\.tsx?$/.test(name));
     assert.ok(files.length > 5);
@@ -210,6 +239,10 @@ interface FakeOptions {
   stepMs: number;
   /** Leave the run open after the results (until cancelled). */
   hang?: boolean;
+  /** Emit the results in this order of their indexes (finishing out of input order). */
+  emitOrder?: number[];
+  /** Progress events as a current host sends them: endpoint counts and what is in flight. */
+  endpointProgress?: boolean;
 }
 
 /**
@@ -238,11 +271,18 @@ function installFakeApi(options: FakeOptions): void {
       const list: ReturnType<typeof setTimeout>[] = [];
       const where = (index: number) => (index < total ? `${options.results[index].host}:${options.results[index].port}` : null);
       list.push(setTimeout(() => emit({ kind: 'progress', runId, done: 0, total, current: where(0) }), 0));
-      options.results.forEach((result, index) => {
+      const order = options.emitOrder ?? options.results.map((_, index) => index);
+      const inFlight = (index: number) => {
+        const next = options.results[order[index]];
+        return next ? [{ target: next.target, host: next.host, ip: next.ip, port: next.port, step: 'revocation', startedAt: Date.now() - 7000 }] : [];
+      };
+      const counts = (index: number) => (options.endpointProgress ? { endpoints: { done: index, total }, inFlight: inFlight(index) } : {});
+      if (options.endpointProgress) list.push(setTimeout(() => emit({ kind: 'progress', runId, done: 0, total, current: where(0), ...counts(0) }), 1));
+      order.forEach((resultIndex, index) => {
         list.push(
           setTimeout(() => {
-            emit({ kind: 'result', runId, result });
-            emit({ kind: 'progress', runId, done: index + 1, total, current: where(index + 1) });
+            emit({ kind: 'result', runId, result: options.results[resultIndex] });
+            emit({ kind: 'progress', runId, done: index + 1, total, current: where(index + 1), ...counts(index + 1) });
           }, options.stepMs * (index + 1)),
         );
       });
@@ -312,6 +352,13 @@ async function openFakeApp(options: FakeOptions): Promise<{ context: BrowserCont
   await opened.page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
   await opened.page.getByLabel('Host', { exact: true }).waitFor();
   return opened;
+}
+
+/** Types host into Host, presses Enter and waits until the run says it checked `endpoints`. */
+async function runHost(page: Page, host: string, endpoints: number): Promise<void> {
+  await page.getByLabel('Host', { exact: true }).fill(host);
+  await page.getByLabel('Host', { exact: true }).press('Enter');
+  await page.getByRole('status').filter({ hasText: `Done: ${endpoints} endpoint${endpoints === 1 ? '' : 's'} checked.` }).waitFor();
 }
 
 async function calls(page: Page, method: string): Promise<unknown[][]> {
@@ -453,6 +500,214 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
     }
   });
 
+  test('verdict first: each card opens with its worst severity and one sentence, comments before the connection lines; the old layout one click away and kept', async () => {
+    const results = [...fakePoolResults(), REFUSED_RESULT];
+    const { context, page } = await openFakeApp({ results, stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 4);
+      const cards = page.locator('article.card');
+      const first = cards.nth(0);
+      const verdict = first.locator('.card-body > .verdict');
+      // The badge and the sentence come from the same worst severity (error), before anything else in the body.
+      assert.equal(await first.locator('.card-body > :first-child').evaluate((el) => el.classList.contains('verdict')), true);
+      assert.equal(await verdict.locator('.verdict-badge').innerText(), '✖ Error');
+      assert.equal(await verdict.locator('.verdict-text').innerText(), 'The issuing CA is signed with SHA-1: current clients refuse it.');
+      assert.match(await cards.nth(3).locator('.verdict').textContent() ?? '', /Error.*Connection refused by 127\.0\.0\.5:5062/);
+      const text = await first.locator('.card-body').innerText();
+      assert.ok(text.indexOf('Comments:') < text.indexOf('SRV Record:'), 'the comments come before the SRV line');
+      assert.deepEqual(await first.locator('.comment').evaluateAll((els) => els.map((el) => el.className.replace('comment sev-', ''))), ['error', 'warning', 'info', 'ok', 'ok'], 'worst first');
+      assert.ok(text.indexOf('Checking IP Address:') < text.indexOf('Thumbprint:'), 'the SRV/FQDN/IP lines before the certificate fields');
+      // Every pool member's block has the pool colour, the first one included.
+      assert.deepEqual(await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member'))), [true, true, true, false]);
+      // Copy keeps the old tool's text form.
+      await first.getByRole('button', { name: /^Copy / }).click();
+      await first.getByRole('button', { name: /^Copy / }).filter({ hasText: 'Copied' }).waitFor();
+      const copied = await page.evaluate(() => (window as unknown as { __copied: string }).__copied);
+      assert.match(copied, /^SRV Record: FED contoso\.com/);
+      assert.ok(copied.indexOf('Comments:') > copied.indexOf('Thumbprint:'));
+
+      // The old layout: one click, no verdict line, comments last; kept after a reload like the app's other choices.
+      await page.getByLabel("Old tool's layout").check();
+      assert.equal(await first.locator('.verdict').count(), 0);
+      const oldText = await first.locator('.card-body').innerText();
+      assert.ok(oldText.indexOf('SRV Record:') < oldText.indexOf('Comments:'));
+      await page.reload();
+      await page.getByLabel('Host', { exact: true }).waitFor();
+      assert.equal(await page.getByLabel("Old tool's layout").count(), 1);
+      assert.equal(await page.getByLabel("Old tool's layout").isChecked(), true);
+      await page.getByLabel("Old tool's layout").uncheck();
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const deviceScaleFactor of [1, 2]) {
+    test(`labels never truncate at 1280x800 (device scale ${deviceScaleFactor}); 30 mixed targets read as verdicts without scrolling a card`, async () => {
+      const revoked = fakeResult({
+        target: 'revoked.contoso.com:5061',
+        host: 'revoked.contoso.com',
+        revocation: {
+          status: 'revoked', method: 'crl', checkedAt: '2025-06-01T12:00:00.000Z', details: 'The CA revoked the certificate.',
+          certificates: [{ index: 0, subject: 'CN=revoked.contoso.com', status: 'revoked', method: 'crl', reason: 'keyCompromise', revokedAt: '2025-05-01T08:00:00.000Z', details: 'Listed on the CRL.', crlUnreachable: false, ocspUnreachable: false }],
+        },
+        comments: [{ id: 'revoked', severity: 'error', text: 'The certificate is revoked. Replace it.' }],
+      });
+      const mixed = Array.from({ length: 29 }, (_, i) =>
+        i % 3 === 0 ? { ...REFUSED_RESULT, target: `down${i}.contoso.com`, host: `down${i}.contoso.com` } : fakeResult({ target: `ok${i}.contoso.com`, host: `ok${i}.contoso.com`, comments: [{ id: 'san-match', severity: 'ok', text: 'FQDN is in SAN list.' }] }),
+      );
+      const opened = await suite.newPage({ deviceScaleFactor });
+      const { context, page } = opened;
+      try {
+        await page.addInitScript({ content: `{ const __name = (f) => f; (${installFakeApi.toString()})(${JSON.stringify({ results: [revoked, ...mixed], stepMs: 2 })}); }` });
+        await page.goto(pathToFileURL(join(suite.rendererDir, 'index.html')).href);
+        await runHost(page, 'revoked.contoso.com', 30);
+        await page.getByRole('button', { name: 'Cards', exact: true }).click();
+        await page.getByLabel('Show Root Chain').check();
+        const cut = await page.locator('article.card').first().locator('.label').evaluateAll((labels) =>
+          labels.filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent),
+        );
+        assert.deepEqual(cut, [], 'no label is cut short');
+        await page.locator('article.card').first().getByText('Revocation per Certificate:').waitFor();
+        // Each card says what is wrong in its first line, right under its title.
+        const cards = page.locator('article.card');
+        for (const index of [0, 1, 3, 29]) {
+          const card = cards.nth(index);
+          await card.scrollIntoViewIfNeeded();
+          const [cardBox, verdictBox] = [await card.boundingBox(), await card.locator('.verdict').boundingBox()];
+          assert.ok(cardBox && verdictBox && verdictBox.y - cardBox.y < 90, `card ${index + 1}: the verdict is at the top`);
+        }
+        assert.match((await cards.nth(1).locator('.verdict').textContent()) ?? '', /Error.*Connection refused/);
+        assert.match((await cards.nth(3).locator('.verdict').textContent()) ?? '', /OK.*FQDN is in SAN list/);
+        assert.match((await cards.nth(0).locator('.verdict').textContent()) ?? '', /Error.*The certificate is revoked\.$/);
+        assert.deepEqual(pageProblems(page), []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('the chain as a path: leaf -> root with names, validity bars, sources and status; a missing link is a gap', async () => {
+    const intermediate = { ...fakeResult().chain[0].cert, subject: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US', commonName: 'Contoso Issuing CA 01', isCA: true, issuer: 'CN=Contoso Root CA, O=Contoso Ltd, C=US' };
+    const good = fakeResult();
+    const built = { ...good, chain: [good.chain[0], { cert: intermediate, source: 'aia' as const, valid: true, reason: null }, good.chain[1]] };
+    const broken = fakeResult({
+      target: 'broken.contoso.com:5061',
+      host: 'broken.contoso.com',
+      chain: [{ cert: good.chain[0].cert, source: 'served', valid: false, reason: 'issuer not found' }],
+      trust: { trusted: false, store: null, root: null, reason: 'The issuer was neither sent nor found.' },
+      servedChain: { missingIssuer: 'CN=Contoso Issuing CA 01, O=Contoso Ltd, C=US', notSentIntermediates: [], unusedIndexes: [], inOrder: true, rootSent: false },
+    });
+    const { context, page } = await openFakeApp({ results: [built, broken], stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 2);
+      const path = page.locator('article.card').nth(0).locator('.chain-path');
+      const nodes = path.locator('.chain-node');
+      assert.equal(await nodes.count(), 3);
+      assert.deepEqual(await path.locator('.chain-role').allInnerTexts().then((t) => t.map((x) => x.toLowerCase())), ['leaf', 'intermediate', 'root']);
+      assert.deepEqual(await path.locator('.chain-name').allInnerTexts(), ['sip.contoso.com', 'Contoso Issuing CA 01', 'Contoso Root CA']);
+      assert.deepEqual(await path.locator('.chain-source').allInnerTexts(), ['sent by the server', 'fetched by AIA', 'from Trusted Roots']);
+      assert.equal(await path.locator('svg.validity-bar').count(), 3);
+      assert.equal(await path.locator('.status-ok').count(), 3);
+      const gap = page.locator('article.card').nth(1).locator('.chain-path .chain-gap');
+      assert.match(await gap.innerText(), /Missing[\s\S]*Contoso Issuing CA 01[\s\S]*neither sent nor found/i);
+      assert.equal(await page.locator('article.card').nth(1).locator('.chain-node.status-error').count(), 2);
+      if (SCREENSHOT_DIR) {
+        mkdirSync(SCREENSHOT_DIR, { recursive: true });
+        await page.getByLabel('Host', { exact: true }).blur();
+        await page.screenshot({ path: join(SCREENSHOT_DIR, 'screenshot-chain.png') });
+      }
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('results keep the input order in the cards and the table, filling in as they finish; progress counts endpoints and names the slowest step', async () => {
+    const pool = fakePoolResults().map((result, memberIndex) => ({ ...result, inputIndex: 1, memberIndex, memberCount: 3 }));
+    const first = fakeResult({ target: 'first.contoso.com', host: 'first.contoso.com', inputIndex: 0, memberIndex: 0, memberCount: 1 });
+    const last = { ...REFUSED_RESULT, target: 'last.contoso.com', host: 'last.contoso.com', inputIndex: 2, memberIndex: 0, memberCount: 1 };
+    const results = [first, ...pool, last];
+    // Finishing order: the last target first, pool members out of order, the first target in the middle.
+    const { context, page } = await openFakeApp({ results, stepMs: 400, emitOrder: [4, 2, 0, 3, 1], endpointProgress: true });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('first.contoso.com, contoso.com, last.contoso.com');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      // While it runs: endpoints counted, the host and port being checked, what the slowest waits for.
+      const status = page.locator('#status');
+      await status.filter({ hasText: /^Checking 2\/5 endpoints · checking first\.contoso\.com:5061 · waiting \d+ s for the revocation check \(CRL, OCSP\)/ }).waitFor();
+      await page.locator('.status-count').filter({ hasText: /^[2-5] \/ 5/ }).waitFor();
+      // Filling in: whatever has arrived is already in input order.
+      const expected = ['first.contoso.com|127.0.0.5', 'sipfed.contoso.com|127.0.0.2', 'sipfed.contoso.com|127.0.0.3', 'sipfed.contoso.com|127.0.0.4', `last.contoso.com|${REFUSED_RESULT.ip ?? ''}`];
+      const hosts = () => page.locator('article.card').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-host')}|${el.getAttribute('data-ip')}`));
+      await page.locator('article.card').nth(1).waitFor();
+      for (let snapshot = 0; snapshot < 4; snapshot++) {
+        const shown = await hosts();
+        assert.deepEqual(shown, expected.filter((host) => shown.includes(host)), `snapshot ${snapshot}: ${shown.join(', ')}`);
+        assert.ok(shown.includes(`last.contoso.com|${REFUSED_RESULT.ip ?? ''}`), 'the last target finished first and is shown');
+        await page.waitForTimeout(150);
+      }
+      await page.getByRole('status').filter({ hasText: 'Done: 5 endpoints checked.' }).waitFor();
+      assert.deepEqual(await hosts(), expected);
+      assert.deepEqual(await page.locator('.card-index').allTextContents(), ['1.', '2.', '3.', '4.', '5.']);
+      // The table keeps the same order until the admin sorts.
+      await page.getByRole('button', { name: 'Table', exact: true }).click();
+      const cells = await page.locator('[role="row"][data-row-key]').evaluateAll((rows) => rows.map((row) => `${row.querySelector('.col-host')?.textContent}|${row.querySelector('.col-ip')?.textContent}`));
+      assert.deepEqual(cells, expected);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('every field is checked before a run: the message on the field at fault and the focus there', async () => {
+    const { context, page } = await openFakeApp({ results: [fakeResult()], stepMs: 10 });
+    try {
+      await page.getByLabel('Host', { exact: true }).fill('sip.contoso.com');
+      await page.getByLabel('DNS Server').fill('8.8.8');
+      await page.getByLabel('Host', { exact: true }).press('Enter');
+      const dnsError = page.locator('#dns-server-error');
+      await dnsError.waitFor();
+      assert.match(await dnsError.innerText(), /"8\.8\.8" is not a DNS server address/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'dns-server', 'the focus is on the DNS Server field');
+      assert.equal(await page.getByLabel('DNS Server').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel('DNS Server').getAttribute('aria-describedby'), 'dns-server-error');
+      assert.deepEqual(await calls(page, 'startCheck'), [], 'nothing ran');
+      // Typing in the field clears the message; a bad port is told on the port.
+      await page.getByLabel('DNS Server').fill('');
+      assert.equal(await dnsError.count(), 0);
+      await page.getByLabel('Port', { exact: true }).fill('70000');
+      await page.getByRole('button', { name: 'Test', exact: true }).click();
+      await page.locator('#port-error').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'port');
+      assert.equal(await page.getByLabel('Port', { exact: true }).getAttribute('aria-invalid'), 'true');
+      assert.deepEqual(await calls(page, 'startCheck'), []);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('notices share one area: the newest shows, older ones fold away, one button closes them all', async () => {
+    const { context, page } = await openFakeApp({ results: [fakeResult()], stepMs: 10 });
+    try {
+      await runHost(page, 'sip.contoso.com', 1);
+      const card = page.locator('article.card').first();
+      await page.getByLabel('Show Root Chain').check();
+      for (let i = 0; i < 3; i++) await card.getByRole('button', { name: /^Save \.cer/ }).first().click();
+      const area = page.getByRole('region', { name: 'Messages' });
+      await area.getByRole('button', { name: 'Show 2 earlier' }).waitFor();
+      assert.equal(await area.locator('.notice').count(), 1, 'one message shows');
+      await area.getByRole('button', { name: 'Show 2 earlier' }).click();
+      assert.equal(await area.locator('.notice').count(), 3);
+      await area.getByRole('button', { name: 'Dismiss all messages' }).click();
+      assert.equal(await page.locator('.notice').count(), 0);
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the profile choice goes into the request and its verdicts come first in the card', async () => {
     const ready = fakeResult({
       target: 'sbc.contoso.com:5061',
@@ -482,7 +737,7 @@ describe('renderer UI with a fake API', { skip: browserSkip }, () => {
       assert.deepEqual(request.options.myRootThumbprints, ['9988776655443322110099887766554433221100']);
       const card = page.locator('article.card').first();
       const sections = await card.locator('.card-section').evaluateAll((els) => els.map((el) => el.className.replace('card-section section-', '')));
-      assert.deepEqual(sections.slice(0, 2), ['opening', 'profile'], 'the profile section comes right after the opening lines');
+      assert.deepEqual(sections.slice(0, 3), ['profile', 'comments', 'opening'], 'the profile\'s verdicts come first, then the other comments, then the opening lines');
       assert.match(await card.locator('.section-profile').innerText(), /Direct Routing SBC:[\s\S]*Ready for Direct Routing[\s\S]*mutual TLS is off/);
       assert.doesNotMatch(await card.locator('.section-comments').innerText(), /Ready for Direct Routing/, 'shown once');
       assert.deepEqual(pageProblems(page), []);
@@ -645,6 +900,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
   let silentPort = 0;
   let dnsAddress = '';
   let rootCertPath = '';
+  let leafCertPath = '';
 
   before(async () => {
     await suite.build('sfb-ui-e2e-');
@@ -657,6 +913,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
     const { root, ca } = pki.hierarchy('UI Test');
     const direct = pki.issue({ cn: 'sip.contoso.test', sans: ['DNS:sip.contoso.test', 'IP:127.0.0.1'], issuer: ca, crlUrl: 'http://127.0.0.1:9/ca.crl' });
     leafThumbprint = direct.thumbprint;
+    leafCertPath = direct.certPath;
     leafSubjectCn = 'sip.contoso.test';
     const directServer = await startTlsServer({ host: '127.0.0.1', certPem: bundle(direct, ca), keyPem: direct.keyPem });
     directPort = directServer.port;
@@ -756,7 +1013,8 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const ips = await cards.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.ip));
       assert.deepEqual([...ips].sort(), ['127.0.0.2', '127.0.0.3', '127.0.0.4']);
       const members = await cards.evaluateAll((els) => els.map((el) => el.classList.contains('pool-member')));
-      assert.deepEqual(members, [false, true, true]);
+      assert.deepEqual(members, [true, true, true], 'every block of the pool has the pool colour, the first included');
+      assert.deepEqual(await cards.evaluateAll((els) => els.map((el) => el.querySelector('.badge.pool') !== null)), [false, true, true], 'members 2 and 3 say so');
       await screenshot(page, 'e2e-srv-pool');
       assert.deepEqual(pageProblems(page), []);
     } finally {
@@ -844,6 +1102,59 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
     }
   });
 
+  test('the host\'s verdict on a target lands on the Host field; a pasted URL is checked at its own port', async () => {
+    const { context, page } = await openApp();
+    try {
+      await runTest(page, 'bad_host!.contoso.test', '443');
+      const hostError = page.locator('#host-error');
+      await hostError.waitFor();
+      assert.match(await hostError.innerText(), /is not a valid host name or IP address/);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'host');
+      assert.equal(await page.locator('#status').innerText(), 'Ready. Enter a host and press Test.', 'not a failed run');
+
+      await runTest(page, `https://127.0.0.1:${directPort}/some/page?x=1`, '443');
+      await page.getByRole('status').filter({ hasText: 'Done: 1 endpoint checked.' }).waitFor();
+      assert.equal(await page.locator('article.card .card-title').innerText().then((t) => t.replace(/^\d+\.\s*/, '')), `127.0.0.1:${directPort}`);
+      // Chromium logs the refused request itself; the app logged nothing.
+      assert.deepEqual(pageProblems(page).filter((problem) => !/status of 400 \(Bad Request\)/.test(problem)), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Trusted Roots refuses a certificate that is not a CA unless the admin confirms, saying why and what it would add', async () => {
+    const { context, page } = await openApp();
+    try {
+      await page.getByRole('button', { name: 'Trusted Roots…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Trusted Roots' });
+      const pick = async () => {
+        const chooser = page.waitForEvent('filechooser');
+        await dialog.getByRole('button', { name: 'Add Certificates…' }).click();
+        await (await chooser).setFiles(leafCertPath);
+      };
+      const leafRow = dialog.locator('.roots-table tbody tr', { hasText: 'sip.contoso.test' });
+      await pick();
+      const confirm = dialog.getByRole('alertdialog', { name: 'Not a CA certificate: add it anyway?' });
+      await confirm.waitFor();
+      assert.match(await confirm.innerText(), /sip\.contoso\.test[\s\S]*CA/, 'says which certificate and why');
+      assert.match(await confirm.locator('.would-add').innerText(), new RegExp(leafThumbprint), 'shows what it would add');
+      assert.equal(await leafRow.count(), 0, 'nothing added yet');
+      await confirm.getByRole('button', { name: "Don't add" }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      assert.equal(await leafRow.count(), 0);
+
+      await pick();
+      await confirm.getByRole('button', { name: 'Add anyway' }).click();
+      await leafRow.waitFor();
+      await confirm.waitFor({ state: 'hidden' });
+      await leafRow.getByRole('button', { name: /^Remove / }).click();
+      await leafRow.waitFor({ state: 'detached' });
+      assert.deepEqual(pageProblems(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a mixed list (SRV pool and a direct host) with the internal root trusted (the README screenshot)', async () => {
     const { context, page } = await openApp();
     try {
@@ -862,7 +1173,7 @@ describe('renderer end to end through the web server', { skip: browserSkip }, ()
       const cards = page.locator('article.card');
       assert.equal(await cards.count(), 4);
       assert.equal(await page.locator('article.card.has-error').count(), 0, 'every endpoint answered');
-      assert.equal(await page.locator('article.card.pool-member').count(), 2);
+      assert.equal(await page.locator('article.card.pool-member').count(), 3, 'every member of the pool, the first included');
       assert.deepEqual(pageProblems(page), []);
       if (!SCREENSHOT_DIR) return;
       // Show the pool: its first card (SRV record and pool note) at the top of the results.

@@ -1,23 +1,27 @@
-// One card per endpoint result: the old tool's text block, laid out, with Copy, Save and root links.
+// One card per endpoint result: the verdict first, then the comments, where it connected, the chain as a path
+// and the certificate; or the old tool's text block as it was ("Old tool's layout"). Copy, Save and root links.
 import { toPem } from '../../shared/bytes.ts';
 import { memo, useMemo, useState, type ReactNode } from 'react';
 import type { CertInfo, EndpointResult } from '../../shared/types.ts';
-import { worstSeverity } from '../../shared/formats/summary.ts';
+import { verdictSentence, worstSeverity } from '../../shared/formats/summary.ts';
 import { SEVERITY_ORDER } from '../../shared/types.ts';
 import { shownVersions } from '../../shared/formats/tls-labels.ts';
-import { useApi, useAppStore } from '../context.ts';
+import { useApi, useApp, useAppStore } from '../context.ts';
+import { ChainPath } from './ChainPath.tsx';
 import { copyText } from '../clipboard.ts';
 import {
   cardSections,
   cardText,
   cardTitle,
   certFileBase,
+  isTestedPool,
   SEVERITY_ICON,
   SEVERITY_LABEL,
   severityCounts,
   type CardLine,
   type CardSection,
   type CardView,
+  verdictFirstSections,
 } from '../format.ts';
 
 interface ResultCardProps {
@@ -235,16 +239,29 @@ function HistoryButton({ result, label }: { result: EndpointResult; label: strin
   );
 }
 
+/** The card's first line: the worst severity and one sentence, so a list of cards reads as a list of verdicts. */
+function VerdictLine({ result }: { result: EndpointResult }) {
+  const worst = worstSeverity(result);
+  return (
+    <p className={`verdict sev-${worst ?? 'none'}`}>
+      <span className="verdict-badge">{worst ? `${SEVERITY_ICON[worst]} ${SEVERITY_LABEL[worst]}` : '– No comments'}</span>
+      <span className="verdict-text">{verdictSentence(result)}</span>
+    </p>
+  );
+}
+
 export const ResultCard = memo(function ResultCard({ result, index, showAdvanced, showRootChain, testPool }: ResultCardProps) {
   const sections = useMemo(() => {
     const view: CardView = { showAdvanced, showRootChain, testPool };
     return cardSections(result, view);
   }, [result, showAdvanced, showRootChain, testPool]);
+  const oldLayout = useApp((s) => s.oldLayout);
+  const shown = useMemo(() => (oldLayout ? sections : verdictFirstSections(sections)), [sections, oldLayout]);
   const counts = useMemo(() => severityCounts(result), [result]);
   const worst = worstSeverity(result);
   const title = cardTitle(result);
   const idBase = `card-${index}`;
-  const classes = ['card', worst ? `worst-${worst}` : '', result.poolMember ? 'pool-member' : '', result.error ? 'has-error' : ''].filter(Boolean).join(' ');
+  const classes = ['card', worst ? `worst-${worst}` : '', isTestedPool(result, testPool) ? 'pool-member' : '', result.error ? 'has-error' : ''].filter(Boolean).join(' ');
 
   return (
     <article className={classes} aria-labelledby={`${idBase}-title`} data-host={result.host} data-ip={result.ip ?? ''} data-port={result.port ?? ''}>
@@ -270,8 +287,12 @@ export const ResultCard = memo(function ResultCard({ result, index, showAdvanced
         <CopyButton text={cardText(sections)} label={title} />
       </header>
       <div className="card-body">
-        {sections.map((section) => (
-          <Section key={section.key} section={section} headingId={`${idBase}-${section.key}`} />
+        {!oldLayout && <VerdictLine result={result} />}
+        {shown.map((section) => (
+          <div key={section.key} className="card-section-group">
+            <Section section={section} headingId={`${idBase}-${section.key}`} />
+            {!oldLayout && section.key === 'opening' && <ChainPath result={result} />}
+          </div>
         ))}
       </div>
     </article>

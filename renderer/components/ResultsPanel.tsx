@@ -3,8 +3,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { effectiveView, isRunActive, resumableTargets, type ResultsView, type RunState } from '../store/index.ts';
+import type { Notice } from '../store/dialogs.ts';
 import { estimateSecondsLeft, formatTimeLeft } from '../table.ts';
 import { ChangesPanel } from './ChangesPanel.tsx';
+import { progressText } from '../../shared/formats/progress-text.ts';
 import { ResultCard } from './ResultCard.tsx';
 import { ResultDialog } from './ResultDialog.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -13,7 +15,7 @@ import { SweepSummary } from './SweepSummary.tsx';
 /** More rejected rows than this are counted, not listed. */
 const MAX_LISTED_IMPORT_ERRORS = 200;
 
-function statusText(run: RunState, resultCount: number): string {
+function statusText(run: RunState, resultCount: number, now: number): string {
   const endpoints = `${resultCount} endpoint${resultCount === 1 ? '' : 's'}`;
   switch (run.status) {
     case 'idle':
@@ -21,6 +23,10 @@ function statusText(run: RunState, resultCount: number): string {
     case 'starting':
       return 'Starting test…';
     case 'running':
+      // The host counts endpoints and names what each waits for: say so, in the CLI's words.
+      if (run.endpoints && run.startedAt !== null) {
+        return `Checking ${progressText({ done: run.done, total: run.total, current: run.current, endpoints: run.endpoints, inFlight: run.inFlight }, now - run.startedAt, now)}`;
+      }
       return run.current ? `Checking: ${run.current}` : 'Checking…';
     case 'cancelling':
       return 'Cancelling test…';
@@ -47,7 +53,8 @@ function useTicker(active: boolean): number {
 function TimeLeft({ run }: { run: RunState }) {
   const active = run.status === 'running';
   const now = useTicker(active);
-  if (!active || run.startedAt === null) return null;
+  // With endpoint counts, the status line holds the estimate (by endpoints, as the CLI's).
+  if (!active || run.startedAt === null || run.endpoints) return null;
   // The pace of this run only: a resumed run's earlier targets took no time in it.
   const seconds = estimateSecondsLeft(run.done - run.doneBefore, run.total - run.doneBefore, Math.max(now, Date.now()) - run.startedAt);
   if (seconds === null) return null;
@@ -78,8 +85,11 @@ function StatusBar() {
   const run = useApp((s) => s.run);
   const resultCount = useApp((s) => s.results.length);
   const active = isRunActive(run.status);
-  const text = statusText(run, resultCount);
-  const percent = run.total > 0 ? Math.floor((run.done / run.total) * 100) : 0;
+  const now = useTicker(run.status === 'running');
+  const text = statusText(run, resultCount, Math.max(now, Date.now()));
+  // Endpoints when the host counts them (a pool counts each member), else targets.
+  const counted = run.endpoints ? { done: run.endpointsBefore + run.endpoints.done, total: run.endpointsBefore + run.endpoints.total, what: 'Endpoints' } : { done: run.done, total: run.total, what: 'Targets' };
+  const percent = counted.total > 0 ? Math.floor((counted.done / counted.total) * 100) : 0;
   return (
     <div className={`status-bar status-${run.status}`}>
       <div className="status-line">
@@ -88,57 +98,93 @@ function StatusBar() {
         </span>
         <TimeLeft run={run} />
         {(active || run.total > 0) && (
-          <span className="status-count" title="Targets done / targets in this test">
-            {run.done} / {run.total}
-            {run.total > 1 && <span className="status-percent"> ({percent}%)</span>}
+          <span className="status-count" title={`${counted.what} done / ${counted.what.toLowerCase()} in this test`}>
+            {counted.done} / {counted.total}
+            {counted.total > 1 && <span className="status-percent"> ({percent}%)</span>}
           </span>
         )}
         {run.status === 'cancelled' && <ResumeButton />}
       </div>
       <progress
         className={active ? 'active' : undefined}
-        max={Math.max(run.total, 1)}
-        value={run.status === 'done' ? Math.max(run.total, 1) : run.done}
+        max={Math.max(counted.total, 1)}
+        value={run.status === 'done' ? Math.max(counted.total, 1) : counted.done}
         aria-label="Test progress"
       />
     </div>
   );
 }
 
+function NoticeItem({ notice }: { notice: Notice }) {
+  return (
+    <div className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+      <div className="notice-body">
+        <p>
+          <span className={`notice-icon ${notice.tone === 'error' ? 'sev-error' : 'sev-info'}`} aria-hidden="true">
+            {notice.tone === 'error' ? '✖' : 'ℹ'}
+          </span>{' '}
+          {notice.text}
+        </p>
+        {notice.details.length > 0 && (
+          <ul className="import-errors" aria-label="Rejected rows">
+            {notice.details.slice(0, MAX_LISTED_IMPORT_ERRORS).map((detail, index) => (
+              <li key={index}>
+                Line {detail.line}: {detail.message}
+              </li>
+            ))}
+            {notice.details.length > MAX_LISTED_IMPORT_ERRORS && (
+              <li className="more">…and {notice.details.length - MAX_LISTED_IMPORT_ERRORS} more rejected rows.</li>
+            )}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One notices area: the newest message shows, the older ones fold under "N earlier"; one button closes them all. */
 function Notices() {
   const notices = useApp((s) => s.notices);
   const store = useAppStore();
+  const [expanded, setExpanded] = useState(false);
   if (notices.length === 0) return null;
+  const newest = notices[notices.length - 1];
+  const earlier = notices.slice(0, -1).reverse();
   return (
-    <div className="notices">
-      {notices.map((notice) => (
-        <div key={notice.id} className={`notice notice-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <div className="notice-body">
-            <p>
-              <span className={`notice-icon ${notice.tone === 'error' ? 'sev-error' : 'sev-info'}`} aria-hidden="true">
-                {notice.tone === 'error' ? '✖' : 'ℹ'}
-              </span>{' '}
-              {notice.text}
-            </p>
-            {notice.details.length > 0 && (
-              <ul className="import-errors" aria-label="Rejected rows">
-                {notice.details.slice(0, MAX_LISTED_IMPORT_ERRORS).map((detail, index) => (
-                  <li key={index}>
-                    Line {detail.line}: {detail.message}
-                  </li>
-                ))}
-                {notice.details.length > MAX_LISTED_IMPORT_ERRORS && (
-                  <li className="more">…and {notice.details.length - MAX_LISTED_IMPORT_ERRORS} more rejected rows.</li>
-                )}
-              </ul>
-            )}
-          </div>
-          <button type="button" className="small ghost" onClick={() => store.getState().dismissNotice(notice.id)} aria-label="Dismiss message">
+    <section className="notices" aria-label="Messages">
+      <div className="notices-main">
+        <NoticeItem notice={newest} />
+        <div className="notices-actions">
+          {earlier.length > 0 && (
+            <button type="button" className="small ghost" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+              {expanded ? 'Hide' : 'Show'} {earlier.length} earlier
+            </button>
+          )}
+          <button
+            type="button"
+            className="small ghost"
+            onClick={() => {
+              store.getState().dismissAllNotices();
+              setExpanded(false);
+            }}
+            aria-label={notices.length > 1 ? 'Dismiss all messages' : 'Dismiss message'}
+          >
             ✕
           </button>
         </div>
-      ))}
-    </div>
+      </div>
+      {expanded && earlier.map((notice) => <NoticeItem key={notice.id} notice={notice} />)}
+    </section>
+  );
+}
+
+function LayoutToggle() {
+  const store = useAppStore();
+  const oldLayout = useApp((s) => s.oldLayout);
+  return (
+    <label className="layout-toggle" title="Cards as the old tool laid them out: connection lines first, comments last">
+      <input type="checkbox" checked={oldLayout} onChange={(e) => store.getState().setOldLayout(e.target.checked)} /> Old tool&apos;s layout
+    </label>
   );
 }
 
@@ -248,6 +294,7 @@ export function ResultsPanel() {
         <div className="results-actions push-right">
           <ChangesPanel />
           <ViewSwitch />
+          {view === 'cards' && <LayoutToggle />}
           <button
             type="button"
             className="small"

@@ -1,9 +1,10 @@
 // The results of a bulk test as a table: one row per endpoint, sortable, filterable, virtualized
 // (only the rows in view are in the DOM, so 10,000 results scroll smoothly). A click or Enter opens
 // the endpoint's full card. Rows are a roving-tabindex grid: arrow keys, Page Up/Down, Home/End.
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp, useAppStore } from '../context.ts';
+import { ExpiryTimeline } from './ExpiryTimeline.tsx';
 import {
   CATEGORY_ICON,
   CATEGORY_LABEL,
@@ -11,11 +12,11 @@ import {
   countCategories,
   filterRows,
   FILTER_CATEGORIES,
-  GRID_MIN_WIDTH,
-  GRID_TEMPLATE,
+  gridTemplateFor,
   nextSort,
   sortRows,
   STICKY_LEFT,
+  STICKY_WIDTH,
   tableRow,
   type RowCategory,
   type TableRow,
@@ -61,6 +62,21 @@ const TableToolbar = memo(function TableToolbar({ rows, shown }: { rows: TableRo
   );
 });
 
+/** The grid tracks for the table's viewport, recomputed when it is resized (the window, the side panel). */
+function useGridTemplate(scrollRef: RefObject<HTMLDivElement | null>): { template: string; minWidth: string } {
+  const [viewportRem, setViewportRem] = useState(0);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const measure = () => setViewportRem(element.clientWidth / parseFloat(getComputedStyle(document.documentElement).fontSize || '16'));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [scrollRef]);
+  return useMemo(() => gridTemplateFor(viewportRem), [viewportRem]);
+}
+
 function SeverityBadge({ row }: { row: TableRow }) {
   return (
     <span className={`sev-badge sev-${row.category}`} title={row.result.error ? row.result.error.message : undefined}>
@@ -96,6 +112,7 @@ export function ResultsTable() {
     getItemKey: (index) => rows[index]?.key ?? index,
   });
   const items = virtualizer.getVirtualItems();
+  const grid = useGridTemplate(scrollRef);
 
   const focusRow = useCallback(
     (index: number) => {
@@ -146,6 +163,7 @@ export function ResultsTable() {
   return (
     <div className="results-table-view">
       <TableToolbar rows={allRows} shown={rows.length} />
+      <ExpiryTimeline rows={allRows} now={now} />
       <div
         ref={scrollRef}
         className="table-viewport"
@@ -160,9 +178,9 @@ export function ResultsTable() {
           if (event.target === scrollRef.current && rows.length) focusRow(activeIndex);
         }}
       >
-        <div className="grid-inner" style={{ minWidth: GRID_MIN_WIDTH }}>
+        <div className="grid-inner" style={{ minWidth: grid.minWidth }}>
           <div role="rowgroup" className="grid-head">
-            <div role="row" aria-rowindex={1} className="grid-row head-row" style={{ gridTemplateColumns: GRID_TEMPLATE, height: HEADER_HEIGHT }}>
+            <div role="row" aria-rowindex={1} className="grid-row head-row" style={{ gridTemplateColumns: grid.template, height: HEADER_HEIGHT }}>
               {COLUMNS.map((column) => {
                 const sorted = table.sort?.column === column.id ? table.sort.direction : undefined;
                 return (
@@ -171,7 +189,8 @@ export function ResultsTable() {
                     role="columnheader"
                     aria-sort={sorted ?? 'none'}
                     className={`cell head-cell col-${column.id}${column.sticky ? ' sticky' : ''}`}
-                    style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
+                    // Sideways scrolling stops at column edges, so no sliver of a column shows beside the sticky ones.
+                    style={column.sticky ? { left: STICKY_LEFT[column.id] } : { scrollMarginLeft: STICKY_WIDTH }}
                   >
                     <button
                       type="button"
@@ -208,6 +227,7 @@ export function ResultsTable() {
                   active={item.index === activeIndex}
                   selected={openKey === row.key}
                   setActiveKey={setActiveKey}
+                  template={grid.template}
                 />
               );
             })}
@@ -226,10 +246,12 @@ interface BodyRowProps {
   active: boolean;
   selected: boolean;
   setActiveKey: (key: number) => void;
+  /** The grid tracks for the current viewport width. */
+  template: string;
 }
 
 /** One endpoint's row. Memoized: while scrolling, only the rows coming into view render (the rest keep their props). */
-const BodyRow = memo(function BodyRow({ row, index, top, active, selected, setActiveKey }: BodyRowProps) {
+const BodyRow = memo(function BodyRow({ row, index, top, active, selected, setActiveKey, template }: BodyRowProps) {
   const store = useAppStore();
   return (
     <div
@@ -239,7 +261,7 @@ const BodyRow = memo(function BodyRow({ row, index, top, active, selected, setAc
       data-row-key={row.key}
       tabIndex={active ? 0 : -1}
       className={`grid-row body-row cat-${row.category}${index % 2 ? ' odd' : ''}`}
-      style={{ gridTemplateColumns: GRID_TEMPLATE, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      style={{ gridTemplateColumns: template, height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
       onClick={() => {
         setActiveKey(row.key);
         store.getState().openResult(row.key);
@@ -259,7 +281,7 @@ const BodyRow = memo(function BodyRow({ row, index, top, active, selected, setAc
             role="gridcell"
             className={`cell col-${column.id}${column.mono ? ' mono' : ''}${column.numeric ? ' numeric' : ''}${column.sticky ? ' sticky' : ''}`}
             style={column.sticky ? { left: STICKY_LEFT[column.id] } : undefined}
-            title={column.text(row) || undefined}
+            title={(column.tooltip ?? column.text)(row) || undefined}
           >
             {column.text(row)}
           </div>

@@ -1,9 +1,9 @@
 // Host / Port / DNS Server, the SRV check boxes and the options, with Test and Cancel Test:
 // the old tool's controls and words. Enter in any field runs Test (the form's submit button).
-import type { FormEvent } from 'react';
+import { useEffect, type FormEvent } from 'react';
 import { useApp, useAppStore } from '../context.ts';
 import { isRunActive } from '../store/index.ts';
-import type { SrvType } from '../targets.ts';
+import type { FormField, SrvType } from '../targets.ts';
 import { SipOptionsFields } from './SipOptionsFields.tsx';
 import type { CheckProfile } from '../../shared/types.ts';
 import { CHECK_PROFILES } from '../../shared/types.ts';
@@ -23,6 +23,12 @@ export function TargetForm() {
   const queueLength = useApp((s) => s.queue.length);
   const running = isRunActive(status);
   const { setForm, setSrvType } = store.getState();
+
+  // The focus goes to the field at fault, so the admin can type the fix at once.
+  useEffect(() => {
+    if (fieldError) document.getElementById(fieldError.field)?.focus();
+  }, [fieldError]);
+  const invalid = (field: FormField) => (fieldError?.field === field ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -46,8 +52,8 @@ export function TargetForm() {
             spellCheck={false}
             placeholder={form.srvType ? 'contoso.com' : 'sip.contoso.com, 192.0.2.10'}
             value={form.host}
-            aria-invalid={fieldError ? true : undefined}
-            aria-describedby={fieldError ? 'host-error' : 'host-hint'}
+            aria-describedby="host-hint"
+            {...invalid('host')}
             onChange={(e) => setForm({ host: e.target.value })}
           />
         </div>
@@ -63,13 +69,14 @@ export function TargetForm() {
             placeholder={form.srvType ? 'SRV' : '443'}
             disabled={form.srvType !== null}
             title={form.srvType ? 'The port comes from the SRV record' : 'One port or several, comma-separated'}
+            {...invalid('port')}
             onChange={(e) => setForm({ port: e.target.value })}
           />
         </div>
       </div>
-      {fieldError ? (
-        <p id="host-error" className="field-error" role="alert">
-          {fieldError}
+      {fieldError && fieldError.field !== 'dns-server' ? (
+        <p id={`${fieldError.field}-error`} className="field-error" role="alert">
+          {fieldError.message}
         </p>
       ) : (
         <p id="host-hint" className="field-hint">
@@ -88,8 +95,14 @@ export function TargetForm() {
           spellCheck={false}
           placeholder="system resolver, or e.g. 8.8.8.8"
           value={form.dnsServer}
+          {...invalid('dns-server')}
           onChange={(e) => setForm({ dnsServer: e.target.value })}
         />
+        {fieldError?.field === 'dns-server' && (
+          <p id="dns-server-error" className="field-error" role="alert">
+            {fieldError.message}
+          </p>
+        )}
       </div>
 
       <fieldset className="checks">

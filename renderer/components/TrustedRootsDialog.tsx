@@ -4,12 +4,47 @@ import { useModalDialog } from './useModalDialog.ts';
 import { DialogHeader } from './DialogHeader.tsx';
 import { useApp, useAppStore } from '../context.ts';
 import { formatDate } from '../format.ts';
+import type { PendingRoots } from '../store/trusted-roots.ts';
+
+/** A selection with a certificate that is not a CA: why that matters, what would be added, and the admin's choice. */
+function NotCaConfirmation({ pending }: { pending: PendingRoots }) {
+  const store = useAppStore();
+  return (
+    <section className="not-ca" role="alertdialog" aria-labelledby="not-ca-title" aria-describedby="not-ca-why">
+      <h3 id="not-ca-title">Not a CA certificate: add it anyway?</h3>
+      <ul id="not-ca-why">
+        {pending.notCa.map(({ root, reason }) => (
+          <li key={root.thumbprint}>
+            <strong>{root.subject}</strong>: {reason}
+          </li>
+        ))}
+      </ul>
+      <p>This would add {pending.wouldAdd.length === 1 ? 'this certificate' : `these ${pending.wouldAdd.length} certificates`}:</p>
+      <ul className="would-add">
+        {pending.wouldAdd.map((root) => (
+          <li key={root.thumbprint}>
+            {root.subject} <span className="mono">{root.thumbprint}</span> (Not After {formatDate(root.notAfter).slice(0, 10)})
+          </li>
+        ))}
+      </ul>
+      <div className="button-row">
+        <button type="button" onClick={() => void store.getState().confirmPendingRoots()}>
+          Add anyway
+        </button>
+        <button type="button" className="primary" onClick={() => store.getState().dropPendingRoots()}>
+          Don&apos;t add
+        </button>
+      </div>
+    </section>
+  );
+}
 
 export function TrustedRootsDialog() {
   const store = useAppStore();
   const open = useApp((s) => s.trustedRootsOpen);
   const roots = useApp((s) => s.trustedRoots);
   const error = useApp((s) => s.trustedRootsError);
+  const pending = useApp((s) => s.trustedRootsPending);
   const myRoots = useApp((s) => s.myRootThumbprints);
   const shell = useApp((s) => s.appInfo?.shell ?? null);
   const dialogRef = useModalDialog(open);
@@ -27,6 +62,7 @@ export function TrustedRootsDialog() {
           {error}
         </p>
       )}
+      {pending && <NotCaConfirmation pending={pending} />}
       <div className="table-scroll roots-scroll">
         <table className="roots-table">
           <thead>

@@ -15,6 +15,7 @@ export interface DialogsSlice {
   appInfo: AppInfo | null;
   aboutOpen: boolean;
   dismissNotice(id: number): void;
+  dismissAllNotices(): void;
   notify(tone: Notice['tone'], text: string, details?: ImportError[]): void;
   loadAppInfo(): Promise<void>;
   setAboutOpen(open: boolean): void;
@@ -26,6 +27,10 @@ export const createDialogsSlice: SliceCreator<DialogsSlice> = (api) => (set) => 
     notices: [],
     appInfo: null,
     aboutOpen: false,
+
+    dismissAllNotices() {
+      set({ notices: [] });
+    },
 
     dismissNotice(id) {
       set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) }));

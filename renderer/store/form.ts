@@ -1,7 +1,7 @@
 // The form (Host, Port, SRV type, options) and the queued list of targets it and imports fill.
 import type { ImportError } from '../../shared/ipc.ts';
 import type { CheckProfile, TargetInput } from '../../shared/types.ts';
-import { DEFAULT_PORT_TEXT, expandTargets, type QueueRow, type SrvType } from '../targets.ts';
+import { DEFAULT_PORT_TEXT, expandTargets, type FieldError, type QueueRow, type SrvType } from '../targets.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 
 export interface FormState {
@@ -25,7 +25,8 @@ export interface FormState {
 export interface FormSlice {
   form: FormState;
   /** Why the Host / Port fields cannot be used as they are; shown beside them. */
-  fieldError: string | null;
+  /** The message of the form field at fault (host, port, DNS server); the form focuses that field. */
+  fieldError: FieldError | null;
   queue: QueueRow[];
   selectedIds: number[];
   setForm(patch: Partial<FormState>): void;
@@ -35,6 +36,8 @@ export interface FormSlice {
   toggleSelected(id: number, selected: boolean): void;
   deleteSelected(): void;
   clearQueue(): void;
+  /** The rows the imports into the list rejected (null when nothing was imported): Export JSON carries them, as --import does. */
+  importErrors: ImportError[] | null;
   importList(): Promise<void>;
   importDroppedList(fileName: string, content: string): Promise<void>;
 }
@@ -49,6 +52,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
 
   function reportImport(fileName: string, rows: TargetInput[], errors: ImportError[]) {
     const added = get().addRows(rows);
+    set((state) => ({ importErrors: [...(state.importErrors ?? []), ...errors] }));
     const skipped = rows.length - added;
     const summary = `Imported ${added} target${added === 1 ? '' : 's'} from ${fileName}${skipped ? ` (${skipped} already in the list)` : ''}.`;
     if (errors.length) {
@@ -62,10 +66,11 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
     form: { host: '', port: DEFAULT_PORT_TEXT, dnsServer: '', srvType: null, testPool: true, profile: null, allowInternalFetches: false, showAdvanced: false, showRootChain: false, sipOptions: false, sipDomain: '' },
     fieldError: null,
     queue: [],
+    importErrors: null,
     selectedIds: [],
 
     setForm(patch) {
-      set((state) => ({ form: { ...state.form, ...patch }, fieldError: 'host' in patch || 'port' in patch ? null : state.fieldError }));
+      set((state) => ({ form: { ...state.form, ...patch }, fieldError: 'host' in patch || 'port' in patch || 'dnsServer' in patch ? null : state.fieldError }));
     },
 
     setSrvType(type, checked) {
@@ -112,7 +117,7 @@ export const createFormSlice: SliceCreator<FormSlice> = (api) => (set, get) => {
     },
 
     clearQueue() {
-      set({ queue: [], selectedIds: [] });
+      set({ queue: [], selectedIds: [], importErrors: null });
     },
 
     async importList() {

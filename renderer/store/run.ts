@@ -2,9 +2,9 @@
 // thousands, which the view pages through instead of rendering at once; results arriving together are
 // appended in one update (RESULT_FLUSH_MS), so a fast bulk run does not re-render per result.
 import { resultsToCsv } from '../../shared/formats/csv-export.ts';
-import type { CheckEvent } from '../../shared/ipc.ts';
-import type { CheckRequest, EndpointResult, TargetInput } from '../../shared/types.ts';
-import { expandTargets, remainingTargets } from '../targets.ts';
+import { fieldOfMessage, type CheckEvent, type ImportError } from '../../shared/ipc.ts';
+import type { CheckRequest, EndpointResult, InFlightEndpoint, TargetInput } from '../../shared/types.ts';
+import { dnsServerError, expandTargets, remainingTargets, targetKey, type FormField } from '../targets.ts';
 import { normalizeDomain, sweepTargets } from '../../shared/formats/sweep.ts';
 import { errorMessage, type SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
@@ -12,7 +12,15 @@ import type { AppState } from './index.ts';
 export interface ResultEntry {
   key: number;
   result: EndpointResult;
+  /**
+   * Where the result belongs: its target's place in the whole test, then its place among the target's
+   * endpoints (the engine's inputIndex and memberIndex). Results fill in at their place as they finish.
+   */
+  order: number;
 }
+
+/** Room for each target's endpoints in ResultEntry.order. */
+const MEMBERS_PER_TARGET = 100_000;
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
 
@@ -22,6 +30,12 @@ export interface RunState {
   done: number;
   total: number;
   current: string | null;
+  /** This run's endpoints done and known so far (pool members included; grows as DNS expands targets), when the host counts them. */
+  endpoints: { done: number; total: number } | null;
+  /** Endpoints checked by the earlier runs of a resumed test. */
+  endpointsBefore: number;
+  /** What is being checked now, oldest (the slowest) first. */
+  inFlight: InFlightEndpoint[];
   error: string | null;
   /** Whether this run tested whole DNSLB pools (the cards word the pool note by it). */
   testPool: boolean;
@@ -31,6 +45,8 @@ export interface RunState {
   doneBefore: number;
   /** Date.now() when this run started, for the time-left estimate. */
   startedAt: number | null;
+  /** The rejected rows of the imported list this test ran, or null when it ran no import. */
+  importErrors: ImportError[] | null;
   /** Set when the run is a sweep of this SIP domain: the results panel sums it up per name. */
   sweepDomain?: string | null;
 }
@@ -58,7 +74,7 @@ const SHOW_MORE_STEP = 100;
 const RESULT_FLUSH_MS = 50;
 const DEFAULT_TIMEOUT_MS = 5000;
 
-const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null };
+const IDLE_RUN: RunState = { runId: null, status: 'idle', done: 0, total: 0, current: null, endpoints: null, endpointsBefore: 0, inFlight: [], error: null, testPool: true, targets: [], doneBefore: 0, startedAt: null, importErrors: null };
 
 export function isRunActive(status: RunStatus): boolean {
   return status === 'starting' || status === 'running' || status === 'cancelling';
@@ -77,6 +93,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Events that arrived before startCheck told us the run id (the host may push them first). */
   let earlyEvents: CheckEvent[] = [];
+  /** For this run's request index, the target's place in the whole test (a resumed run checks a subset). */
+  let testPositions: number[] = [];
 
   const flushResults = () => {
     if (flushTimer) clearTimeout(flushTimer);
@@ -84,19 +102,35 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     if (pendingResults.length === 0) return;
     const batch = pendingResults;
     pendingResults = [];
-    set((state) => ({ results: state.results.concat(batch) }));
+    set((state) => ({ results: mergeInOrder(state.results, batch) }));
+  };
+
+  const orderOf = (result: EndpointResult, key: number): number => {
+    // A host without the indexes: arrival order, after everything placed.
+    if (result.inputIndex === undefined) return 2 ** 50 + key;
+    const position = testPositions[result.inputIndex] ?? result.inputIndex;
+    return position * MEMBERS_PER_TARGET + Math.min(result.memberIndex ?? 0, MEMBERS_PER_TARGET - 1);
   };
 
   const applyEvent = (event: CheckEvent) => {
     switch (event.kind) {
-      case 'result':
-        pendingResults.push({ key: nextResultKey++, result: event.result });
+      case 'result': {
+        const key = nextResultKey++;
+        pendingResults.push({ key, result: event.result, order: orderOf(event.result, key) });
         if (!flushTimer) flushTimer = setTimeout(flushResults, RESULT_FLUSH_MS);
         break;
+      }
       case 'progress':
         // A resumed run counts its own targets; show the whole test.
         set((state) => ({
-          run: { ...state.run, done: state.run.doneBefore + event.done, total: state.run.doneBefore + event.total, current: event.current },
+          run: {
+            ...state.run,
+            done: state.run.doneBefore + event.done,
+            total: state.run.doneBefore + event.total,
+            current: event.current,
+            endpoints: event.endpoints ? { done: event.endpoints.done, total: event.endpoints.total } : null,
+            inFlight: event.inFlight ?? [],
+          },
         }));
         break;
       case 'done':
@@ -106,6 +140,9 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             ...state.run,
             status: event.error ? 'failed' : event.cancelled ? 'cancelled' : 'done',
             current: null,
+            inFlight: [],
+            // A finished run did every target, whether or not a last progress event said so.
+            ...(event.error || event.cancelled ? {} : { done: state.run.total, endpoints: state.run.endpoints && { done: state.run.endpoints.total, total: state.run.endpoints.total } }),
             error: event.error,
           },
         }));
@@ -121,6 +158,11 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
    */
   async function launch(allTargets: TargetInput[], targets: TargetInput[], doneBefore: number, sweepDomain: string | null = get().run.sweepDomain ?? null): Promise<void> {
     const state = get();
+    const badDnsServer = dnsServerError(state.form.dnsServer);
+    if (badDnsServer) {
+      set({ fieldError: { field: 'dns-server', message: badDnsServer } });
+      return;
+    }
     const dnsServer = state.form.dnsServer.trim();
     const request: CheckRequest = {
       targets,
@@ -135,6 +177,9 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     flushTimer = null;
     pendingResults = [];
     earlyEvents = [];
+    const places = new Map<string, number[]>();
+    allTargets.forEach((target, index) => places.set(targetKey(target), [...(places.get(targetKey(target)) ?? []), index]));
+    testPositions = targets.map((target, index) => places.get(targetKey(target))?.shift() ?? index);
     set({
       fieldError: null,
       run: {
@@ -145,6 +190,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
         testPool: state.form.testPool,
         targets: allTargets,
         doneBefore,
+        endpointsBefore: doneBefore > 0 ? state.results.length + pendingResults.length : 0,
+        importErrors: doneBefore > 0 ? state.run.importErrors : !sweepDomain && state.queue.length > 0 ? state.importErrors : null,
         startedAt: Date.now(),
         sweepDomain,
       },
@@ -159,6 +206,14 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
       if (get().run.status === 'cancelling') await api.cancelCheck(runId).catch(() => undefined);
     } catch (err) {
       earlyEvents = [];
+      // The host names the field at fault (a target it could not read, a bad DNS server): the message goes there.
+      // (The browser bridge sets err.field; Electron's IPC carries it in front of the message.)
+      const tagged = fieldOfMessage(errorMessage(err));
+      const field = (err as { field?: unknown }).field ?? tagged?.field;
+      if (field === 'host' || field === 'port' || field === 'dns-server') {
+        set((s) => ({ fieldError: { field: field as FormField, message: tagged?.message ?? errorMessage(err) }, run: { ...s.run, status: 'idle', current: null } }));
+        return;
+      }
       set((s) => ({ run: { ...s.run, status: 'failed', error: errorMessage(err), current: null } }));
     }
   }
@@ -191,7 +246,7 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
       if (isRunActive(state.run.status)) return;
       const domain = normalizeDomain(state.form.host.split(',')[0] ?? '');
       if (!domain) {
-        set({ fieldError: 'Enter a SIP domain (e.g. contoso.com) in Host to sweep it.' });
+        set({ fieldError: { field: 'host', message: 'Enter a SIP domain (e.g. contoso.com) in Host to sweep it.' } });
         return;
       }
       const targets = sweepTargets(domain);
@@ -239,7 +294,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     },
 
     async exportResults(format) {
-      const results = get().results.concat(pendingResults).map((entry) => entry.result);
+      const results = mergeInOrder(get().results, pendingResults).map((entry) => entry.result);
+      const importErrors = get().run.importErrors;
       if (results.length === 0) {
         get().notify('info', 'Nothing to export yet: run a test first.');
         return;
@@ -251,8 +307,8 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
             ? { defaultName: `cert-check-${stamp}.csv`, content: resultsToCsv(results), encoding: 'utf8', filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] }
             : {
                 defaultName: `cert-check-${stamp}.json`,
-                // The command line's --json document, so scripts read either.
-                content: `${JSON.stringify({ results }, null, 2)}\n`,
+                // The command line's --json document (importErrors too after an import), so scripts read either.
+                content: `${JSON.stringify(importErrors ? { results, importErrors } : { results }, null, 2)}\n`,
                 encoding: 'utf8',
                 filters: [{ name: 'JSON', extensions: ['json'] }],
               },
@@ -264,3 +320,16 @@ export const createRunSlice: SliceCreator<RunSlice> = (api) => (set, get) => {
     },
   };
 };
+
+/** The results with a batch put in at their places (the batch in any order; equal places keep arrival order). */
+function mergeInOrder(results: ResultEntry[], batch: ResultEntry[]): ResultEntry[] {
+  const sorted = [...batch].sort((a, b) => a.order - b.order || a.key - b.key);
+  const merged: ResultEntry[] = [];
+  let i = 0;
+  for (const entry of sorted) {
+    while (i < results.length && results[i].order <= entry.order) merged.push(results[i++]);
+    merged.push(entry);
+  }
+  while (i < results.length) merged.push(results[i++]);
+  return merged;
+}

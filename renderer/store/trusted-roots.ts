@@ -6,6 +6,10 @@ export interface TrustedRootsSlice {
   trustedRoots: TrustedRoot[];
   trustedRootsOpen: boolean;
   trustedRootsError: string | null;
+  /** A selection with a certificate that is not a CA, waiting for the admin to confirm or drop it. */
+  trustedRootsPending: PendingRoots | null;
+  confirmPendingRoots(): Promise<void>;
+  dropPendingRoots(): void;
   openTrustedRoots(): Promise<void>;
   closeTrustedRoots(): void;
   addTrustedRootsFromDialog(): Promise<void>;
@@ -15,6 +19,8 @@ export interface TrustedRootsSlice {
   myRootThumbprints: string[];
   setMyRoot(thumbprint: string, mine: boolean): void;
 }
+
+export type PendingRoots = Extract<AddTrustedRootsResult, { added: false }>;
 
 const MY_ROOTS_KEY = 'myRootThumbprints';
 
@@ -36,10 +42,28 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
       set({ trustedRootsError: errorMessage(err) });
     }
   };
+  /** The list after adding; a selection with a non-CA is held until the admin confirms (nothing was stored). */
+  const rootsAdded = (result: AddTrustedRootsResult): TrustedRoot[] => {
+    set({ trustedRootsPending: result.added ? null : result });
+    return result.roots;
+  };
   return {
     trustedRoots: [],
     trustedRootsOpen: false,
     trustedRootsError: null,
+    trustedRootsPending: null,
+
+    async confirmPendingRoots() {
+      const pending = get().trustedRootsPending;
+      if (!pending) return;
+      // The host answered with the certificates themselves: send them back, DER as .cer files, confirmed.
+      const files = pending.wouldAdd.map((root) => ({ name: `${root.thumbprint}.cer`, contentBase64: root.derBase64 }));
+      await update(async () => rootsAdded(await api.addTrustedRoots(files, { confirm: true })));
+    },
+
+    dropPendingRoots() {
+      set({ trustedRootsPending: null });
+    },
 
     async openTrustedRoots() {
       set({ trustedRootsOpen: true, trustedRootsError: null });
@@ -51,7 +75,7 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
     },
 
     closeTrustedRoots() {
-      set({ trustedRootsOpen: false });
+      set({ trustedRootsOpen: false, trustedRootsPending: null });
     },
 
     addTrustedRootsFromDialog: () => update(async () => rootsAdded(await api.addTrustedRootsFromDialog())),
@@ -70,12 +94,3 @@ export const createTrustedRootsSlice: SliceCreator<TrustedRootsSlice> = (api) =>
     },
   };
 };
-
-/**
- * The list after adding; a selection with a certificate that is not a CA was not added, and the dialog says why.
- * (Until the dialog offers to confirm, the admin adds the root CA certificate instead.)
- */
-function rootsAdded(result: AddTrustedRootsResult): TrustedRoot[] {
-  if (result.added) return result.roots;
-  throw new Error(`Not added: ${result.notCa.map((entry) => entry.reason).join(' ')}`);
-}

@@ -1,5 +1,6 @@
 // How results are shown: cards or the table, the table's sort and filters, the card open over it.
 import type { RowCategory, TableSort } from '../table.ts';
+import type { ExpiryRange } from '../timeline.ts';
 import type { SliceCreator } from './slice.ts';
 import type { AppState } from './index.ts';
 
@@ -10,6 +11,8 @@ export interface TableState {
   /** Severity categories to show; none ticked shows all. */
   categories: RowCategory[];
   text: string;
+  /** The expiry timeline's bar picked, or null. */
+  expiry: ExpiryRange | null;
 }
 
 export interface ViewSlice {
@@ -18,7 +21,10 @@ export interface ViewSlice {
   table: TableState;
   /** The result (entry key) whose card is open over the table, or null. */
   openResultKey: number | null;
+  /** Cards in the old tool's order (lines first, comments last) instead of the verdict first; kept across restarts. */
+  oldLayout: boolean;
   setView(view: ResultsView): void;
+  setOldLayout(oldLayout: boolean): void;
   setTable(patch: Partial<TableState>): void;
   openResult(key: number | null): void;
 }
@@ -31,9 +37,12 @@ export function effectiveView(state: Pick<AppState, 'viewChoice' | 'results' | '
   return state.viewChoice ?? (Math.max(state.results.length, state.run.total) > TABLE_VIEW_THRESHOLD ? 'table' : 'cards');
 }
 
+const OLD_LAYOUT_KEY = 'sfb-cert-checker.oldLayout';
+
 export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
   viewChoice: null,
-  table: { sort: null, categories: [], text: '' },
+  oldLayout: globalThis.localStorage?.getItem(OLD_LAYOUT_KEY) === 'true',
+  table: { sort: null, categories: [], text: '', expiry: null },
   openResultKey: null,
 
   setView(view) {
@@ -42,6 +51,11 @@ export const createViewSlice: SliceCreator<ViewSlice> = () => (set) => ({
 
   setTable(patch) {
     set((state) => ({ table: { ...state.table, ...patch } }));
+  },
+
+  setOldLayout(oldLayout) {
+    globalThis.localStorage?.setItem(OLD_LAYOUT_KEY, String(oldLayout));
+    set({ oldLayout });
   },
 
   openResult(key) {
