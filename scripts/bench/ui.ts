@@ -78,7 +78,12 @@ async function startCheck(page: Page, host: string, results: number): Promise<nu
   await page.getByLabel('Host', { exact: true }).fill(host);
   const started = Date.now();
   await page.getByRole('button', { name: 'Test', exact: true }).click();
-  await page.getByRole('status').filter({ hasText: `Done: ${results} endpoints checked.` }).waitFor({ timeout: 180_000 });
+  const done = page.getByRole('status').filter({ hasText: /Done: \d+ endpoints checked\./ });
+  await done.waitFor({ timeout: 300_000 }).catch(async (error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the status line says: ${await page.getByRole('status').first().textContent()}`);
+  });
+  const shown = Number(/Done: (\d+)/.exec((await done.textContent()) ?? '')?.[1] ?? 0);
+  if (shown < results) throw new Error(`the page shows ${shown} results, expected ${results}`);
   return (Date.now() - started) / 1000;
 }
 
