@@ -110,6 +110,12 @@ test('a stalled event client is dropped within the budget; a reading one gets ev
     await until(() => recent.frames.filter((f) => /^id: /m.test(f)).length >= 3, 'the replayed frames', 10_000);
     assert.deepEqual(recent.frames.filter((f) => /^id: /m.test(f)).map(idOf), [lastId - 2, lastId - 1, lastId]);
     recent.socket.destroy();
+    // A replay larger than one client's backlog still arrives whole: before, the client was dropped in the
+    // middle of its own replay, reconnected, was dropped again, and never caught up (a 10,000-result load stalled).
+    const deep = await openStream({ 'Last-Event-ID': String(lastId - 12) });
+    await until(() => deep.frames.filter((f) => /^id: /m.test(f)).length >= 12, 'a replay larger than the client backlog', 10_000);
+    assert.equal(deep.frames.filter((f) => /^id: /m.test(f)).map(idOf).at(-1), lastId);
+    deep.socket.destroy();
     const old = await openStream({ 'Last-Event-ID': '1' });
     await until(() => old.frames.some((f) => f.includes('event: gap')), 'the gap event', 10_000);
     assert.ok(!old.frames.some((f) => f.includes('"kind":"result"')), 'no partial replay after a gap');

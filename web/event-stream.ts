@@ -31,6 +31,8 @@ interface Frame {
 
 export class EventStream {
   private readonly clients = new Set<ServerResponse>();
+  /** Bytes replayed to a reconnecting client: its backlog may hold them on top of the usual budget. */
+  private readonly replayed = new WeakMap<ServerResponse, number>();
   private readonly replay: Frame[] = [];
   private replayBytes = 0;
   private lastId = 0;
@@ -83,12 +85,16 @@ export class EventStream {
       this.send(res, `id: ${this.lastId}\nevent: gap\ndata: ${JSON.stringify({ missedFrom: lastSeen + 1, missedTo: oldest - 1 })}\n\n`);
       return;
     }
-    for (const frame of this.replay) if (frame.id > lastSeen && this.clients.has(res)) this.send(res, frame.text);
+    // The replay may be larger than one client's backlog (it is bounded by the replay budget): without this
+    // allowance the client is dropped in the middle of its own catch-up, again at every reconnection.
+    const missed = this.replay.filter((frame) => frame.id > lastSeen);
+    this.replayed.set(res, missed.reduce((sum, frame) => sum + frame.text.length, 0));
+    for (const frame of missed) if (this.clients.has(res)) this.send(res, frame.text);
   }
 
   /** Write unless the client is already too far behind; then drop it (it reconnects and catches up). */
   private send(client: ServerResponse, text: string): void {
-    if (client.writableLength > this.limits.clientBacklogBytes) {
+    if (client.writableLength > this.limits.clientBacklogBytes + (this.replayed.get(client) ?? 0)) {
       this.clients.delete(client);
       client.destroy();
       return;
