@@ -67,14 +67,18 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   ['Client Certificate', (r) => (r.sip?.clientCertificate ? `${r.sip.clientCertificate.verdict}${r.sip.alert ? ` (${r.sip.alert})` : ''}` : '')],
 ];
 
+export type Cell = string | number | null | undefined;
+
+/** RFC 4180 quoting, UTF-8 with BOM, CRLF, and no cell a spreadsheet would run as a formula: every CSV file this tool writes. */
+export function csvDocument(headers: readonly string[], rows: readonly Cell[][]): string {
+  const data = rows.map((row) => row.map((v) => (v === null || v === undefined ? '' : spreadsheetCell(String(v)))));
+  return `\uFEFF${Papa.unparse({ fields: [...headers], data }, { quotes: true, newline: '\r\n', escapeFormulae: false })}\r\n`;
+}
+
 /** The export file's text, BOM included. Every row has exactly EXPORT_COLUMNS.length cells. */
 export function resultsToCsv(results: EndpointResult[], now: Date = new Date()): string {
-  const rows = results.map((r) =>
-    EXPORT_COLUMNS.map(([, value]) => {
-      const v = value(r, now);
-      return v === null || v === undefined ? '' : spreadsheetCell(String(v));
-    }),
+  return csvDocument(
+    EXPORT_COLUMNS.map(([header]) => header),
+    results.map((r) => EXPORT_COLUMNS.map(([, value]) => value(r, now))),
   );
-  const body = Papa.unparse({ fields: EXPORT_COLUMNS.map(([header]) => header), data: rows }, { quotes: true, newline: '\r\n', escapeFormulae: false });
-  return `\uFEFF${body}\r\n`;
 }

@@ -1,11 +1,7 @@
 // The history's CSV documents (a target's timeline, a list of changes) with the results export's rules,
 // pure and browser-safe: the CLI's `--csv` and the app's exports write the same files.
-import Papa from 'papaparse';
 import type { ChangeRecord } from '../history/changes.ts';
-import { excelDate } from './csv-export.ts';
-import { spreadsheetCell } from './safe-text.ts';
-
-export type Cell = string | number | null | undefined;
+import { csvDocument, excelDate, type Cell } from './csv-export.ts';
 
 /** One recorded result of a target, as its History shows it. */
 export interface TimelineEntry {
@@ -22,11 +18,6 @@ export interface TimelineEntry {
   root: string | null;
 }
 
-/** RFC 4180 quoting, UTF-8 with BOM, CRLF, and no cell a spreadsheet would run as a formula: as resultsToCsv. */
-export function csvDocument(headers: readonly string[], rows: readonly Cell[][]): string {
-  const data = rows.map((row) => row.map((v) => (v === null || v === undefined ? '' : spreadsheetCell(String(v)))));
-  return `\uFEFF${Papa.unparse({ fields: [...headers], data }, { quotes: true, newline: '\r\n', escapeFormulae: false })}\r\n`;
-}
 
 const CHANGE_HEADERS = ['Severity', 'Change', 'Target', 'Type', 'FQDN / IP', 'IP Address', 'Port', 'Pool Member', 'From', 'To', 'Checked At (UTC)', 'Details'] as const;
 

@@ -5,7 +5,8 @@
 import type { EndpointResult } from '../types.ts';
 import { excelDate } from '../formats/csv-export.ts';
 import { escapeControls } from '../formats/safe-text.ts';
-import { changesCsv, csvDocument, timelineCsv, type Cell, type TimelineEntry } from '../formats/history-csv.ts';
+import { csvDocument, type Cell } from '../formats/csv-export.ts';
+import { changesCsv, timelineCsv, type TimelineEntry } from '../formats/history-csv.ts';
 import { daysLeft, worstSeverity } from '../formats/summary.ts';
 export { changesCsv, timelineCsv, type TimelineEntry } from '../formats/history-csv.ts';
 import { compareSnapshots, compareTarget, endpointKey, sortChanges, targetKey, type ChangeRecord } from './changes.ts';
