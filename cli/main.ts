@@ -1,7 +1,7 @@
 // The command line over the engine: check, sweep, inspect, history, diff and watch.
 // Exit status: see USAGE (--fail-on); 2 usage or input-file error.
 import { toPem } from '../shared/bytes.ts';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckOptions, CheckRequest, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
@@ -21,7 +21,7 @@ import { createInOrderEmitter } from '../shared/engine/in-order.ts';
 import { jsonDocumentWriter, ndjsonWriter, type ResultWriter } from './json-output.ts';
 import { readArgs } from './args.ts';
 import { DEFAULT_FAIL_ON, exitStatus, parseFailOn } from './exit-status.ts';
-import { InputFileError, readCertificateFile, readTargetListFile } from './input-files.ts';
+import { InputFileError, readCertificateFile, readInputFile, readTargetListFile } from './input-files.ts';
 import { createProgressLine, type ProgressLine } from './progress-line.ts';
 import { parseProfile, parseSupportedCaList } from '../shared/engine/profiles/index.ts';
 import { sweepDomain } from '../shared/engine/sweep.ts';
@@ -287,7 +287,7 @@ class Cli {
     const file = values['dr-ca-list'];
     return {
       ...(values.profile !== undefined ? { profile: parseProfile(values.profile) } : {}),
-      ...(file ? { drSupportedCas: parseSupportedCaList(decodeTextFile(readFile(file)), file) } : {}),
+      ...(file ? { drSupportedCas: parseSupportedCaList(decodeTextFile(readInputFile(file)), file) } : {}),
       ...(values['my-root'].length ? { myRootsPem: this.trustPems(values['my-root']) } : {}),
     };
   }
@@ -345,13 +345,6 @@ function splitTargetList(arg: string): string[] {
   return arg.split(',').map((part) => part.trim()).filter((part) => part !== '');
 }
 
-function readFile(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
-  }
-}
 
 /** Everything the CLI prints may quote a certificate, a server or a CSV file: the terminal must not obey it. */
 function escaping(write: Writer): Writer {
