@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCertificates } from '../shared/formats/certfile.ts';
-import { decodeCertificate } from '../shared/engine/decode/index.ts';
+import { certificateParses, decodeCertificate } from '../shared/engine/decode/index.ts';
 import { parseCertificate } from '../shared/engine/chain/cert.ts';
 import { inspectCertificates } from '../shared/engine/inspect.ts';
 import { MAX_DER_BYTES } from '../shared/engine/decode/der.ts';
 import type { IssuedCert, TestPki } from './helpers/pki.ts';
-import { patchTbs, patchableChain, tlv } from './helpers/der-patch.ts';
+import { patchTbs, patchableChain, tlv, validity } from './helpers/der-patch.ts';
 
 let pki: TestPki;
 let root: IssuedCert;
@@ -45,6 +45,31 @@ test('a valid certificate with 3,000 RDNs made by openssl is read by the file re
   assert.match(info.subject, /OU=u2999/);
   const parsed = parseCertificate(read.certificates[0]);
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.equal(parsed.cert.subject.length, 3001);
+  const parsesBefore = certificateParses();
+  // pkijs's whole model (its chain engine's input) is built when asked, from the same parse.
+  assert.equal(parsed.cert.pkijs.subject.typesAndValues.length, 3001);
+  assert.deepEqual(new Uint8Array(parsed.cert.pkijs.serialNumber.valueBlock.valueHexView), parsed.cert.serial);
+  assert.equal(certificateParses(), parsesBefore);
+});
+
+test('TBS fields outside X.509\'s structure make the certificate unreadable, names included', () => {
+  const integer = tlv(0x02, Buffer.from([1]));
+  const cn = Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03]);
+  const threePartAttribute = tlv(0x30, tlv(0x31, tlv(0x30, Buffer.concat([cn, tlv(0x0c, Buffer.from('a')), tlv(0x0c, Buffer.from('b'))]))));
+  const cases: [string, Parameters<typeof patchTbs>[1]][] = [
+    ['validity of two INTEGERs', { validity: validity(integer, integer) }],
+    ['an INTEGER as the subject', { subject: integer }],
+    ['an attribute of three parts in the issuer', { issuer: threePartAttribute }],
+    ['a key that is no SubjectPublicKeyInfo', { spki: tlv(0x30, integer) }],
+  ];
+  for (const [what, replace] of cases) {
+    const parsed = parseCertificate(patchTbs(leaf.der, replace, ca.keyPem));
+    assert.equal(parsed.ok, false, what);
+    assert.match(parsed.ok ? '' : parsed.error, /could not be decoded/, what);
+  }
+  // The unpatched certificate, re-signed the same way, reads: the faults above are the only ones.
+  assert.ok(parseCertificate(patchTbs(leaf.der, {}, ca.keyPem)).ok);
 });
 
 test('past the bounds the message says so instead of "not a certificate file"', () => {

@@ -8,7 +8,7 @@ export interface NameAttribute {
   oid: string;
   /** The decoded string, or null when the value is not a string type. */
   text: string | null;
-  /** The value's DER, hex, for exact comparison of non-string values. */
+  /** The value's encoding as received, hex, for exact comparison of non-string values. */
   rawHex: string;
 }
 
@@ -30,9 +30,10 @@ export function readName(decoded: asn1js.AsnType): ParsedName {
   return decoded.valueBlock.value.map((rdn) => {
     if (!(rdn instanceof asn1js.Set)) throw new Error('RDN is not a SET');
     return rdn.valueBlock.value.map((atv) => {
-      const [type, value] = atv instanceof asn1js.Sequence ? atv.valueBlock.value : [];
-      if (!(type instanceof asn1js.ObjectIdentifier) || !value) throw new Error('Malformed AttributeTypeAndValue');
-      return { oid: type.valueBlock.toString(), text: stringValue(value), rawHex: toHex(value.toBER()) };
+      const parts = atv instanceof asn1js.Sequence ? atv.valueBlock.value : [];
+      const [type, value] = parts;
+      if (!(type instanceof asn1js.ObjectIdentifier) || !value || parts.length !== 2) throw new Error('Malformed AttributeTypeAndValue');
+      return { oid: type.valueBlock.toString(), text: stringValue(value), rawHex: toHex(value.valueBeforeDecodeView) };
     });
   });
 }

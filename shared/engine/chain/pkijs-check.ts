@@ -46,14 +46,14 @@ export async function pkijsObjection(certs: ParsedCert[], at: Date): Promise<str
 
 async function runPkijs(certs: ParsedCert[], at: Date): Promise<string | null> {
   const anchor = certs[certs.length - 1]!;
-  const engineInput = new pkijs.CertificateChainValidationEngine({
-    // The certificates parsed once in cert.ts: pkijs's engine reads them and does not change them.
-    trustedCerts: [anchor.pkijs],
-    // pkijs takes the end-entity certificate as the LAST entry.
-    certs: certs.slice(0, -1).reverse().map((c) => c.pkijs),
-    checkDate: at,
-  });
   try {
+    const engineInput = new pkijs.CertificateChainValidationEngine({
+      // pkijs's models of the certificates parsed once in decode/: its engine reads them and does not change them.
+      trustedCerts: [anchor.pkijs],
+      // pkijs takes the end-entity certificate as the LAST entry.
+      certs: certs.slice(0, -1).reverse().map((c) => c.pkijs),
+      checkDate: at,
+    });
     const result = await engineInput.verify({}, cryptoEngine());
     return result.result ? null : result.resultMessage || 'rejected';
   } catch (error) {

@@ -19,7 +19,7 @@ export type DerTree = { root: asn1js.AsnType } | { error: unknown };
 
 export function parseDerTree(bytes: Uint8Array): DerTree {
   try {
-    return { root: parseDer(bytes) };
+    return { root: parseDer(bytes, { embedded: false }) };
   } catch (error) {
     return { error };
   }

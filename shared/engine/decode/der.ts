@@ -43,16 +43,26 @@ export function isDerLimitError(error: unknown): boolean {
   return error instanceof DerLimitError;
 }
 
+export interface ParseDerOptions {
+  /**
+   * Also parse the contents of OCTET and BIT STRINGs as ASN.1 when they happen to be (asn1js's
+   * default). A certificate's tree is read without: its extension values and key are decoded on
+   * their own where needed, and a leaf with thousands of SANs would otherwise cost thousands of
+   * objects nobody reads.
+   */
+  embedded?: boolean;
+}
+
 /**
  * Parse the first DER element of `bytes` (its bytes are the result's valueBeforeDecodeView);
  * throws a sentence for the admin when they are malformed or past the bounds above.
  */
-export function parseDer(bytes: ArrayBuffer | ArrayBufferView): asn1js.AsnType {
+export function parseDer(bytes: ArrayBuffer | ArrayBufferView, options: ParseDerOptions = {}): asn1js.AsnType {
   const view = toBytes(bytes);
   if (view.length > MAX_DER_BYTES) {
     throw new DerLimitError(`it is ${Math.ceil(view.length / 1024)} KB, more than the ${MAX_DER_BYTES / 1024 / 1024} MB this tool reads (a certificate is a few KB)`);
   }
-  const parsed = asn1js.fromBER(view, { maxNodes: MAX_DER_NODES });
+  const parsed = asn1js.fromBER(view, { maxNodes: MAX_DER_NODES, parseEmbedded: options.embedded ?? true });
   if (parsed.offset === -1) {
     const error = parsed.result.error;
     if (error === ASN1JS_NODE_LIMIT_ERROR) throw new DerLimitError(`it has more than ${MAX_DER_NODES.toLocaleString('en-US')} ASN.1 elements, more than this tool reads (a certificate has a few hundred)`);

@@ -1,8 +1,10 @@
-// The facts path building, AIA, revocation and the rules need from one certificate, read with pkijs
-// from the tree decode/cache.ts parsed once (next to the display fields decode/cert-info.ts reads).
+// The facts path building, AIA, revocation and the rules need from one certificate, read from the tree
+// decode/cache.ts parsed once (next to the display fields decode/cert-info.ts reads): the structure
+// through pkijs's schemas (decode/certificate-fields.ts), extension values through pkijs's classes.
 import { hex } from '../../bytes.ts';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { readCertificateFields } from './certificate-fields.ts';
 import { readValidityTimes, validityProblemText } from './time.ts';
 import { bitIsSet } from './extension-values.ts';
 import { integerBitLength } from './public-key.ts';
@@ -32,7 +34,11 @@ export interface ParsedCert {
   der: Uint8Array;
   /** SHA-256 of the DER, hex: identity for dedupe and loop protection. */
   id: string;
-  pkijs: pkijs.Certificate;
+  /**
+   * pkijs's model of the whole certificate, built on first read (only its chain engine needs it:
+   * chain/pkijs-check.ts). Throws if pkijs cannot read a certificate the path facts could.
+   */
+  readonly pkijs: pkijs.Certificate;
   /** 1, 2 or 3. */
   version: number;
   serial: Uint8Array;
@@ -63,8 +69,12 @@ export interface ParsedCert {
   signatureAlgorithm: { oid: string; paramsDer: Uint8Array | null };
   /** The TBS "signature" field equals the outer signatureAlgorithm (RFC 5280 4.1.1.2). */
   signatureAlgorithmsAgree: boolean;
+  /** The issuer Name's DER as received (what OCSP's issuerNameHash covers). */
+  issuerDer: Uint8Array;
   spkiDer: Uint8Array;
   spkiAlgorithm: string;
+  /** The subjectPublicKey BIT STRING's contents (what OCSP's issuerKeyHash covers). */
+  subjectPublicKey: Uint8Array;
   /** Named curve OID for EC keys (null for explicit curve parameters). */
   spkiCurve: string | null;
   /** RSA modulus length in bits (null for other keys or an RSA key that does not parse). */
@@ -91,27 +101,35 @@ export type ParseResult = { ok: true; cert: ParsedCert } | { ok: false; error: s
 
 /**
  * The path facts of one certificate from its parsed tree (decode/cache.ts parses each DER once, with
- * bounds that admit thousands of RDNs; pkijs's own fromBER keeps asn1js's 10,000 elements).
- * Throws on a tree that is not a certificate.
+ * bounds that admit thousands of RDNs). Throws on a tree that is not a certificate.
  */
 export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string): ParsedCert {
-  const cert = new pkijs.Certificate({ schema: root });
-  // pkijs keeps the TBS bytes as received; names and key are taken raw too, so that comparisons
-  // and signature checks see exactly what was signed.
-  const raw = rawElements(root);
-  const validity = readValidityTimes(raw.validity);
-  const subject = readName(raw.subjectNode);
-  const issuer = readName(raw.issuerNode);
+  const fields = readCertificateFields(root);
+  // The TBS bytes, names and key are taken as received, so that comparisons and signature checks
+  // see exactly what was signed.
+  const validity = readValidityTimes(fields.validity);
+  const subject = readName(fields.subject);
+  const issuer = readName(fields.issuer);
   const subjectKey = canonicalName(subject);
   const issuerKey = canonicalName(issuer);
-  const spkiAlgorithm = cert.subjectPublicKeyInfo.algorithm.algorithmId;
-  const curveParam = cert.subjectPublicKeyInfo.algorithm.algorithmParams;
+  const spki = fields.subjectPublicKeyInfo;
+  const curveParam = spki.algorithm.algorithmParams;
+  const extensions = fields.extensions ?? [];
+  // Kept for pkijs's model until it is built: that reads the same tree (no second parse) and then holds what it needs of it.
+  let tree: asn1js.AsnType | null = root;
+  let pkijsCertificate: pkijs.Certificate | null = null;
   const parsed: ParsedCert = {
     der,
     id,
-    pkijs: cert,
-    version: cert.version + 1,
-    serial: new Uint8Array(cert.serialNumber.valueBlock.valueHexView),
+    get pkijs(): pkijs.Certificate {
+      if (!pkijsCertificate) {
+        pkijsCertificate = new pkijs.Certificate({ schema: tree! });
+        tree = null;
+      }
+      return pkijsCertificate;
+    },
+    version: fields.version + 1,
+    serial: new Uint8Array(fields.serialNumber.valueBlock.valueHexView),
     subject,
     issuer,
     subjectKey,
@@ -123,19 +141,21 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
     notBefore: validity.notBefore.date ?? new Date(MAX_DATE_MS),
     notAfter: validity.notAfter.date ?? new Date(-MAX_DATE_MS),
     validityProblems: (['notBefore', 'notAfter'] as const).flatMap((field) => validityProblemText(field, validity[field]) ?? []),
-    tbs: new Uint8Array(cert.tbsView),
-    signature: new Uint8Array(cert.signatureValue.valueBlock.valueHexView),
-    signatureUnusedBits: cert.signatureValue.valueBlock.unusedBits,
+    tbs: new Uint8Array(fields.tbs.valueBeforeDecodeView),
+    signature: new Uint8Array(fields.signatureValue.valueBlock.valueHexView),
+    signatureUnusedBits: fields.signatureValue.valueBlock.unusedBits,
     signatureAlgorithm: {
-      oid: cert.signatureAlgorithm.algorithmId,
-      paramsDer: cert.signatureAlgorithm.algorithmParams ? new Uint8Array(cert.signatureAlgorithm.algorithmParams.toBER()) : null,
+      oid: fields.signatureAlgorithm.algorithmId,
+      paramsDer: fields.signatureAlgorithm.algorithmParams ? new Uint8Array(fields.signatureAlgorithm.algorithmParams.toBER()) : null,
     },
-    signatureAlgorithmsAgree: hex(raw.tbsSignature) === hex(raw.outerSignature),
-    spkiDer: raw.spki,
-    spkiAlgorithm,
+    signatureAlgorithmsAgree: hex(fields.tbsSignature.valueBeforeDecodeView) === hex(fields.signatureAlgorithmDer),
+    issuerDer: new Uint8Array(fields.issuer.valueBeforeDecodeView),
+    spkiDer: fields.spkiDer,
+    spkiAlgorithm: spki.algorithm.algorithmId,
+    subjectPublicKey: new Uint8Array(spki.subjectPublicKey.valueBlock.valueHexView),
     spkiCurve: curveParam instanceof asn1js.ObjectIdentifier ? curveParam.valueBlock.toString() : null,
-    rsaModulusBits: rsaModulusBits(cert),
-    extensions: (cert.extensions ?? []).map((e) => ({ oid: e.extnID, critical: e.critical })),
+    rsaModulusBits: rsaModulusBits(spki),
+    extensions: extensions.map((e) => ({ oid: e.extnID, critical: e.critical })),
     duplicateExtensions: [],
     malformedExtensions: [],
     basicConstraints: null,
@@ -145,10 +165,10 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
     nameConstraints: null,
     subjectKeyId: null,
     authorityKeyId: null,
-    urls: readCertificateUrls(cert),
+    urls: readCertificateUrls(extensions),
   };
   const seen = new Set<string>();
-  for (const extension of cert.extensions ?? []) {
+  for (const extension of extensions) {
     if (seen.has(extension.extnID)) parsed.duplicateExtensions.push(extension.extnID);
     seen.add(extension.extnID);
     try {
@@ -158,34 +178,6 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
     }
   }
   return parsed;
-}
-
-/**
- * The raw DER of the fields we compare or hash (issuer, subject, key, both algorithm identifiers),
- * read from the bytes as received rather than re-encoded.
- */
-function rawElements(root: asn1js.AsnType): {
-  tbsSignature: Uint8Array; outerSignature: Uint8Array; issuerNode: asn1js.AsnType; subjectNode: asn1js.AsnType; spki: Uint8Array; validity: asn1js.AsnType | undefined;
-} {
-  const [tbs, outerSignature] = root instanceof asn1js.Sequence ? root.valueBlock.value : [];
-  if (!(tbs instanceof asn1js.Sequence) || !outerSignature) throw new Error('not a certificate');
-  const fields = tbs.valueBlock.value;
-  const hasVersion = fields[0]?.idBlock.tagClass === 3 && fields[0].idBlock.tagNumber === 0;
-  const node = (index: number) => {
-    const field = fields[index + (hasVersion ? 1 : 0)];
-    if (!field) throw new Error('TBSCertificate is truncated');
-    return field;
-  };
-  const at = (index: number) => new Uint8Array(node(index).valueBeforeDecodeView);
-  // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
-  return {
-    tbsSignature: at(1),
-    outerSignature: new Uint8Array(outerSignature.valueBeforeDecodeView),
-    issuerNode: node(2),
-    subjectNode: node(4),
-    spki: at(5),
-    validity: fields[3 + (hasVersion ? 1 : 0)],
-  };
 }
 
 /** Fills the parsed field for one extension; false when its value is malformed. */
@@ -255,9 +247,9 @@ function readExtension(parsed: ParsedCert, extension: pkijs.Extension): boolean 
   }
 }
 
-/** pkijs parses an RSA key into parsedKey while reading the certificate: no second parse. */
-function rsaModulusBits(cert: pkijs.Certificate): number | null {
-  const key: unknown = cert.subjectPublicKeyInfo.parsedKey;
+/** pkijs parses an RSA key into parsedKey on first read. */
+function rsaModulusBits(spki: pkijs.PublicKeyInfo): number | null {
+  const key: unknown = spki.parsedKey;
   return key instanceof pkijs.RSAPublicKey ? integerBitLength(key.modulus.valueBlock.valueHexView) : null;
 }
 
@@ -273,9 +265,9 @@ export interface CertificateUrls {
 }
 
 /** The URLs a certificate names: AIA caIssuers and OCSP, CRL distribution points (full names only). */
-function readCertificateUrls(cert: pkijs.Certificate): CertificateUrls {
+function readCertificateUrls(extensions: pkijs.Extension[]): CertificateUrls {
   const urls: CertificateUrls = { caIssuers: [], ocsp: [], crl: [] };
-  for (const extension of cert.extensions ?? []) {
+  for (const extension of extensions) {
     // Only these two are decoded here: reading parsedValue decodes (pkijs builds an object tree, slow for big SANs).
     if (extension.extnID !== OID.authorityInfoAccess && extension.extnID !== OID.crlDistributionPoints) continue;
     try {

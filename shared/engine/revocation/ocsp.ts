@@ -192,10 +192,10 @@ function digest(hash: string, data: Uint8Array): Buffer {
 
 /** The issuer field of the certificate, as DER (what OCSP's issuerNameHash covers). */
 function issuerNameDer(cert: ParsedCert): Uint8Array {
-  return new Uint8Array(cert.pkijs.issuer.valueBeforeDecode);
+  return cert.issuerDer;
 }
 
 /** The issuer's public key BIT STRING contents (what OCSP's issuerKeyHash covers). */
 function issuerKeyBits(issuer: ParsedCert): Uint8Array {
-  return issuer.pkijs.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+  return issuer.subjectPublicKey;
 }
