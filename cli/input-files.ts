@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readCertificates } from '../shared/formats/certfile.ts';
 import { EXPECTED_HEADER, parseTargetList } from '../shared/formats/csv-import.ts';
 import { decodeTextFile, looksBinary } from '../shared/formats/text-file.ts';
-import { escapeControls } from '../shared/formats/safe-text.ts';
+import { cannotReadMessage, shownPath } from '../shared/formats/read-failure.ts';
 import type { ImportedList } from '../shared/ipc.ts';
 
 /** A file that cannot be used: the CLI prints "Error: …" and exits 2, without the usage hint. */
@@ -12,25 +12,11 @@ export class InputFileError extends Error {
   override name = 'InputFileError';
 }
 
-const READ_FAILURES: Record<string, string> = {
-  ENOENT: 'there is no such file (check the path and the current folder)',
-  EACCES: 'permission denied (the file is not readable by this user)',
-  EPERM: 'permission denied (the file is not readable by this user)',
-  EISDIR: 'it is a folder, not a file',
-  EMFILE: 'too many files are open; try again',
-};
-
-/** A path for a message: escaped, since it may hold anything a shell passes. */
-export function shownPath(file: string): string {
-  return escapeControls(file);
-}
-
 export function readInputFile(file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new InputFileError(`Cannot read ${shownPath(file)}: ${READ_FAILURES[code] ?? `the system refused (${code || String(err)})`}.`);
+    throw new InputFileError(cannotReadMessage(file, err));
   }
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { pemBlocks } from '../../bytes.ts';
 import { decodeCertificate } from '../decode/index.ts';
+import { cannotReadMessage } from '../../formats/read-failure.ts';
 import type { ClientCertificateFiles, ClientCertificateInfo } from './types.ts';
 
 export type { ClientCertificateFiles } from './types.ts';
@@ -126,7 +127,7 @@ export function loadClientCertificate(files: ClientCertificateFiles): ClientCred
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new ClientCertificateError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+      throw new ClientCertificateError(cannotReadMessage(path, error));
     }
   };
   return clientCredentialFromBytes(read(files.certFile), files.keyFile ? read(files.keyFile) : null, files.password);
