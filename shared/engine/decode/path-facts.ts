@@ -5,6 +5,7 @@ import { hex } from '../../bytes.ts';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readCertificateFields } from './certificate-fields.ts';
+import { parseDer } from './der.ts';
 import { readValidityTimes, validityProblemText } from './time.ts';
 import { bitIsSet } from './extension-values.ts';
 import { integerBitLength } from './public-key.ts';
@@ -115,18 +116,20 @@ export function readPathFacts(der: Uint8Array, root: asn1js.AsnType, id: string)
   const spki = fields.subjectPublicKeyInfo;
   const curveParam = spki.algorithm.algorithmParams;
   const extensions = fields.extensions ?? [];
-  // Kept for pkijs's model until it is built: that reads the same tree (no second parse) and then holds what it needs of it.
+  // Kept until pkijs's model is first built, which reads this same tree (no second parse).
   let tree: asn1js.AsnType | null = root;
   let pkijsCertificate: pkijs.Certificate | null = null;
   const parsed: ParsedCert = {
     der,
     id,
     get pkijs(): pkijs.Certificate {
-      if (!pkijsCertificate) {
-        pkijsCertificate = new pkijs.Certificate({ schema: tree! });
-        tree = null;
-      }
-      return pkijsCertificate;
+      if (pkijsCertificate) return pkijsCertificate;
+      const model = new pkijs.Certificate({ schema: tree ?? parseDer(der, { embedded: false }) });
+      tree = null;
+      // Kept for CAs, which many chains share; a leaf's model is rebuilt in the rare case it is asked
+      // for again (chain/pkijs-check.ts keeps its verdicts), so a bulk run's cache does not hold one per partner.
+      if (parsed.basicConstraints?.ca || parsed.selfIssued) pkijsCertificate = model;
+      return model;
     },
     version: fields.version + 1,
     serial: new Uint8Array(fields.serialNumber.valueBlock.valueHexView),
