@@ -16,13 +16,29 @@ export function parseFailOn(value: string | undefined): FailOn {
 
 const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
+/** The endpoint was not reached, or a comment is at the level asked for (or worse). */
+function resultFails(result: EndpointResult, failOn: FailOn): boolean {
+  const failing = FAILING[failOn];
+  return result.error !== null || result.comments.some((c) => failing.includes(c.severity));
+}
+
 /**
  * 1 when an endpoint was not reached, a list row was not imported, or a comment is at the level asked
  * for (or worse); 0 otherwise. --fail-on never: 0 whatever was found.
  */
 export function exitStatus(results: readonly EndpointResult[], failOn: FailOn, importErrors = 0): number {
-  if (failOn === 'never') return 0;
-  const failing = FAILING[failOn];
-  const failed = importErrors > 0 || results.some((r) => r.error !== null || r.comments.some((c) => failing.includes(c.severity)));
-  return failed ? 1 : 0;
+  const tracker = exitStatusTracker(failOn, importErrors);
+  for (const result of results) tracker.add(result);
+  return tracker.status();
+}
+
+/** exitStatus, told one result at a time: a bulk run need not keep its results to know how it ends. */
+export function exitStatusTracker(failOn: FailOn, importErrors = 0): { add(result: EndpointResult): void; status(): number } {
+  let failed = importErrors > 0;
+  return {
+    add(result) {
+      failed ||= resultFails(result, failOn);
+    },
+    status: () => (failOn !== 'never' && failed ? 1 : 0),
+  };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readCertificates } from '../shared/formats/certfile.ts';
 import { EXPECTED_HEADER, parseTargetList } from '../shared/formats/csv-import.ts';
 import { decodeTextFile, looksBinary } from '../shared/formats/text-file.ts';
-import { cannotReadMessage, shownPath } from '../shared/formats/read-failure.ts';
+import { cannotReadMessage, shownPath } from '../shared/formats/file-errors.ts';
 import type { ImportedList } from '../shared/ipc.ts';
 
 /** A file that cannot be used: the CLI prints "Error: …" and exits 2, without the usage hint. */

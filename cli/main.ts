@@ -1,8 +1,6 @@
 // The command line over the engine: check, sweep, inspect, history, diff and watch.
 // Exit status: see USAGE (--fail-on); 2 usage or input-file error.
 import { toPem } from '../shared/bytes.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CheckOptions, CheckRequest, EndpointResult, TargetInput, TargetType } from '../shared/types.ts';
 import { DEFAULT_OPTIONS } from '../shared/types.ts';
 import { UsageError, parsePort, parseTargetType } from '../shared/engine/target.ts';
@@ -10,9 +8,7 @@ import { notACertificateAuthority } from '../shared/host/trusted-roots.ts';
 import { DEFAULT_MAX_ENDPOINTS_PER_TARGET, parseDnsServer } from '../shared/engine/dns.ts';
 import { runChecks } from '../shared/engine/pipeline.ts';
 import { inspectCertificates } from '../shared/engine/inspect.ts';
-import { certFileName } from '../shared/formats/certfile.ts';
 import { endpointText } from '../shared/formats/text-report.ts';
-import { resultsToCsv } from '../shared/formats/csv-export.ts';
 import type { ImportError } from '../shared/ipc.ts';
 import { escapeControls } from '../shared/formats/safe-text.ts';
 import { formatChanges } from '../shared/history/commands.ts';
@@ -20,7 +16,8 @@ import { decodeTextFile } from '../shared/formats/text-file.ts';
 import { createInOrderEmitter } from '../shared/engine/in-order.ts';
 import { jsonDocumentWriter, ndjsonWriter, type ResultWriter } from './json-output.ts';
 import { readArgs } from './args.ts';
-import { DEFAULT_FAIL_ON, exitStatus, parseFailOn } from './exit-status.ts';
+import { DEFAULT_FAIL_ON, exitStatus, exitStatusTracker, parseFailOn } from './exit-status.ts';
+import { openResultFiles } from './result-files.ts';
 import { InputFileError, readCertificateFile, readInputFile, readTargetListFile } from './input-files.ts';
 import { createProgressLine, type ProgressLine } from './progress-line.ts';
 import { parseProfile, parseSupportedCaList } from '../shared/engine/profiles/index.ts';
@@ -59,7 +56,8 @@ ${HISTORY_USAGE}
                 (default: only when the server checked is on such an address itself)
   --public-fetch-only    never fetch certificate URLs on loopback and private addresses
   --import      a target list in the old tool's format (header Domain,Type,Port)
-  --export      write the results as CSV for Excel (one row per endpoint)
+  --export      write the results as CSV for Excel (one row per endpoint), each row as it comes, into
+                OUT.csv.partial, renamed to OUT.csv when the run ends (an unfinished run leaves OUT.csv as it was)
   --concurrency how many endpoints are checked at once (default ${DEFAULT_OPTIONS.concurrency})
   --save-chain  write every certificate of each built chain (root and intermediates too) to DIR,
                 as .cer (DER: Windows opens it with a double-click) and .pem
@@ -214,15 +212,24 @@ class Cli {
       }
       let changes: ChangeRecord[] | null = null;
       const engine = checkEngine(values, values.import ?? 'manual', this.err, (recorded) => (changes = recorded));
-      const results = await this.checkInOrder(engine, request, report, importErrors, values.progress);
-      if (values.export) writeFileSync(values.export, resultsToCsv(results));
-      if (values['save-chain']) this.saveChains(results, values['save-chain']);
+      const files = openResultFiles({ exportPath: values.export, chainDir: values['save-chain'] }, this.err);
+      const exit = exitStatusTracker(failOn, importErrors?.length ?? 0);
+      let finished = false;
+      try {
+        await this.checkInOrder(engine, request, report, importErrors, values.progress, (result) => {
+          files.add(result);
+          exit.add(result);
+        });
+        finished = true;
+      } finally {
+        files.end(finished);
+      }
       if (values.record) {
         const recorded: ChangeRecord[] = changes ?? [];
         this.err(formatChanges(recorded, 'text', 'Changes since the previous run:'));
         if (newErrors(recorded).length) return 3;
       }
-      return exitStatus(results, failOn, importErrors?.length ?? 0);
+      return exit.status();
     }
     if (command === 'inspect') {
       if (positionals.length === 0) throw new UsageError('inspect needs at least one certificate file.');
@@ -234,7 +241,9 @@ class Cli {
         internalFetches: Cli.internalFetches(values),
         ...this.profileOptions(values),
       });
-      if (values['save-chain']) this.saveChains([result], values['save-chain']);
+      const files = openResultFiles({ chainDir: values['save-chain'] }, this.err);
+      files.add(result);
+      files.end(true);
       const writer = this.resultWriter(report, this.out);
       writer.write(result);
       writer.end();
@@ -301,38 +310,34 @@ class Cli {
     return 0;
   }
 
-  /** Each distinct certificate of the built chains, once, as .cer and .pem. */
-  private saveChains(results: EndpointResult[], dir: string) {
-    mkdirSync(dir, { recursive: true });
-    const seen = new Set<string>();
-    for (const item of results.flatMap((r) => r.chain)) {
-      if (seen.has(item.cert.thumbprint) || !item.cert.derBase64) continue;
-      seen.add(item.cert.thumbprint);
-      const der = Buffer.from(item.cert.derBase64, 'base64');
-      // The thumbprint keeps two certificates with the same name (a cross-signed CA) apart.
-      const base = `${certFileName(item.cert, 'cer').replace(/\.cer$/, '')}-${item.cert.thumbprint.slice(0, 8)}`;
-      writeFileSync(join(dir, `${base}.cer`), der);
-      writeFileSync(join(dir, `${base}.pem`), toPem(der));
-      this.err(`saved ${join(dir, base)}.cer and .pem\n`);
-    }
-  }
-
   private resultWriter(report: Report, out: Writer, importErrors?: ImportError[]): ResultWriter {
     if (report.format === 'json') return jsonDocumentWriter(out, importErrors);
     if (report.format === 'ndjson') return ndjsonWriter(out);
     return { write: (result) => out(`${endpointText(result, report)}\n`), end: () => {} };
   }
 
-  /** Run the checks concurrently, printing each result as soon as every one before it (in input order) is printed. */
-  private async checkInOrder(engine: typeof runChecks, request: CheckRequest, report: Report, importErrors: ImportError[] | undefined, forceProgress: boolean): Promise<EndpointResult[]> {
+  /**
+   * Run the checks concurrently, printing each result as soon as every one before it (in input order) is
+   * printed, and handing it to `each` then. The results are not kept: each is dropped once written.
+   */
+  private async checkInOrder(
+    engine: typeof runChecks,
+    request: CheckRequest,
+    report: Report,
+    importErrors: ImportError[] | undefined,
+    forceProgress: boolean,
+    each: (result: EndpointResult) => void,
+  ): Promise<void> {
     const progress: ProgressLine | null =
       this.progressOutput.terminal || forceProgress ? createProgressLine(this.progressOutput.write, this.progressOutput.terminal) : null;
     const writer = this.resultWriter(report, progress ? progress.around(this.out) : this.out, importErrors);
-    const inOrder = createInOrderEmitter((result) => writer.write(result));
+    const inOrder = createInOrderEmitter((result) => {
+      writer.write(result);
+      each(result);
+    });
     try {
-      const results = await engine(request, { onResult: (result) => inOrder.push(result), onProgress: progress ? (p) => progress.update(p) : undefined });
+      await engine(request, { keepResults: false, onResult: (result) => inOrder.push(result), onProgress: progress ? (p) => progress.update(p) : undefined });
       inOrder.flush();
-      return results;
     } finally {
       progress?.end();
       writer.end();

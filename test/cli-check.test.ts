@@ -2,9 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli/main.ts';
+import { openResultFiles } from '../cli/result-files.ts';
+import { emptyResult } from '../shared/engine/pipeline.ts';
 import { startWorld, at, type World } from './helpers/fixtures.ts';
 import type { EndpointResult } from '../shared/types.ts';
 
@@ -224,6 +226,41 @@ test('a certificate that will not parse is reported, not a crash', async () => {
   } finally {
     await broken.close();
   }
+});
+
+test('--export: a folder that cannot be written is said before anything is checked; an unfinished run leaves the old file', async () => {
+  let out = '';
+  const errors: string[] = [];
+  const run = (...argv: string[]) => main(argv, (t) => (out += t), (t) => errors.push(t));
+  const target = `127.0.0.2:${world.servers.good.port}`;
+  assert.equal(await run('check', target, '--export', join(world.pki.dir, 'no-such-folder', 'out.csv'), '--trust', rootFile), 2);
+  assert.match(errors.join(''), /--export: Cannot write .*no-such-folder.*out\.csv: the folder does not exist/);
+  assert.equal(out, '', 'nothing was checked');
+  // A run that stops before its end (here: the client certificate cannot be read) keeps an earlier export.
+  const exported = join(world.pki.dir, 'kept.csv');
+  writeFileSync(exported, 'an earlier export\r\n');
+  assert.equal(await run('check', target, '--export', exported, '--client-cert', join(world.pki.dir, 'missing.pem')), 2);
+  assert.equal(readFileSync(exported, 'utf8'), 'an earlier export\r\n');
+  assert.equal(existsSync(`${exported}.partial`), false, 'an empty partial file is not left behind');
+  // A finished run replaces it, through the .partial file.
+  assert.equal(await run('check', target, '--export', exported, '--trust', rootFile, '--timeout', '1500'), 0);
+  assert.match(readFileSync(exported, 'utf8'), /^\uFEFF"Target",/);
+  assert.equal(existsSync(`${exported}.partial`), false);
+});
+
+test('--export: the rows of a run that did not finish stay beside the file, as NAME.partial', () => {
+  const exported = join(world.pki.dir, 'interrupted.csv');
+  writeFileSync(exported, 'an earlier export\r\n');
+  const said: string[] = [];
+  const files = openResultFiles({ exportPath: exported }, (t) => said.push(t));
+  const base = { target: 'a.contoso.com', type: 'DIR' as const, host: 'a.contoso.com', ip: '127.0.0.2', port: 5061, poolMember: false, srv: null, srvRecord: null, poolAddresses: [] };
+  files.add(emptyResult(base));
+  files.add(emptyResult({ ...base, target: 'b.contoso.com', host: 'b.contoso.com' }));
+  files.end(false);
+  assert.equal(readFileSync(exported, 'utf8'), 'an earlier export\r\n');
+  const partial = readFileSync(`${exported}.partial`, 'utf8').split('\r\n');
+  assert.deepEqual(partial.map((line) => line.split(',')[0]), ['\uFEFF"Target"', '"a.contoso.com"', '"b.contoso.com"', '']);
+  assert.match(said.join(''), /did not finish: the 2 rows it wrote are in .*interrupted\.csv\.partial; .*interrupted\.csv was not changed/);
 });
 
 test('--import runs every valid row, reports bad ones by line, and --export writes a CSV Python reads back', async () => {

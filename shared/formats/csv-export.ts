@@ -69,16 +69,39 @@ export const EXPORT_COLUMNS: readonly Column[] = [
 
 export type Cell = string | number | null | undefined;
 
+/** One CSV line, CRLF-terminated: RFC 4180 quoting (every cell quoted), and no cell a spreadsheet would run as a formula. */
+function csvLine(cells: readonly Cell[]): string {
+  const texts = cells.map((v) => (v === null || v === undefined ? '' : spreadsheetCell(String(v))));
+  return `${Papa.unparse([texts], { quotes: true, newline: '\r\n', escapeFormulae: false })}\r\n`;
+}
+
+/** The UTF-8 byte order mark Excel needs to read the file as UTF-8, then the header line. */
+function csvHead(headers: readonly string[]): string {
+  return `\uFEFF${csvLine(headers)}`;
+}
+
 /** RFC 4180 quoting, UTF-8 with BOM, CRLF, and no cell a spreadsheet would run as a formula: every CSV file this tool writes. */
 export function csvDocument(headers: readonly string[], rows: readonly Cell[][]): string {
-  const data = rows.map((row) => row.map((v) => (v === null || v === undefined ? '' : spreadsheetCell(String(v)))));
-  return `\uFEFF${Papa.unparse({ fields: [...headers], data }, { quotes: true, newline: '\r\n', escapeFormulae: false })}\r\n`;
+  return csvHead(headers) + rows.map(csvLine).join('');
+}
+
+function exportRow(result: EndpointResult, now: Date): Cell[] {
+  return EXPORT_COLUMNS.map(([, value]) => value(result, now));
 }
 
 /** The export file's text, BOM included. Every row has exactly EXPORT_COLUMNS.length cells. */
 export function resultsToCsv(results: EndpointResult[], now: Date = new Date()): string {
   return csvDocument(
     EXPORT_COLUMNS.map(([header]) => header),
-    results.map((r) => EXPORT_COLUMNS.map(([, value]) => value(r, now))),
+    results.map((r) => exportRow(r, now)),
   );
+}
+
+/**
+ * The same file as resultsToCsv, written a row at a time as results arrive: a bulk run on the command
+ * line need not hold every result until it ends. The header is written at once.
+ */
+export function resultsCsvWriter(write: (text: string) => void, now: Date = new Date()): { add(result: EndpointResult): void } {
+  write(csvHead(EXPORT_COLUMNS.map(([header]) => header)));
+  return { add: (result) => write(csvLine(exportRow(result, now))) };
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { pemBlocks } from '../../bytes.ts';
 import { decodeCertificate } from '../decode/index.ts';
-import { cannotReadMessage } from '../../formats/read-failure.ts';
+import { cannotReadMessage } from '../../formats/file-errors.ts';
 import type { ClientCertificateFiles, ClientCertificateInfo } from './types.ts';
 
 export type { ClientCertificateFiles } from './types.ts';
