@@ -2,8 +2,9 @@
 // benchmark's loopback world (scripts/bench/world.ts: one leaf per name, pools behind SRV records),
 // at several list sizes, printing the CLI process's peak RSS for each. A flat figure means the run
 // does not hold its results.
-// Usage: npx tsx scripts/bench-cli-memory.ts [--endpoints 500,2000] [--servers 50] [--cli dist/cli/main.mjs]
-// (--cli: another build of the bundle, e.g. an older commit's, measured on the same world.)
+// Usage: npx tsx scripts/bench-cli-memory.ts [--endpoints 500,2000] [--servers 50] [--cli dist/cli/main.mjs] [--no-history]
+// (--cli: another build of the bundle, e.g. an older commit's, measured on the same world; --no-history:
+// the check does not record, to tell the history's share apart.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ function runCli(cli: string, args: string[]): Promise<{ code: number | null; max
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '500,2000' }, servers: { type: 'string', default: '50' }, cli: { type: 'string' } } });
+  const { values } = parseArgs({ options: { endpoints: { type: 'string', default: '500,2000' }, servers: { type: 'string', default: '50' }, cli: { type: 'string' }, 'no-history': { type: 'boolean', default: false } } });
   const sizes = values.endpoints.split(',').map((n) => Number.parseInt(n, 10));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--endpoints takes whole numbers, comma-separated');
   const cli = values.cli ? resolve(values.cli) : await ensureCliBundle();
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       writeFileSync(listFile, `${list.join('\r\n')}\r\n`);
       // Recorded in history as by default, but in a folder of this run's own.
       const dataDir = join(dir, `data-${size}`);
-      const run = await runCli(cli, ['check', '--import', listFile, '--export', join(dir, `out-${size}.csv`), '--ndjson', '--dns-server', fleet.dnsServer, '--trust', rootFile, '--concurrency', '16', '--data-dir', dataDir, ...(process.env.BENCH_NO_HISTORY ? ['--no-history'] : [])]);
+      const run = await runCli(cli, ['check', '--import', listFile, '--export', join(dir, `out-${size}.csv`), '--ndjson', '--dns-server', fleet.dnsServer, '--trust', rootFile, '--concurrency', '16', '--data-dir', dataDir, ...(values['no-history'] ? ['--no-history'] : [])]);
       console.log(`  ${endpoints} endpoints: peak RSS ${(run.maxRssKb / 1024).toFixed(1)} MB, ${run.seconds.toFixed(1)} s, exit ${run.code}`);
     }
     await fleet.close();

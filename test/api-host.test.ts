@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiHandlers, NotAvailableError, type HostServices } from '../shared/host/handlers.ts';
 import { ApiInputError, validateCheckRequest } from '../shared/host/validation.ts';
-import type { RunHooks } from '../shared/engine/pipeline.ts';
+import { emptyResult, type RunHooks } from '../shared/engine/pipeline.ts';
 import type { CheckEvent } from '../shared/ipc.ts';
 import type { CheckRequest, EndpointResult } from '../shared/types.ts';
 import { TestPki } from './helpers/pki.ts';
@@ -21,28 +21,9 @@ const VALID_REQUEST: CheckRequest = {
 };
 
 function fakeResult(rootLinks: { label: string; url: string }[] = []): EndpointResult {
-  return {
-    target: 'sip.contoso.com:5061',
-    type: 'DIR',
-    host: 'sip.contoso.com',
-    ip: '127.0.0.1',
-    port: 5061,
-    poolMember: false,
-    srv: null,
-    srvRecord: null,
-    poolAddresses: ['127.0.0.1'],
-    error: null,
-    tls: { protocol: 'TLSv1.2', cipher: null, handshakeMs: 1, handshakeError: null, authorized: null, authorizationError: null },
-    served: [],
-    certificateSource: null,
-    chain: [],
-    trust: null,
-    servedChain: null,
-    comments: [],
-    rootLinks,
-    revocation: null,
-    checkedAt: new Date().toISOString(),
-  };
+  const base = { target: 'sip.contoso.com:5061', type: 'DIR' as const, host: 'sip.contoso.com', ip: '127.0.0.1', port: 5061, poolMember: false, srv: null, srvRecord: null, poolAddresses: ['127.0.0.1'] };
+  const result = emptyResult(base);
+  return { ...result, tls: { ...result.tls, protocol: 'TLSv1.2', handshakeMs: 1 }, rootLinks };
 }
 
 interface Harness {

@@ -67,3 +67,19 @@ test('bench: a tiny run prints every figure as JSON', { timeout: 180_000 }, asyn
   assertPositive(report.startup.bundleSeconds, 'CLI start, bundle');
   assertPositive(report.startup.tsxSeconds, 'CLI start, tsx');
 });
+
+test('bench-cli-memory: the command line checks the world with --export and reports its peak memory', { timeout: 180_000 }, async () => {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/bench-cli-memory.ts', '--endpoints', '6,12', '--servers', '3'],
+    { cwd: repoRoot, maxBuffer: 1024 * 1024, timeout: 170_000 },
+  );
+  const runs = [...stdout.matchAll(/^ {2}(\d+) endpoints: peak RSS ([\d.]+) MB, ([\d.]+) s, exit (\d+)$/gm)];
+  assert.equal(runs.length, 2, stdout);
+  for (const [, endpoints, rss, , exit] of runs) {
+    assert.ok(Number(endpoints) >= 6, `endpoints ${endpoints}`);
+    assertPositive(Number(rss), 'peak RSS');
+    // Every endpoint of the world is trusted and healthy: the CLI's exit status is 0.
+    assert.equal(exit, '0', stdout);
+  }
+});
